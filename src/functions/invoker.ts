@@ -1,0 +1,50 @@
+// The one contract between the gateway and whatever runs functions (worker threads today,
+// Runtime API processes later). It mirrors the Lambda Invoke API: a function error is not an
+// exception but a payload plus `functionError`, exactly as Invoke returns it with
+// `X-Amz-Function-Error: Unhandled`.
+// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+
+export interface InvokeRequest {
+  functionName: string;
+  /** The event object; it reaches the handler as a fresh copy (structured clone). */
+  event: unknown;
+  /** Lambda request id (awsRequestId); generated when absent. */
+  requestId?: string;
+}
+
+export interface InvokeResult {
+  requestId: string;
+  /** JSON text the handler produced (or the error object, when functionError is set). */
+  payload: string;
+  /** Set when the function failed: Lambda's `X-Amz-Function-Error` value. */
+  functionError?: 'Unhandled' | 'Handled';
+  /** Lambda's errorType when functionError is set, e.g. `Error`, `Sandbox.Timedout`, `Runtime.ExitError`. */
+  errorType?: string;
+  /** Parsed errorMessage when functionError is set. */
+  errorMessage?: string;
+}
+
+export interface Invoker {
+  invoke(request: InvokeRequest): Promise<InvokeResult>;
+  /** Whether a function of that name exists (used to fail at load time, not request time). */
+  has(functionName: string): boolean;
+  close(): Promise<void>;
+}
+
+/** Thrown (not returned) when the function cannot be invoked at all. */
+export class ResourceNotFoundError extends Error {
+  readonly code = 'ResourceNotFoundException';
+  constructor(functionName: string) {
+    super(`Function not found: ${functionName}`);
+    this.name = 'ResourceNotFoundException';
+  }
+}
+
+/** Thrown when the function's concurrency and queue are exhausted (Lambda's 429). */
+export class TooManyRequestsError extends Error {
+  readonly code = 'TooManyRequestsException';
+  constructor(functionName: string) {
+    super(`Rate Exceeded. Too many concurrent invocations of ${functionName}`);
+    this.name = 'TooManyRequestsException';
+  }
+}

@@ -1,0 +1,88 @@
+// Every way a request can end before (or instead of) the integration's own answer. Each error
+// names the AWS gateway response type it renders as; responses.ts is the one table that turns a
+// type into AWS's status, body and x-amzn-ErrorType.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+import type { GatewayResponseType } from '../model/types.js';
+
+export class GatewayResponseError extends Error {
+  readonly responseType: GatewayResponseType;
+  /** `$context.error.messageString`'s raw message; null renders as JSON `null`, as AWS does. */
+  readonly messageString: string | null;
+
+  constructor(responseType: GatewayResponseType, message: string | null) {
+    super(message ?? responseType);
+    this.responseType = responseType;
+    this.messageString = message;
+    this.name = this.constructor.name;
+  }
+}
+
+export class MissingAuthenticationTokenError extends GatewayResponseError {
+  constructor() {
+    super('MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token');
+  }
+}
+
+export class UnauthorizedError extends GatewayResponseError {
+  constructor() {
+    super('UNAUTHORIZED', 'Unauthorized');
+  }
+}
+
+/** The authorizer's policy denies the method ARN explicitly, or allows nothing that matches. */
+export class AccessDeniedError extends GatewayResponseError {
+  constructor(explicit: boolean) {
+    super(
+      'ACCESS_DENIED',
+      explicit
+        ? 'User is not authorized to access this resource with an explicit deny'
+        : 'User is not authorized to access this resource',
+    );
+  }
+}
+
+/** The authorizer function failed or returned something API Gateway cannot use. */
+export class AuthorizerConfigurationError extends GatewayResponseError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super('AUTHORIZER_CONFIGURATION_ERROR', null);
+    this.reason = reason;
+  }
+}
+
+export class AuthorizerFailureError extends GatewayResponseError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super('AUTHORIZER_FAILURE', null);
+    this.reason = reason;
+  }
+}
+
+/** The integration failed or answered in a shape API Gateway rejects (502). */
+export class IntegrationFailureError extends GatewayResponseError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super('INTEGRATION_FAILURE', 'Internal server error');
+    this.reason = reason;
+  }
+}
+
+export class IntegrationTimeoutError extends GatewayResponseError {
+  constructor() {
+    super('INTEGRATION_TIMEOUT', 'Endpoint request timed out');
+  }
+}
+
+export class RequestTooLargeError extends GatewayResponseError {
+  constructor() {
+    super('REQUEST_TOO_LARGE', 'Request Too Long');
+  }
+}
+
+export class ApiConfigurationError extends GatewayResponseError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super('API_CONFIGURATION_ERROR', 'Internal server error');
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,44 @@
+// What the pipeline knows about one request as it moves through the steps. Each step reads what
+// earlier steps set and adds its own part; none reaches into another step's internals.
+import type { IncomingMessage } from 'node:http';
+
+/** Header and query views in the two shapes AWS's events use, built once per request. */
+export interface MultiValueMap {
+  /** Last value wins, original case kept (AWS's `headers` / `queryStringParameters`). */
+  single: Record<string, string>;
+  /** Every value, in order (AWS's `multiValueHeaders` / `multiValueQueryStringParameters`). */
+  multi: Record<string, string[]>;
+}
+
+export interface AuthorizerOutcome {
+  principalId: string;
+  /** The authorizer's `context` map: values are strings, numbers or booleans only. */
+  context: Record<string, string | number | boolean>;
+  usageIdentifierKey?: string;
+  /** Claims, for COGNITO_USER_POOLS / JWT authorizers. */
+  claims?: Record<string, unknown>;
+  /** Authorizer function latency, ms (`$context.authorizer.integrationLatency`). */
+  integrationLatency: number;
+}
+
+export interface GatewayRequest {
+  requestId: string;
+  /** Milliseconds since epoch when the request arrived. */
+  requestTimeEpoch: number;
+  raw: IncomingMessage;
+  httpMethod: string;
+  /** The path after the stage, as the client sent it (percent-encoded), starting with `/`. */
+  path: string;
+  /** Query string without `?`, as the client sent it. */
+  rawQuery: string;
+  sourceIp: string;
+  /** Host header the client sent, for `requestContext.domainName`. */
+  domainName: string;
+  protocol: string;
+  /** Headers keep the client's name case and order (only `node:http`'s rawHeaders does). */
+  headers: MultiValueMap;
+  /** Lowercased header name → last value, for lookups that AWS does case-insensitively. */
+  headersLower: Map<string, string>;
+  query: MultiValueMap;
+  body: Buffer;
+}

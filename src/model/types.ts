@@ -1,0 +1,170 @@
+// AWS's own resource model, with AWS's field names, so the control plane, OpenAPI import and
+// the data plane all speak one language.
+// https://docs.aws.amazon.com/apigateway/latest/api/API_Types.html
+// https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
+
+export type IntegrationType = 'AWS' | 'AWS_PROXY' | 'HTTP' | 'HTTP_PROXY' | 'MOCK';
+
+export interface IntegrationResponse {
+  statusCode: string;
+  /** Regex matched against the error message (Lambda) or status code (HTTP); absent = default. */
+  selectionPattern?: string;
+  responseParameters?: Record<string, string>;
+  responseTemplates?: Record<string, string>;
+  contentHandling?: 'CONVERT_TO_BINARY' | 'CONVERT_TO_TEXT';
+}
+
+export interface Integration {
+  type: IntegrationType;
+  httpMethod?: string;
+  uri?: string;
+  requestParameters?: Record<string, string>;
+  requestTemplates?: Record<string, string>;
+  passthroughBehavior?: 'WHEN_NO_MATCH' | 'WHEN_NO_TEMPLATES' | 'NEVER';
+  contentHandling?: 'CONVERT_TO_BINARY' | 'CONVERT_TO_TEXT';
+  timeoutInMillis: number;
+  cacheKeyParameters?: string[];
+  integrationResponses?: Record<string, IntegrationResponse>;
+}
+
+export interface MethodResponse {
+  statusCode: string;
+  responseParameters?: Record<string, boolean>;
+  responseModels?: Record<string, string>;
+}
+
+export type AuthorizationType = 'NONE' | 'CUSTOM' | 'AWS_IAM' | 'COGNITO_USER_POOLS';
+
+export interface Method {
+  httpMethod: HttpMethod;
+  authorizationType: AuthorizationType;
+  authorizerId?: string;
+  authorizationScopes?: string[];
+  apiKeyRequired: boolean;
+  operationName?: string;
+  requestParameters?: Record<string, boolean>;
+  methodResponses?: Record<string, MethodResponse>;
+  methodIntegration?: Integration;
+}
+
+export interface Resource {
+  id: string;
+  parentId?: string;
+  pathPart?: string;
+  /** Full path, e.g. `/pets/{petId}`; `/` for the root resource. */
+  path: string;
+  resourceMethods: Partial<Record<HttpMethod, Method>>;
+}
+
+export type AuthorizerType = 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS';
+
+export interface Authorizer {
+  id: string;
+  name: string;
+  type: AuthorizerType;
+  /** `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations` */
+  authorizerUri?: string;
+  authorizerCredentials?: string;
+  /** Comma-separated mapping expressions, e.g. `method.request.header.Authorization`. */
+  identitySource?: string;
+  identityValidationExpression?: string;
+  /** Default 300, 0 disables caching, max 3600. */
+  authorizerResultTtlInSeconds: number;
+  providerARNs?: string[];
+}
+
+export type GatewayResponseType =
+  | 'ACCESS_DENIED'
+  | 'API_CONFIGURATION_ERROR'
+  | 'AUTHORIZER_CONFIGURATION_ERROR'
+  | 'AUTHORIZER_FAILURE'
+  | 'BAD_REQUEST_PARAMETERS'
+  | 'BAD_REQUEST_BODY'
+  | 'DEFAULT_4XX'
+  | 'DEFAULT_5XX'
+  | 'EXPIRED_TOKEN'
+  | 'INTEGRATION_FAILURE'
+  | 'INTEGRATION_TIMEOUT'
+  | 'INVALID_API_KEY'
+  | 'INVALID_SIGNATURE'
+  | 'MISSING_AUTHENTICATION_TOKEN'
+  | 'QUOTA_EXCEEDED'
+  | 'REQUEST_TOO_LARGE'
+  | 'RESOURCE_NOT_FOUND'
+  | 'THROTTLED'
+  | 'UNAUTHORIZED'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'WAF_FILTERED';
+
+/** A per-API override of a gateway response (`x-amazon-apigateway-gateway-responses`). */
+export interface GatewayResponse {
+  responseType: GatewayResponseType;
+  statusCode?: string;
+  responseParameters?: Record<string, string>;
+  responseTemplates?: Record<string, string>;
+}
+
+export interface RestApi {
+  id: string;
+  name: string;
+  description?: string;
+  createdDate: number;
+  binaryMediaTypes: string[];
+  minimumCompressionSize?: number;
+  apiKeySource: 'HEADER' | 'AUTHORIZER';
+  endpointConfiguration?: { types: string[] };
+}
+
+/**
+ * Everything a stage serves, frozen at deployment time: nothing reaches callers until it is
+ * deployed, exactly as in AWS.
+ */
+export interface ApiSnapshot {
+  api: RestApi;
+  resources: Resource[];
+  authorizers: Authorizer[];
+  gatewayResponses: Partial<Record<GatewayResponseType, GatewayResponse>>;
+}
+
+export interface Deployment {
+  id: string;
+  restApiId: string;
+  description?: string;
+  createdDate: number;
+  snapshot: ApiSnapshot;
+}
+
+export interface Stage {
+  stageName: string;
+  restApiId: string;
+  deploymentId: string;
+  description?: string;
+  variables: Record<string, string>;
+  createdDate: number;
+  lastUpdatedDate: number;
+}
+
+export type FunctionRuntime = 'nodejs18.x' | 'nodejs20.x' | 'nodejs22.x';
+
+/** A Lambda function as the project runs it; `Code` is an absolute folder path. */
+export interface FunctionConfig {
+  FunctionName: string;
+  Runtime: FunctionRuntime;
+  Handler: string;
+  Code: string;
+  /** Seconds; default 3, as Lambda. */
+  Timeout: number;
+  /** MB; default 128, as Lambda. */
+  MemorySize: number;
+  Environment: { Variables: Record<string, string> };
+}
+
+/** Where ARNs point: the account and region this gateway pretends to be. */
+export interface Settings {
+  region: string;
+  accountId: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = { region: 'us-east-1', accountId: '123456789012' };
