@@ -22,6 +22,11 @@ export interface InvokeResult {
   errorType?: string;
   /** Parsed errorMessage when functionError is set. */
   errorMessage?: string;
+  /**
+   * The last 4 KB of the invocation's log (START … REPORT lines), what Invoke returns base64-encoded
+   * in `X-Amz-Log-Result` when called with `LogType: Tail`.
+   */
+  logTail?: string;
 }
 
 export interface Invoker {

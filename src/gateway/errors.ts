@@ -8,11 +8,20 @@ export class GatewayResponseError extends Error {
   readonly responseType: GatewayResponseType;
   /** `$context.error.messageString`'s raw message; null renders as JSON `null`, as AWS does. */
   readonly messageString: string | null;
+  /** For answers AWS gives outside the gateway-response table (e.g. Lambda proxy's 502). */
+  readonly statusOverride: number | undefined;
+  readonly errorTypeOverride: string | undefined;
 
-  constructor(responseType: GatewayResponseType, message: string | null) {
+  constructor(
+    responseType: GatewayResponseType,
+    message: string | null,
+    override?: { status: number; errorType: string },
+  ) {
     super(message ?? responseType);
     this.responseType = responseType;
     this.messageString = message;
+    this.statusOverride = override?.status;
+    this.errorTypeOverride = override?.errorType;
     this.name = this.constructor.name;
   }
 }
@@ -58,12 +67,35 @@ export class AuthorizerFailureError extends GatewayResponseError {
   }
 }
 
-/** The integration failed or answered in a shape API Gateway rejects (502). */
+/**
+ * A Lambda proxy function failed or answered in a shape API Gateway rejects: AWS answers 502
+ * `{"message": "Internal server error"}` (rendered through DEFAULT_5XX, not INTEGRATION_FAILURE).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+ */
+export class BadGatewayError extends GatewayResponseError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super('DEFAULT_5XX', 'Internal server error', {
+      status: 502,
+      errorType: 'InternalServerErrorException',
+    });
+    this.reason = reason;
+  }
+}
+
+/** An HTTP backend could not be reached (INTEGRATION_FAILURE, 504 by default). */
 export class IntegrationFailureError extends GatewayResponseError {
   readonly reason: string;
   constructor(reason: string) {
     super('INTEGRATION_FAILURE', 'Internal server error');
     this.reason = reason;
+  }
+}
+
+/** The stage (or API) named in the URL is not deployed. */
+export class ForbiddenError extends GatewayResponseError {
+  constructor() {
+    super('DEFAULT_4XX', 'Forbidden', { status: 403, errorType: 'ForbiddenException' });
   }
 }
 

@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import { createLogger } from '../observability/logger.js';
+import { fail } from './main.js';
+import { startProject } from './project-runtime.js';
+
+interface InvokeOptions {
+  config: string;
+  payload: string;
+}
+
+export function invokeCommand(): Command {
+  return new Command('invoke')
+    .description('invoke one function once and print its response payload')
+    .argument('<name>', 'function name')
+    .option('-c, --config <path>', 'sallyport.yaml, or the folder holding it', '.')
+    .option('--payload <json>', 'the event, as JSON', '{}')
+    .action((name: string, options: InvokeOptions) => invoke(name, options).catch(fail));
+}
+
+async function invoke(name: string, options: InvokeOptions): Promise<void> {
+  let event: unknown;
+  try {
+    event = JSON.parse(options.payload);
+  } catch {
+    throw new Error(`--payload: not valid JSON: ${options.payload}`);
+  }
+  // Function logs go to stderr so stdout carries only the payload.
+  const logger = createLogger({ destination: process.stderr });
+  const { invoker } = await startProject(options.config, logger);
+  try {
+    if (!invoker.has(name)) throw new Error(`function not found: ${name}`);
+    const result = await invoker.invoke({ functionName: name, event });
+    process.stdout.write(result.payload + '\n');
+    if (result.functionError) {
+      process.stderr.write(`X-Amz-Function-Error: ${result.functionError}\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await invoker.close();
+    logger.flush();
+  }
+}

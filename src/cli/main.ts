@@ -1,0 +1,35 @@
+// The `sallyport` command. User mistakes end as one clear line and a non-zero exit, never a
+// stack trace (set SALLYPORT_DEBUG=1 to see one).
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { invokeCommand } from './invoke.js';
+import { serveCommand } from './serve.js';
+
+const { version } = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as {
+  version: string;
+};
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('sallyport')
+    .description('Amazon API Gateway REST APIs with Lambda authorizers, on your own machine')
+    .version(version)
+    .showHelpAfterError()
+    .exitOverride();
+  program.addCommand(serveCommand());
+  program.addCommand(invokeCommand());
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    fail(error);
+  }
+}
+
+export function fail(error: unknown): never {
+  if (process.env.SALLYPORT_DEBUG) console.error(error);
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`sallyport: ${message}`);
+  process.exit(1);
+}

@@ -1,0 +1,20 @@
+// Loads a project (sallyport.yaml + OpenAPI files) into a running function plane. Shared by
+// `serve` and `invoke` so both see functions exactly the same way.
+import { loadProject, type Project } from '../config/project-file.js';
+import { NodeWorkerInvoker } from '../functions/node/worker-pool-invoker.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface ProjectRuntime {
+  project: Project;
+  invoker: NodeWorkerInvoker;
+}
+
+export async function startProject(configPath: string, logger: Logger): Promise<ProjectRuntime> {
+  const project = await loadProject(configPath);
+  const invoker = new NodeWorkerInvoker({
+    functions: project.functions,
+    settings: project.settings,
+    logger,
+  });
+  return { project, invoker };
+}

@@ -1,0 +1,171 @@
+// Loads sallyport.yaml: the functions Sallyport runs and the APIs it serves.
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { FunctionConfig, Settings } from '../model/types.js';
+import { ProjectFileError } from './errors.js';
+import { projectFileSchema, type ProjectFile } from './schema.js';
+import { restApiIdFor } from './stable-id.js';
+import { parseYaml } from './yaml.js';
+import { formatKeyPath, formatZodIssue } from './zod-issue.js';
+
+export interface StageDefinition {
+  stageName: string;
+  variables: Record<string, string>;
+}
+
+export interface ApiDefinition {
+  name: string;
+  /** From the file, or derived from the name so it stays stable across restarts. */
+  id: string;
+  /** Absolute path of the OpenAPI 2.0/3.0 document. */
+  openapiFile: string;
+  stages: StageDefinition[];
+}
+
+export interface Project {
+  /** Absolute path of sallyport.yaml. */
+  file: string;
+  /** The folder holding it; relative paths in the file are relative to it. */
+  dir: string;
+  settings: Settings;
+  functions: FunctionConfig[];
+  apis: ApiDefinition[];
+}
+
+const FILE_NAMES = ['sallyport.yaml', 'sallyport.yml'];
+// The Node.js runtime looks for the handler module with these extensions, in this order.
+// https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
+const NODE_MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
+
+/** `pathArg` is sallyport.yaml itself or the folder holding it (sallyport.yaml or .yml). */
+export async function loadProject(pathArg: string): Promise<Project> {
+  const file = await findProjectFile(resolve(pathArg), pathArg);
+  const name = basename(file);
+  const raw = parseYaml(await readFile(file, 'utf8'));
+  if (!raw.ok) {
+    throw new ProjectFileError(
+      'ERR_PROJECT_YAML_SYNTAX',
+      file,
+      `${name}:${raw.line}:${raw.column}: ${raw.reason}`,
+    );
+  }
+  const parsed = projectFileSchema.safeParse(raw.value ?? {}, { reportInput: true });
+  if (!parsed.success) {
+    const { path, message } = formatZodIssue(parsed.error.issues[0]);
+    throw invalid(file, formatKeyPath(path), message);
+  }
+  const dir = dirname(file);
+  const functions = await toFunctions(parsed.data, file, dir);
+  const apis = await toApis(parsed.data, file, dir);
+  return { file, dir, settings: parsed.data.settings, functions, apis };
+}
+
+async function findProjectFile(absolute: string, pathArg: string): Promise<string> {
+  const stats = await stat(absolute).catch(() => undefined);
+  if (!stats) {
+    throw new ProjectFileError(
+      'ERR_PROJECT_NOT_FOUND',
+      absolute,
+      `${pathArg}: no such file or folder`,
+    );
+  }
+  if (!stats.isDirectory()) return absolute;
+  for (const candidate of FILE_NAMES) {
+    const file = join(absolute, candidate);
+    if (await isFile(file)) return file;
+  }
+  throw new ProjectFileError(
+    'ERR_PROJECT_NOT_FOUND',
+    absolute,
+    `${pathArg}: no sallyport.yaml or sallyport.yml in this folder`,
+  );
+}
+
+async function toFunctions(
+  data: ProjectFile,
+  file: string,
+  dir: string,
+): Promise<FunctionConfig[]> {
+  const functions: FunctionConfig[] = [];
+  for (const [FunctionName, fn] of Object.entries(data.functions)) {
+    const keyPath = `functions.${FunctionName}`;
+    const Code = resolve(dir, fn.Code);
+    if (!(await isDirectory(Code))) {
+      throw invalid(file, `${keyPath}.Code`, `folder not found: ${fn.Code}`);
+    }
+    const moduleName = handlerModule(fn.Handler);
+    if (!(await findModule(Code, moduleName))) {
+      const tried = NODE_MODULE_EXTENSIONS.map((ext) => moduleName + ext).join(', ');
+      throw invalid(
+        file,
+        `${keyPath}.Handler`,
+        `handler module "${moduleName}" not found in ${fn.Code} (looked for ${tried})`,
+      );
+    }
+    functions.push({
+      FunctionName,
+      Runtime: fn.Runtime,
+      Handler: fn.Handler,
+      Code,
+      Timeout: fn.Timeout,
+      MemorySize: fn.MemorySize,
+      Environment: { Variables: fn.Environment?.Variables ?? {} },
+    });
+  }
+  return functions;
+}
+
+async function toApis(data: ProjectFile, file: string, dir: string): Promise<ApiDefinition[]> {
+  const apis: ApiDefinition[] = [];
+  const ids = new Map<string, number>();
+  for (const [index, api] of data.apis.entries()) {
+    const id = api.id ?? restApiIdFor(api.name);
+    const other = ids.get(id);
+    if (other !== undefined) {
+      throw invalid(file, `apis[${index}].id`, `duplicate API id "${id}" (also apis[${other}])`);
+    }
+    ids.set(id, index);
+    const openapiFile = resolve(dir, api.openapi);
+    if (!(await isFile(openapiFile))) {
+      throw invalid(file, `apis[${index}].openapi`, `file not found: ${api.openapi}`);
+    }
+    const stages = Object.entries(api.stages).map(([stageName, stage]) => ({
+      stageName,
+      variables: stage.variables,
+    }));
+    apis.push({ name: api.name, id, openapiFile, stages });
+  }
+  return apis;
+}
+
+/** `dir/file.export.path` → `dir/file`: the module is the part before the first dot of the last segment. */
+function handlerModule(handler: string): string {
+  const slash = handler.lastIndexOf('/');
+  const dot = handler.indexOf('.', slash + 1);
+  return handler.slice(0, dot);
+}
+
+async function findModule(codeDir: string, moduleName: string): Promise<boolean> {
+  for (const ext of NODE_MODULE_EXTENSIONS) {
+    if (await isFile(join(codeDir, moduleName + ext))) return true;
+  }
+  return false;
+}
+
+function invalid(file: string, keyPath: string, message: string): ProjectFileError {
+  const where = keyPath === '' ? '' : `${keyPath}: `;
+  return new ProjectFileError(
+    'ERR_PROJECT_INVALID',
+    file,
+    `${basename(file)}: ${where}${message}`,
+    keyPath,
+  );
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}

@@ -1,0 +1,57 @@
+// One invocation's log on the main thread: every line goes to the gateway's logger as it arrives
+// (function name and request id attached), and the last 4 KB are kept for `LogType: Tail`.
+// Worker lines travel on a different port than the result, so the result says how many lines to
+// expect and END/REPORT wait for them: the order is always START, function lines, END, REPORT.
+// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_ResponseSyntax
+import type { Logger } from '../../observability/logger.js';
+import type { LambdaErrorDocument } from './lambda-errors.js';
+
+export const LOG_TAIL_BYTES = 4096;
+
+export class InvocationLog {
+  private readonly recent: string[] = [];
+  private recentChars = 0;
+  private workerLines = 0;
+  private expectedWorkerLines = Infinity;
+  private onAllWorkerLines: (() => void) | undefined;
+  /** The error a dying worker posted for this invocation, if any. */
+  fatal: LambdaErrorDocument | undefined;
+
+  constructor(
+    private readonly logger: Logger,
+    readonly requestId: string,
+  ) {}
+
+  write(line: string): void {
+    this.logger.info({ requestId: this.requestId }, line);
+    this.recent.push(line);
+    this.recentChars += line.length + 1;
+    // Chars ≥ bytes/4 for UTF-8, so keeping 4× the budget in chars always covers the byte tail.
+    while (this.recentChars - this.recent[0].length - 1 > LOG_TAIL_BYTES * 4) {
+      this.recentChars -= this.recent.shift()!.length + 1;
+    }
+  }
+
+  writeFromWorker(line: string): void {
+    this.write(line);
+    this.workerLines++;
+    if (this.workerLines >= this.expectedWorkerLines) this.onAllWorkerLines?.();
+  }
+
+  /** Resolves once `count` worker lines have arrived; undefined when they already have. */
+  workerLinesReceived(count: number): Promise<void> | undefined {
+    if (this.workerLines >= count) return undefined;
+    this.expectedWorkerLines = count;
+    return new Promise((resolve) => {
+      this.onAllWorkerLines = resolve;
+    });
+  }
+
+  /** The last 4 KB (UTF-8 bytes) of the log, lines separated by `\n`, ending with a newline. */
+  tail(): string {
+    const text = this.recent.join('\n') + '\n';
+    if (Buffer.byteLength(text) <= LOG_TAIL_BYTES) return text;
+    const bytes = Buffer.from(text, 'utf8');
+    return bytes.subarray(bytes.length - LOG_TAIL_BYTES).toString('utf8');
+  }
+}

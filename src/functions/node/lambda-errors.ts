@@ -1,0 +1,129 @@
+// Lambda's error documents, built here and nowhere else. Used on both sides of the thread boundary:
+// in the worker for errors the handler raises (a thrown error's class and custom `name` do not
+// survive structured clone, so they are serialised where they happen), and in the main thread for
+// what only the platform can see (timeouts, crashed environments).
+// https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
+import { types } from 'node:util';
+
+/** The body Invoke returns with `X-Amz-Function-Error: Unhandled`. */
+export interface LambdaErrorDocument {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+function looksLikeError(value: unknown): value is { name: string; message: string; stack: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.name === 'string' &&
+    v.name !== '' &&
+    typeof v.message === 'string' &&
+    v.message !== '' &&
+    typeof v.stack === 'string' &&
+    v.stack !== ''
+  );
+}
+
+/**
+ * What the Node.js runtime posts for a thrown, rejected or `callback(err)` value: name, message and
+ * the stack split into lines for errors; `typeof` and `toString()` for anything else (a thrown
+ * string `'boom'` becomes `{"errorType":"string","errorMessage":"boom","trace":[]}`).
+ * Mirrors `toRapidResponse` in aws-lambda-nodejs-runtime-interface-client (src/Errors.js).
+ */
+export function toErrorDocument(error: unknown): LambdaErrorDocument {
+  try {
+    if (types.isNativeError(error) || looksLikeError(error)) {
+      return {
+        errorType: error.name,
+        errorMessage: error.message,
+        trace: (error.stack ?? '').split('\n'),
+      };
+    }
+    return { errorType: typeof error, errorMessage: String(error), trace: [] };
+  } catch {
+    return {
+      errorType: 'handled',
+      errorMessage:
+        'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+    };
+  }
+}
+
+/**
+ * The runtime's error-log rendering: a tab, then the error as JSON with errorType, errorMessage,
+ * its own enumerable fields and the stack as lines (`Invoke Error \t{"errorType":…}`).
+ */
+export function formatErrorForLog(error: unknown): string {
+  try {
+    return '\t' + JSON.stringify(error, (_key, value: unknown) => withErrorFields(value));
+  } catch {
+    return '\t' + JSON.stringify(toErrorDocument(error));
+  }
+}
+
+function withErrorFields(value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  const fields: Record<string, unknown> = {
+    errorType: value.name,
+    errorMessage: value.message,
+    code: (value as { code?: unknown }).code,
+    ...value,
+  };
+  if (typeof value.stack === 'string') fields.stack = value.stack.split('\n');
+  return fields;
+}
+
+/** An init or runtime error class of the Node.js runtime, named `Runtime.<Class>`. */
+export class RuntimeError extends Error {
+  constructor(kind: string, message: string) {
+    super(message);
+    // Not enumerable, like a class's own name, so logged errors do not repeat it.
+    Object.defineProperty(this, 'name', {
+      value: `Runtime.${kind}`,
+      configurable: true,
+      writable: true,
+    });
+  }
+}
+
+/**
+ * The platform's answer when the function runs past its Timeout (no trace: the runtime never
+ * saw it). https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
+ */
+export function timeoutErrorDocument(
+  requestId: string,
+  timeoutSeconds: number,
+): LambdaErrorDocument {
+  return {
+    errorType: 'Sandbox.Timedout',
+    errorMessage: `RequestId: ${requestId} Error: ${timedOutMessage(timeoutSeconds)}`,
+  };
+}
+
+export function timedOutMessage(timeoutSeconds: number): string {
+  return `Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
+}
+
+/**
+ * The platform's answer when the runtime process ends mid-invocation without posting a result
+ * (`process.exit(n)`), and when it is killed for exceeding its memory.
+ * https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
+ */
+export function exitErrorDocument(requestId: string, exitCode: number): LambdaErrorDocument {
+  const reason =
+    exitCode === 0
+      ? 'Runtime exited without providing a reason'
+      : `Runtime exited with error: exit status ${exitCode}`;
+  return {
+    errorType: 'Runtime.ExitError',
+    errorMessage: `RequestId: ${requestId} Error: ${reason}`,
+  };
+}
+
+export function outOfMemoryErrorDocument(requestId: string): LambdaErrorDocument {
+  return {
+    errorType: 'Runtime.OutOfMemory',
+    errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`,
+  };
+}

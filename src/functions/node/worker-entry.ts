@@ -1,0 +1,139 @@
+// The file Piscina runs in each worker thread: one warm Lambda execution environment. It loads the
+// handler on its first invocation (the init phase), then runs one invocation at a time with the
+// runtime's semantics: async or callback handlers, the first completion wins, the result is
+// JSON-serialised once here, errors become Lambda error documents here (a thrown error's class
+// and custom name would not survive the thread boundary).
+// https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadHandler, type LambdaHandler } from './handler-loader.js';
+import { environmentContext, invocationContext } from './lambda-context.js';
+import { formatErrorForLog, RuntimeError, toErrorDocument } from './lambda-errors.js';
+import { patchConsole, type LogScope } from './worker-console.js';
+import type { FatalMessage, InvokeOutcome, InvokeTask, WorkerSettings } from './worker-protocol.js';
+
+const settings = workerData as WorkerSettings;
+const port = parentPort!;
+
+// One log stream per execution environment: `YYYY/MM/DD/[$LATEST]<32 hex>`.
+const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[${settings.functionVersion}]${randomBytes(16).toString('hex')}`;
+process.env.AWS_LAMBDA_LOG_STREAM_NAME = logStreamName;
+const environment = environmentContext(settings, logStreamName);
+
+const scope: LogScope = { printedRequestId: undefined, requestId: '', lines: 0 };
+patchConsole(port, scope);
+
+let handler: LambdaHandler | undefined;
+let maxMemoryUsedMB = 0;
+
+// As the runtime does: an uncaught exception or unhandled rejection is logged, posted as the
+// current invocation's error, and ends the environment (exit 129 / 128); the pool replaces it.
+process.on('uncaughtException', (error) => die('Uncaught Exception', error, 129));
+process.on('unhandledRejection', (reason) => {
+  // The runtime builds this error with `new Error(reason)`, hence the message `String(reason)`.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
+  const message = reason === undefined ? '' : String(reason);
+  const error = new RuntimeError('UnhandledPromiseRejection', message);
+  Object.assign(error, { reason });
+  die('Unhandled Promise Rejection', error, 128);
+});
+
+function die(label: string, error: unknown, exitCode: number): never {
+  console.error(label, formatErrorForLog(error));
+  const message: FatalMessage = {
+    kind: 'fatal',
+    requestId: scope.requestId,
+    error: toErrorDocument(error),
+  };
+  port.postMessage(message);
+  process.exit(exitCode);
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export default async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
+  scope.requestId = task.requestId;
+  scope.lines = 0;
+  let initDurationMs: number | undefined;
+  if (handler === undefined) {
+    scope.printedRequestId = undefined;
+    const initStarted = performance.now();
+    try {
+      handler = await loadHandler(settings.taskRoot, settings.handler);
+    } catch (error) {
+      die('Uncaught Exception', error, 129);
+    }
+    initDurationMs = performance.now() - initStarted;
+  }
+  scope.printedRequestId = task.requestId;
+
+  const started = performance.now();
+  const settled = await runHandler(handler, task);
+  const durationMs = performance.now() - started;
+
+  let payload: string | undefined;
+  let failure: unknown;
+  if (settled.ok) {
+    try {
+      payload = JSON.stringify(settled.value === undefined ? null : settled.value) ?? 'null';
+    } catch {
+      failure = new Error('Unable to stringify response body');
+    }
+  } else {
+    failure = settled.error;
+  }
+  const outcome: InvokeOutcome = { payload: '', logLines: 0, durationMs, maxMemoryUsedMB: 0 };
+  if (payload !== undefined) {
+    outcome.payload = payload;
+  } else {
+    console.error('Invoke Error', formatErrorForLog(failure));
+    outcome.error = toErrorDocument(failure);
+    outcome.payload = JSON.stringify(outcome.error);
+  }
+  if (initDurationMs !== undefined) outcome.initDurationMs = initDurationMs;
+  outcome.logLines = scope.lines;
+  outcome.maxMemoryUsedMB = memoryUsedMB();
+  return outcome;
+}
+
+function runHandler(userHandler: LambdaHandler, task: InvokeTask): Promise<Settled> {
+  return new Promise((resolve) => {
+    const { context, callback } = invocationContext(environment, task.requestId, task.deadline, {
+      succeed: (value) => resolve({ ok: true, value }),
+      fail: (error) => resolve({ ok: false, error }),
+    });
+    try {
+      const returned = userHandler(task.event, context, callback);
+      if (isThenable(returned)) {
+        // A rejection with no reason reports 'handled', as context.fail() does.
+        returned.then(
+          (value: unknown) => callback(null, value),
+          (error: unknown) => callback(error ?? 'handled'),
+        );
+      }
+      // Neither a promise nor (yet) a callback: the invocation ends when the callback is called,
+      // or at the timeout.
+    } catch (error) {
+      callback(error);
+    }
+  });
+}
+
+function isThenable(value: unknown): value is { then: (ok: unknown, ko: unknown) => unknown } {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** The environment's high-water mark of its own V8 heap, in MB, as REPORT's Max Memory Used. */
+function memoryUsedMB(): number {
+  const heap = getHeapStatistics();
+  const used = Math.ceil((heap.used_heap_size + heap.external_memory) / (1024 * 1024));
+  if (used > maxMemoryUsedMB) maxMemoryUsedMB = used;
+  return maxMemoryUsedMB;
+}

@@ -1,0 +1,59 @@
+// What crosses the thread boundary between a function pool and its workers. Types only.
+import type { LambdaErrorDocument } from './lambda-errors.js';
+
+/** Fixed for the life of a pool; every worker receives it once as `workerData`. */
+export interface WorkerSettings {
+  functionName: string;
+  functionVersion: string;
+  handler: string;
+  /** Absolute path of the function's code folder (LAMBDA_TASK_ROOT). */
+  taskRoot: string;
+  memorySize: number;
+  invokedFunctionArn: string;
+  logGroupName: string;
+}
+
+/** One invocation. The event travels by structured clone, never as JSON text. */
+export interface InvokeTask {
+  requestId: string;
+  event: unknown;
+  /** Epoch milliseconds; what `context.getRemainingTimeInMillis()` counts down to. */
+  deadline: number;
+}
+
+export interface InvokeOutcome {
+  /** JSON text: the handler's result, or the error document when `error` is set. */
+  payload: string;
+  error?: LambdaErrorDocument;
+  /** How many log lines the worker posted for this invocation (they travel separately). */
+  logLines: number;
+  durationMs: number;
+  /** Set on the invocation that loaded the handler in a fresh worker. */
+  initDurationMs?: number;
+  maxMemoryUsedMB: number;
+}
+
+/** Posted on the worker's parentPort as it happens, so nothing is lost if the worker dies. */
+export interface LogMessage {
+  kind: 'log';
+  requestId: string;
+  line: string;
+}
+
+/**
+ * Posted just before the worker ends itself, as the runtime posts an error and exits: an
+ * uncaught exception, an unhandled rejection, or a handler that could not be loaded.
+ */
+export interface FatalMessage {
+  kind: 'fatal';
+  requestId: string;
+  error: LambdaErrorDocument;
+}
+
+export type WorkerMessage = LogMessage | FatalMessage;
+
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const kind = (value as { kind?: unknown }).kind;
+  return kind === 'log' || kind === 'fatal';
+}

@@ -1,0 +1,138 @@
+// The authorizer result cache. API Gateway keys a cached result per stage and authorizer by the
+// identity: the token for TOKEN authorizers, the values of all identity sources for REQUEST
+// authorizers. What is cached is the whole result (principal, policy, context), and the cached
+// policy is evaluated against each later request's method ARN — so one entry serves every method.
+// TTL: default 300 s, 0 disables caching, maximum 3600 s.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html
+// https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
+import type { AuthorizerResult } from './output.js';
+import { InvalidAuthorizerTtlError } from './errors.js';
+
+export { InvalidAuthorizerTtlError };
+
+export const DEFAULT_AUTHORIZER_TTL_SECONDS = 300;
+export const MAX_AUTHORIZER_TTL_SECONDS = 3600;
+export const DEFAULT_MAX_ENTRIES = 10_000;
+
+/**
+ * Load-time check of `authorizerResultTtlInSeconds`: "If this field is not set, the default value
+ * is 300. The maximum value is 3600, or 1 hour." (the HTTP API model types it
+ * IntegerWithLengthBetween0And3600). A value outside the range is a configuration mistake, so it
+ * is refused at load time with a clear message rather than silently clamped.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
+ */
+export function validateAuthorizerTtl(ttl: unknown): number {
+  if (ttl === undefined || ttl === null) return DEFAULT_AUTHORIZER_TTL_SECONDS;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl)) {
+    throw new InvalidAuthorizerTtlError(
+      `authorizerResultTtlInSeconds must be a whole number of seconds, got ${JSON.stringify(ttl)}`,
+    );
+  }
+  if (ttl < 0 || ttl > MAX_AUTHORIZER_TTL_SECONDS) {
+    throw new InvalidAuthorizerTtlError(
+      `authorizerResultTtlInSeconds must be between 0 and ${MAX_AUTHORIZER_TTL_SECONDS}, got ${ttl}`,
+    );
+  }
+  return ttl;
+}
+
+/** A lenient runtime view of the same setting: default 300, bounded to 0…3600, whole seconds. */
+export function clampTtl(ttl: number | undefined): number {
+  if (ttl === undefined || Number.isNaN(ttl)) return DEFAULT_AUTHORIZER_TTL_SECONDS;
+  if (ttl <= 0) return 0;
+  return Math.min(Math.floor(ttl), MAX_AUTHORIZER_TTL_SECONDS);
+}
+
+// NUL separates the fixed parts (ids and stage names never contain it); identity values are
+// length-prefixed so that no value, whatever it contains, can make two identities collide.
+const SEP = '\u0000';
+
+/** The prefix of every key of one API, or of one stage, or of one authorizer in one stage. */
+export function authorizerCachePrefix(
+  apiId: string,
+  stage?: string,
+  authorizerId?: string,
+): string {
+  let prefix = apiId + SEP;
+  if (stage === undefined) return prefix;
+  prefix += stage + SEP;
+  if (authorizerId === undefined) return prefix;
+  return prefix + authorizerId + SEP;
+}
+
+export function authorizerCacheKey(
+  apiId: string,
+  stage: string,
+  authorizerId: string,
+  identityValues: readonly string[],
+): string {
+  let key = authorizerCachePrefix(apiId, stage, authorizerId);
+  for (let i = 0; i < identityValues.length; i++) {
+    const v = identityValues[i];
+    key += `${v.length}:${v}`;
+  }
+  return key;
+}
+
+interface Entry {
+  value: AuthorizerResult;
+  /** Clock milliseconds after which the entry is stale. */
+  expiresAt: number;
+}
+
+/**
+ * Bounded, TTL-expiring map. A hit is one Map lookup and one clock read; eviction drops the
+ * oldest-written entry (Map insertion order). Hits do not reorder entries: with TTLs of at most an
+ * hour, first-in-first-out costs a few extra authorizer calls at worst and keeps hits free of
+ * writes.
+ */
+export class AuthorizerCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
+  private readonly maxEntries: number;
+
+  constructor(options: { now?: () => number; maxEntries?: number } = {}) {
+    this.now = options.now ?? Date.now;
+    this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+  }
+
+  get(key: string): AuthorizerResult | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (this.now() >= entry.expiresAt) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  /** TTL 0 (or less) means caching is off: nothing is stored. */
+  set(key: string, value: AuthorizerResult, ttlSeconds: number): void {
+    if (!(ttlSeconds > 0)) return;
+    const expiresAt = this.now() + ttlSeconds * 1000;
+    // Re-inserting moves the key to the newest position.
+    if (!this.entries.delete(key) && this.entries.size >= this.maxEntries) this.evictOldest();
+    this.entries.set(key, { value, expiresAt });
+  }
+
+  /** Drops every entry, or those whose key starts with `prefix` (see authorizerCachePrefix). */
+  flush(prefix?: string): void {
+    if (prefix === undefined || prefix === '') {
+      this.entries.clear();
+      return;
+    }
+    for (const key of this.entries.keys()) {
+      if (key.startsWith(prefix)) this.entries.delete(key);
+    }
+  }
+
+  /** Entries held, including expired ones not yet looked up or evicted. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private evictOldest(): void {
+    const oldest = this.entries.keys().next();
+    if (oldest.done !== true) this.entries.delete(oldest.value);
+  }
+}

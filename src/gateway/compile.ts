@@ -1,0 +1,145 @@
+// Compiles a deployment snapshot into the immutable CompiledStage the data plane serves.
+// Everything that can fail here fails at deploy time, never at request time.
+import type { Dispatcher } from 'undici';
+import { parseLambdaInvocationUri } from '../model/arn.js';
+import type { ApiSnapshot, Authorizer, Integration, Method, Settings } from '../model/types.js';
+import type { Invoker } from '../functions/invoker.js';
+import {
+  compileIdentitySource,
+  compileValidationExpression,
+} from './authorizers/identity-source.js';
+import type {
+  CompiledAuthorizer,
+  CompiledMethod,
+  CompiledStage,
+  IntegrationHandler,
+} from './compiled-api.js';
+import { awsProxyIntegration } from './integrations/aws-proxy.js';
+import { httpProxyIntegration } from './integrations/http-proxy.js';
+import { mockIntegration } from './integrations/mock.js';
+import { GatewayResponses } from './responses.js';
+import { Router } from './router.js';
+
+export interface CompileDeps {
+  invoker: Invoker;
+  dispatcher: Dispatcher;
+  settings: Settings;
+  /** Function Timeout in seconds, to skip arming an integration timer the function beats anyway. */
+  functionTimeout: (functionName: string) => number | undefined;
+}
+
+export interface StageInput {
+  stageName: string;
+  deploymentId: string;
+  variables: Record<string, string>;
+}
+
+export class DeploymentError extends Error {
+  readonly code = 'ERR_DEPLOYMENT';
+}
+
+export function compileStage(
+  snapshot: ApiSnapshot,
+  stage: StageInput,
+  deps: CompileDeps,
+): CompiledStage {
+  const authorizers = new Map<string, CompiledAuthorizer>();
+  for (const authorizer of snapshot.authorizers) {
+    if (authorizer.type === 'COGNITO_USER_POOLS') continue;
+    authorizers.set(authorizer.id, compileAuthorizer(authorizer, deps));
+  }
+  const router = new Router<CompiledMethod>();
+  for (const resource of snapshot.resources) {
+    const methods = new Map<string, CompiledMethod>();
+    for (const method of Object.values(resource.resourceMethods)) {
+      if (!method) continue;
+      const where = `${method.httpMethod} ${resource.path}`;
+      methods.set(method.httpMethod, {
+        httpMethod: method.httpMethod,
+        resourceId: resource.id,
+        resourcePath: resource.path,
+        authorizer: methodAuthorizer(method, authorizers, where),
+        apiKeyRequired: method.apiKeyRequired,
+        integrate: compileIntegration(method.methodIntegration, deps, where),
+      });
+    }
+    if (methods.size > 0) router.add(resource.path, resource.id, methods);
+  }
+  return {
+    apiId: snapshot.api.id,
+    apiName: snapshot.api.name,
+    stageName: stage.stageName,
+    deploymentId: stage.deploymentId,
+    variables: { ...stage.variables },
+    settings: deps.settings,
+    binaryMediaTypes: [...snapshot.api.binaryMediaTypes],
+    router,
+    responses: new GatewayResponses(snapshot.gatewayResponses),
+  };
+}
+
+function lambdaFunction(uri: string | undefined, deps: CompileDeps, where: string): string {
+  const parsed = uri ? parseLambdaInvocationUri(uri) : undefined;
+  if (!parsed)
+    throw new DeploymentError(
+      `${where}: ${uri ?? '(no uri)'} is not a Lambda function invocation URI`,
+    );
+  if (!deps.invoker.has(parsed.functionName)) {
+    throw new DeploymentError(`${where}: function ${parsed.functionName} does not exist`);
+  }
+  return parsed.functionName;
+}
+
+function compileAuthorizer(authorizer: Authorizer, deps: CompileDeps): CompiledAuthorizer {
+  const where = `authorizer ${authorizer.name}`;
+  const type = authorizer.type === 'TOKEN' ? 'TOKEN' : 'REQUEST';
+  return {
+    id: authorizer.id,
+    name: authorizer.name,
+    type: authorizer.type,
+    functionName: lambdaFunction(authorizer.authorizerUri, deps, where),
+    identitySource: compileIdentitySource(authorizer.identitySource, type),
+    validateToken:
+      type === 'TOKEN'
+        ? compileValidationExpression(authorizer.identityValidationExpression)
+        : undefined,
+    ttlSeconds: authorizer.authorizerResultTtlInSeconds,
+  };
+}
+
+function methodAuthorizer(
+  method: Method,
+  authorizers: Map<string, CompiledAuthorizer>,
+  where: string,
+): CompiledAuthorizer | undefined {
+  if (method.authorizationType !== 'CUSTOM') return undefined;
+  const authorizer = method.authorizerId ? authorizers.get(method.authorizerId) : undefined;
+  if (!authorizer)
+    throw new DeploymentError(`${where}: authorizer ${method.authorizerId ?? '(none)'} not found`);
+  return authorizer;
+}
+
+function compileIntegration(
+  integration: Integration | undefined,
+  deps: CompileDeps,
+  where: string,
+): IntegrationHandler {
+  if (!integration) throw new DeploymentError(`${where}: no integration defined for method`);
+  switch (integration.type) {
+    case 'AWS_PROXY': {
+      const functionName = lambdaFunction(integration.uri, deps, where);
+      const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
+      const timeout =
+        functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis;
+      return awsProxyIntegration(deps.invoker, functionName, timeout);
+    }
+    case 'HTTP_PROXY':
+      return httpProxyIntegration(integration, deps.dispatcher);
+    case 'MOCK':
+      return mockIntegration(integration);
+    default:
+      throw new DeploymentError(
+        `${where}: integration type ${integration.type} is not supported yet`,
+      );
+  }
+}

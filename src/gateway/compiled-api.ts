@@ -1,0 +1,58 @@
+// What a deployed stage looks like to the data plane: compiled once per deployment, immutable,
+// swapped atomically on redeploy. Nothing on the request path re-parses paths, policies or
+// templates.
+import type { AuthorizerType, Settings } from '../model/types.js';
+import type { IdentitySource } from './authorizers/identity-source.js';
+import type { GatewayRequest, AuthorizerOutcome } from './request.js';
+import type { GatewayResponses } from './responses.js';
+import type { Router } from './router.js';
+
+export interface CompiledAuthorizer {
+  id: string;
+  name: string;
+  type: AuthorizerType;
+  functionName: string;
+  identitySource: IdentitySource;
+  /** TOKEN only: identityValidationExpression, compiled. */
+  validateToken: ((token: string) => boolean) | undefined;
+  ttlSeconds: number;
+}
+
+/** Everything an integration needs to answer one request. */
+export interface Exchange {
+  request: GatewayRequest;
+  stage: CompiledStage;
+  method: CompiledMethod;
+  pathParameters: Record<string, string> | null;
+  authorizer: AuthorizerOutcome | undefined;
+}
+
+/** An HTTP answer; headers as [name, value] pairs so repeated headers and case survive. */
+export interface HttpAnswer {
+  statusCode: number;
+  headers: [string, string][];
+  body: Buffer | string;
+}
+
+export type IntegrationHandler = (exchange: Exchange) => Promise<HttpAnswer>;
+
+export interface CompiledMethod {
+  httpMethod: string;
+  resourceId: string;
+  resourcePath: string;
+  authorizer: CompiledAuthorizer | undefined;
+  apiKeyRequired: boolean;
+  integrate: IntegrationHandler;
+}
+
+export interface CompiledStage {
+  apiId: string;
+  apiName: string;
+  stageName: string;
+  deploymentId: string;
+  variables: Record<string, string>;
+  settings: Settings;
+  binaryMediaTypes: readonly string[];
+  router: Router<CompiledMethod>;
+  responses: GatewayResponses;
+}

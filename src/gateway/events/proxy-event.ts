@@ -1,0 +1,161 @@
+// The Lambda proxy integration event (payload version 1.0) and the REQUEST authorizer event,
+// which shares its request fields. Built here and nowhere else.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
+import type {
+  APIGatewayEventRequestContext,
+  APIGatewayProxyEvent,
+  APIGatewayRequestAuthorizerEvent,
+  APIGatewayTokenAuthorizerEvent,
+} from 'aws-lambda';
+import type { CompiledMethod, CompiledStage } from '../compiled-api.js';
+import type { AuthorizerOutcome, GatewayRequest } from '../request.js';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** `$context.requestTime`: CLF format, e.g. `25/Nov/2026:00:29:10 +0000`. */
+export function clfTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+export function requestContext(
+  request: GatewayRequest,
+  stage: CompiledStage,
+  method: CompiledMethod,
+  authorizer: AuthorizerOutcome | undefined,
+): APIGatewayEventRequestContext {
+  const dot = request.domainName.indexOf('.');
+  const ctx: APIGatewayEventRequestContext = {
+    resourceId: method.resourceId,
+    resourcePath: method.resourcePath,
+    httpMethod: request.httpMethod,
+    extendedRequestId: request.requestId,
+    requestTime: clfTime(request.requestTimeEpoch),
+    path: `/${stage.stageName}${request.path}`,
+    accountId: stage.settings.accountId,
+    protocol: request.protocol,
+    stage: stage.stageName,
+    domainPrefix: dot === -1 ? request.domainName : request.domainName.slice(0, dot),
+    requestTimeEpoch: request.requestTimeEpoch,
+    requestId: request.requestId,
+    identity: {
+      cognitoIdentityPoolId: null,
+      accountId: null,
+      cognitoIdentityId: null,
+      caller: null,
+      sourceIp: request.sourceIp,
+      principalOrgId: null,
+      accessKey: null,
+      cognitoAuthenticationType: null,
+      cognitoAuthenticationProvider: null,
+      userArn: null,
+      userAgent: request.headersLower.get('user-agent') ?? null,
+      user: null,
+      apiKey: null,
+      apiKeyId: null,
+      clientCert: null,
+    },
+    domainName: request.domainName,
+    deploymentId: stage.deploymentId,
+    apiId: stage.apiId,
+    authorizer: undefined,
+  } as APIGatewayEventRequestContext;
+  if (authorizer) {
+    // AWS passes the authorizer's context values to the function as strings.
+    const out: Record<string, unknown> = {};
+    for (const key in authorizer.context) out[key] = String(authorizer.context[key]);
+    out.principalId = authorizer.principalId;
+    if (authorizer.claims) out.claims = authorizer.claims;
+    out.integrationLatency = authorizer.integrationLatency;
+    ctx.authorizer = out;
+  } else {
+    delete (ctx as { authorizer?: unknown }).authorizer;
+  }
+  return ctx;
+}
+
+const orNull = <T extends object>(o: T): T | null => {
+  for (const _ in o) return o;
+  return null;
+};
+
+function requestFields(
+  request: GatewayRequest,
+  stage: CompiledStage,
+  method: CompiledMethod,
+  pathParameters: Record<string, string> | null,
+) {
+  return {
+    resource: method.resourcePath,
+    path: request.path,
+    httpMethod: request.httpMethod,
+    headers: orNull(request.headers.single),
+    multiValueHeaders: orNull(request.headers.multi),
+    queryStringParameters: orNull(request.query.single),
+    multiValueQueryStringParameters: orNull(request.query.multi),
+    pathParameters,
+    stageVariables: orNull(stage.variables),
+  };
+}
+
+export function proxyEvent(
+  request: GatewayRequest,
+  stage: CompiledStage,
+  method: CompiledMethod,
+  pathParameters: Record<string, string> | null,
+  authorizer: AuthorizerOutcome | undefined,
+): APIGatewayProxyEvent {
+  const binary = request.body.length > 0 && isBinary(request, stage.binaryMediaTypes);
+  return {
+    ...requestFields(request, stage, method, pathParameters),
+    requestContext: requestContext(request, stage, method, authorizer),
+    body: request.body.length === 0 ? null : request.body.toString(binary ? 'base64' : 'utf8'),
+    isBase64Encoded: binary,
+  } as APIGatewayProxyEvent;
+}
+
+export function requestAuthorizerEvent(
+  request: GatewayRequest,
+  stage: CompiledStage,
+  method: CompiledMethod,
+  pathParameters: Record<string, string> | null,
+  methodArn: string,
+): APIGatewayRequestAuthorizerEvent {
+  return {
+    type: 'REQUEST',
+    methodArn,
+    ...requestFields(request, stage, method, pathParameters),
+    requestContext: requestContext(request, stage, method, undefined),
+  } as APIGatewayRequestAuthorizerEvent;
+}
+
+export function tokenAuthorizerEvent(
+  token: string,
+  methodArn: string,
+): APIGatewayTokenAuthorizerEvent {
+  return { type: 'TOKEN', authorizationToken: token, methodArn };
+}
+
+/**
+ * A body is passed base64-encoded when its Content-Type matches one of the API's
+ * binaryMediaTypes (wildcards like `image/*` and `*\/*` allowed).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings.html
+ */
+export function isBinary(request: GatewayRequest, binaryMediaTypes: readonly string[]): boolean {
+  if (binaryMediaTypes.length === 0) return false;
+  const contentType = request.headersLower.get('content-type');
+  if (!contentType) return false;
+  return matchesMediaType(contentType, binaryMediaTypes);
+}
+
+export function matchesMediaType(contentType: string, mediaTypes: readonly string[]): boolean {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  for (const media of mediaTypes) {
+    const m = media.toLowerCase();
+    if (m === type || m === '*/*') return true;
+    if (m.endsWith('/*') && type.startsWith(m.slice(0, -1))) return true;
+  }
+  return false;
+}

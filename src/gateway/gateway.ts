@@ -1,0 +1,81 @@
+// Assembles the data plane: deployed stages, the pipeline and the listener, from injected parts.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent, type Dispatcher } from 'undici';
+import type { Invoker } from '../functions/invoker.js';
+import type { ApiSnapshot, Settings } from '../model/types.js';
+import type { Logger } from '../observability/logger.js';
+import { AuthorizerCache, authorizerCachePrefix } from './authorizers/cache.js';
+import type { CompiledStage } from './compiled-api.js';
+import { compileStage, type StageInput } from './compile.js';
+import { DeployedStages } from './deployments.js';
+import { createPipeline } from './pipeline.js';
+import { createGatewayServer } from './server.js';
+
+export interface GatewayOptions {
+  invoker: Invoker;
+  settings: Settings;
+  logger: Logger;
+  functionTimeout?: (functionName: string) => number | undefined;
+  now?: () => number;
+  dispatcher?: Dispatcher;
+}
+
+export class Gateway {
+  readonly stages = new DeployedStages();
+  readonly authorizerCache: AuthorizerCache;
+  readonly #server: Server;
+  readonly #options: GatewayOptions;
+  readonly #dispatcher: Dispatcher;
+
+  constructor(options: GatewayOptions) {
+    this.#options = options;
+    const now = options.now ?? Date.now;
+    this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000 });
+    this.authorizerCache = new AuthorizerCache({ now });
+    const pipeline = createPipeline({
+      invoker: options.invoker,
+      cache: this.authorizerCache,
+      logger: options.logger,
+      now,
+    });
+    this.#server = createGatewayServer({
+      stages: this.stages,
+      pipeline,
+      logger: options.logger,
+      now,
+    });
+  }
+
+  /** Compiles and swaps in a stage; throws DeploymentError (nothing changes) if it cannot. */
+  deploy(snapshot: ApiSnapshot, stage: StageInput): CompiledStage {
+    const compiled = compileStage(snapshot, stage, {
+      invoker: this.#options.invoker,
+      dispatcher: this.#dispatcher,
+      settings: this.#options.settings,
+      functionTimeout: this.#options.functionTimeout ?? (() => undefined),
+    });
+    this.stages.deploy(compiled);
+    // A new deployment starts with an empty authorizer cache, as on AWS.
+    this.authorizerCache.flush(authorizerCachePrefix(compiled.apiId, compiled.stageName));
+    return compiled;
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
+        resolve(this.#server.address() as AddressInfo);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeIdleConnections();
+    });
+    await this.#dispatcher.close();
+  }
+}

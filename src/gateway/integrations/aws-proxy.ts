@@ -1,0 +1,125 @@
+// AWS_PROXY: the Lambda proxy integration. The function gets the 1.0 event and must answer with
+// { statusCode, headers, multiValueHeaders, body, isBase64Encoded }; anything else is a 502.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+import type { Invoker } from '../../functions/invoker.js';
+import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
+import { BadGatewayError, IntegrationTimeoutError } from '../errors.js';
+import { matchesMediaType, proxyEvent } from '../events/proxy-event.js';
+import { withTimeout } from './timeout.js';
+
+const RESPONSE_KEYS = new Set([
+  'statusCode',
+  'headers',
+  'multiValueHeaders',
+  'body',
+  'isBase64Encoded',
+]);
+
+export function awsProxyIntegration(
+  invoker: Invoker,
+  functionName: string,
+  /** Undefined when the function's own Timeout always fires first: no race to arm per call. */
+  timeoutInMillis: number | undefined,
+): IntegrationHandler {
+  return async (exchange: Exchange): Promise<HttpAnswer> => {
+    const { request, stage, method, pathParameters, authorizer } = exchange;
+    const event = proxyEvent(request, stage, method, pathParameters, authorizer);
+    const invocation = invoker.invoke({ functionName, event, requestId: request.requestId });
+    const result = await (
+      timeoutInMillis === undefined
+        ? invocation
+        : withTimeout(invocation, timeoutInMillis, () => new IntegrationTimeoutError())
+    ).catch((error: unknown) => {
+      if (error instanceof IntegrationTimeoutError) throw error;
+      throw new BadGatewayError(`Lambda invocation failed: ${(error as Error).message}`);
+    });
+    if (result.functionError) {
+      throw new BadGatewayError(
+        `Lambda function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,
+      );
+    }
+    return toHttpAnswer(result.payload, exchange);
+  };
+}
+
+/** Validates the function's output exactly as AWS does and turns it into an HTTP answer. */
+export function toHttpAnswer(payload: string, exchange: Exchange): HttpAnswer {
+  let output: unknown;
+  try {
+    output = JSON.parse(payload);
+  } catch {
+    throw new BadGatewayError('Malformed Lambda proxy response: not JSON');
+  }
+  if (output === null || typeof output !== 'object' || Array.isArray(output)) {
+    throw new BadGatewayError('Malformed Lambda proxy response: not an object');
+  }
+  const o = output as Record<string, unknown>;
+  for (const key in o) {
+    if (!RESPONSE_KEYS.has(key))
+      throw new BadGatewayError(`Malformed Lambda proxy response: unexpected field ${key}`);
+  }
+  const statusCode = o.statusCode === undefined ? 200 : Number(o.statusCode);
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
+    throw new BadGatewayError('Malformed Lambda proxy response: bad statusCode');
+  }
+  if (o.body !== undefined && o.body !== null && typeof o.body !== 'string') {
+    throw new BadGatewayError('Malformed Lambda proxy response: body must be a string');
+  }
+  if (o.isBase64Encoded !== undefined && typeof o.isBase64Encoded !== 'boolean') {
+    throw new BadGatewayError('Malformed Lambda proxy response: isBase64Encoded must be a boolean');
+  }
+  const headers = mergeHeaders(o.headers, o.multiValueHeaders);
+  let body: Buffer | string = (o.body as string | null | undefined) ?? '';
+  // Base64 bodies become binary only when the client accepts a binary media type.
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/lambda-proxy-binary-media.html
+  if (o.isBase64Encoded === true && body !== '') {
+    const accept = exchange.request.headersLower.get('accept');
+    const first = accept?.split(',')[0];
+    if (first && matchesMediaType(first, exchange.stage.binaryMediaTypes))
+      body = Buffer.from(body, 'base64');
+  }
+  return { statusCode, headers, body };
+}
+
+/**
+ * "If you specify values for both headers and multiValueHeaders, API Gateway merges them into a
+ * single list. If the same key-value pair is specified in both, only the values from
+ * multiValueHeaders will appear in the merged list."
+ */
+function mergeHeaders(single: unknown, multi: unknown): [string, string][] {
+  const out: [string, string][] = [];
+  if (single !== undefined && single !== null && !isPlainObject(single)) {
+    throw new BadGatewayError('Malformed Lambda proxy response: headers must be an object');
+  }
+  if (multi !== undefined && multi !== null && !isPlainObject(multi)) {
+    throw new BadGatewayError(
+      'Malformed Lambda proxy response: multiValueHeaders must be an object',
+    );
+  }
+  const m = (multi ?? {}) as Record<string, unknown>;
+  for (const name in m) {
+    const values = m[name];
+    if (!Array.isArray(values))
+      throw new BadGatewayError(
+        'Malformed Lambda proxy response: multiValueHeaders values must be arrays',
+      );
+    for (const v of values) out.push([name, scalar(v)]);
+  }
+  const s = (single ?? {}) as Record<string, unknown>;
+  for (const name in s) {
+    const value = scalar(s[name]);
+    if (m[name] !== undefined && (m[name] as unknown[]).some((v) => scalar(v) === value)) continue;
+    out.push([name, value]);
+  }
+  return out;
+}
+
+function scalar(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object')
+    throw new BadGatewayError('Malformed Lambda proxy response: header values must be scalars');
+  return String(v as string | number | boolean);
+}
+
+const isPlainObject = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,0 +1,109 @@
+// HTTP_PROXY: pass the request through to an HTTP backend and its answer back, untouched.
+// undici, not fetch: a proxy must not follow redirects or decompress.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html#api-gateway-set-up-http-proxy-integration-on-proxy-resource
+import { errors, request, type Dispatcher } from 'undici';
+import type { Integration } from '../../model/types.js';
+import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
+import { IntegrationFailureError, IntegrationTimeoutError } from '../errors.js';
+import { compileParameterSource, type ParameterSource } from '../mapping/parameters.js';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+]);
+
+export function httpProxyIntegration(
+  integration: Integration,
+  dispatcher: Dispatcher,
+): IntegrationHandler {
+  const uri = integration.uri ?? '';
+  const timeout = integration.timeoutInMillis;
+  // `integration.request.path.X` fills `{X}` in the URI; AWS's import maps `{proxy}` this way.
+  const pathParams: [string, ParameterSource][] = [];
+  const headerParams: [string, ParameterSource][] = [];
+  const queryParams: [string, ParameterSource][] = [];
+  for (const [target, expression] of Object.entries(integration.requestParameters ?? {})) {
+    const m = /^integration\.request\.(path|header|querystring)\.(.+)$/.exec(target);
+    if (!m) continue;
+    const list = m[1] === 'path' ? pathParams : m[1] === 'header' ? headerParams : queryParams;
+    list.push([m[2]!, compileParameterSource(expression)]);
+  }
+
+  return async (exchange: Exchange): Promise<HttpAnswer> => {
+    const { request: req } = exchange;
+    // `${stageVariables.X}` may appear anywhere in an HTTP integration URI.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
+    const withVariables = uri.includes('${')
+      ? uri.replace(
+          /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g,
+          (_, name: string) => exchange.stage.variables[name] ?? '',
+        )
+      : uri;
+    let url = withVariables.replace(/\{([^{}]+?)\+?\}/g, (_, name: string) => {
+      const mapped = pathParams.find(([n]) => n === name || `${n}+` === name);
+      const value = mapped
+        ? mapped[1](exchange)
+        : exchange.pathParameters?.[name.replace(/\+$/, '')];
+      return value === undefined ? '' : encodePath(value);
+    });
+    const extraQuery = queryParams
+      .map(([name, source]) => [name, source(exchange)] as const)
+      .filter(([, v]) => v !== undefined)
+      .map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v!)}`);
+    const query = [req.rawQuery, ...extraQuery].filter(Boolean).join('&');
+    if (query) url += (url.includes('?') ? '&' : '?') + query;
+
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, values] of Object.entries(req.headers.multi)) {
+      if (!HOP_BY_HOP.has(name.toLowerCase()))
+        headers[name] = values.length === 1 ? values[0]! : values;
+    }
+    for (const [name, source] of headerParams) {
+      const value = source(exchange);
+      if (value !== undefined) headers[name] = value;
+    }
+    const forwardedFor = req.headersLower.get('x-forwarded-for');
+    headers['X-Forwarded-For'] = forwardedFor ? `${forwardedFor}, ${req.sourceIp}` : req.sourceIp;
+
+    const method = (
+      integration.httpMethod && integration.httpMethod !== 'ANY'
+        ? integration.httpMethod
+        : req.httpMethod
+    ).toUpperCase();
+    try {
+      const response = await request(url, {
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body: req.body.length > 0 && method !== 'GET' && method !== 'HEAD' ? req.body : null,
+        dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+      const body = Buffer.from(await response.body.arrayBuffer());
+      const out: [string, string][] = [];
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value === undefined || HOP_BY_HOP.has(name)) continue;
+        if (Array.isArray(value)) for (const v of value) out.push([name, v]);
+        else out.push([name, value]);
+      }
+      return { statusCode: response.statusCode, headers: out, body };
+    } catch (error) {
+      if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
+        throw new IntegrationTimeoutError();
+      }
+      throw new IntegrationFailureError(`HTTP backend failed: ${(error as Error).message}`);
+    }
+  };
+}
+
+function encodePath(value: string): string {
+  return value.split('/').map(encodeURIComponent).join('/');
+}

@@ -1,0 +1,101 @@
+// MOCK: API Gateway answers by itself. The request template yields `{"statusCode": N}`, which
+// selects an integration response (selectionPattern matched against N); its template and
+// response parameters make the answer.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-mock-integration.html
+import type { Integration } from '../../model/types.js';
+import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
+import { ApiConfigurationError } from '../errors.js';
+import { compileParameterSource, type ParameterSource } from '../mapping/parameters.js';
+import { compileTemplate, type CompiledTemplate, type TemplateVariables } from '../mapping/vtl.js';
+import { requestContext } from '../events/proxy-event.js';
+
+interface CompiledResponse {
+  pattern: RegExp | undefined;
+  statusCode: number;
+  headers: [string, ParameterSource][];
+  template: CompiledTemplate | undefined;
+}
+
+export function mockIntegration(integration: Integration): IntegrationHandler {
+  const requestTemplate = pickTemplate(integration.requestTemplates);
+  const responses: CompiledResponse[] = [];
+  let fallback: CompiledResponse | undefined;
+  for (const response of Object.values(integration.integrationResponses ?? {})) {
+    const compiled: CompiledResponse = {
+      pattern: response.selectionPattern
+        ? new RegExp(`^(?:${response.selectionPattern})$`)
+        : undefined,
+      statusCode: Number(response.statusCode),
+      headers: Object.entries(response.responseParameters ?? {}).flatMap(([key, expression]) => {
+        const m = /^method\.response\.header\.(.+)$/.exec(key);
+        return m ? [[m[1]!, compileParameterSource(expression)] as [string, ParameterSource]] : [];
+      }),
+      template: pickTemplate(response.responseTemplates),
+    };
+    if (compiled.pattern) responses.push(compiled);
+    else fallback = compiled;
+  }
+
+  return (exchange: Exchange): Promise<HttpAnswer> => {
+    const variables = templateVariables(exchange);
+    let statusCode = 200;
+    if (requestTemplate) {
+      const rendered = requestTemplate.render(variables);
+      try {
+        const parsed = JSON.parse(rendered) as { statusCode?: unknown };
+        if (parsed && typeof parsed === 'object' && parsed.statusCode !== undefined)
+          statusCode = Number(parsed.statusCode);
+      } catch {
+        return Promise.reject(
+          new ApiConfigurationError('MOCK request template did not produce JSON'),
+        );
+      }
+    }
+    const selected = responses.find((r) => r.pattern!.test(String(statusCode))) ?? fallback;
+    if (!selected)
+      return Promise.reject(
+        new ApiConfigurationError(`No integration response for status ${statusCode}`),
+      );
+    const headers: [string, string][] = [['Content-Type', 'application/json']];
+    for (const [name, source] of selected.headers) {
+      const value = source(exchange);
+      if (value !== undefined) headers.push([name, value]);
+    }
+    const body = selected.template ? selected.template.render(variables) : '';
+    return Promise.resolve({ statusCode: selected.statusCode, headers, body });
+  };
+}
+
+function pickTemplate(templates: Record<string, string> | undefined): CompiledTemplate | undefined {
+  if (!templates) return undefined;
+  const text = templates['application/json'] ?? Object.values(templates)[0];
+  return text === undefined ? undefined : compileTemplate(text);
+}
+
+function templateVariables(exchange: Exchange): TemplateVariables {
+  const { request, stage, method, pathParameters, authorizer } = exchange;
+  return {
+    context: requestContext(request, stage, method, authorizer) as unknown as Record<
+      string,
+      unknown
+    >,
+    stageVariables: stage.variables,
+    input: {
+      body: request.body.toString(),
+      params: (name?: string) => {
+        const all = {
+          path: pathParameters ?? {},
+          querystring: request.query.single,
+          header: request.headers.single,
+        };
+        if (name === undefined) return all;
+        return (
+          all.path[name] ??
+          all.querystring[name] ??
+          request.headersLower.get(name.toLowerCase()) ??
+          ''
+        );
+      },
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// Request parameter mapping expressions: `method.request.{path|querystring|header}.NAME`,
+// `stageVariables.NAME`, `context.NAME` and `'literal'`.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
+import type { Exchange } from '../compiled-api.js';
+
+export type ParameterSource = (exchange: Exchange) => string | undefined;
+
+/** Compiles one expression once; the returned function reads it per request. */
+export function compileParameterSource(expression: string): ParameterSource {
+  if (expression.length >= 2 && expression.startsWith("'") && expression.endsWith("'")) {
+    const literal = expression.slice(1, -1);
+    return () => literal;
+  }
+  const m =
+    /^method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.(.+)$/.exec(
+      expression,
+    );
+  if (m) {
+    const [, where, name] = m as unknown as [string, string, string];
+    if (where === 'path') return (x) => x.pathParameters?.[name];
+    if (where === 'querystring') return (x) => x.request.query.single[name];
+    if (where === 'multivaluequerystring') return (x) => x.request.query.multi[name]?.join(',');
+    const lower = name.toLowerCase();
+    if (where === 'header') return (x) => x.request.headersLower.get(lower);
+    return (x) => x.request.raw.headers[lower]?.toString();
+  }
+  if (expression.startsWith('stageVariables.')) {
+    const name = expression.slice('stageVariables.'.length);
+    return (x) => x.stage.variables[name];
+  }
+  if (expression.startsWith('context.authorizer.')) {
+    const name = expression.slice('context.authorizer.'.length);
+    return (x) => {
+      if (!x.authorizer) return undefined;
+      if (name === 'principalId') return x.authorizer.principalId;
+      const v = x.authorizer.context[name];
+      return v === undefined ? undefined : String(v);
+    };
+  }
+  if (expression.startsWith('context.')) {
+    const name = expression.slice('context.'.length);
+    return (x) => contextValue(x, name);
+  }
+  throw new Error(`unsupported mapping expression: ${expression}`);
+}
+
+function contextValue(x: Exchange, name: string): string | undefined {
+  switch (name) {
+    case 'requestId':
+      return x.request.requestId;
+    case 'stage':
+      return x.stage.stageName;
+    case 'apiId':
+      return x.stage.apiId;
+    case 'httpMethod':
+      return x.request.httpMethod;
+    case 'resourcePath':
+      return x.method.resourcePath;
+    case 'resourceId':
+      return x.method.resourceId;
+    case 'identity.sourceIp':
+      return x.request.sourceIp;
+    case 'identity.userAgent':
+      return x.request.headersLower.get('user-agent');
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,144 @@
+// Gateway responses: every answer the gateway gives on its own behalf is rendered here, from
+// AWS's defaults or the API's overrides (x-amazon-apigateway-gateway-responses).
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
+import type { GatewayResponse, GatewayResponseType } from '../model/types.js';
+import type { GatewayResponseError } from './errors.js';
+import { compileTemplate, type CompiledTemplate } from './mapping/vtl.js';
+
+interface Default {
+  status: number;
+  errorType: string;
+}
+
+/** AWS's default status and `x-amzn-ErrorType` per gateway response type. */
+const DEFAULTS: Record<GatewayResponseType, Default> = {
+  ACCESS_DENIED: { status: 403, errorType: 'AccessDeniedException' },
+  API_CONFIGURATION_ERROR: { status: 500, errorType: 'ApiConfigurationException' },
+  AUTHORIZER_CONFIGURATION_ERROR: { status: 500, errorType: 'AuthorizerConfigurationException' },
+  AUTHORIZER_FAILURE: { status: 500, errorType: 'AuthorizerFailureException' },
+  BAD_REQUEST_PARAMETERS: { status: 400, errorType: 'BadRequestException' },
+  BAD_REQUEST_BODY: { status: 400, errorType: 'BadRequestException' },
+  DEFAULT_4XX: { status: 400, errorType: 'BadRequestException' },
+  DEFAULT_5XX: { status: 500, errorType: 'InternalServerErrorException' },
+  EXPIRED_TOKEN: { status: 403, errorType: 'ExpiredTokenException' },
+  INTEGRATION_FAILURE: { status: 504, errorType: 'InternalServerErrorException' },
+  INTEGRATION_TIMEOUT: { status: 504, errorType: 'InternalServerErrorException' },
+  INVALID_API_KEY: { status: 403, errorType: 'ForbiddenException' },
+  INVALID_SIGNATURE: { status: 403, errorType: 'InvalidSignatureException' },
+  MISSING_AUTHENTICATION_TOKEN: { status: 403, errorType: 'MissingAuthenticationTokenException' },
+  QUOTA_EXCEEDED: { status: 429, errorType: 'LimitExceededException' },
+  REQUEST_TOO_LARGE: { status: 413, errorType: 'RequestTooLargeException' },
+  RESOURCE_NOT_FOUND: { status: 404, errorType: 'ResourceNotFoundException' },
+  THROTTLED: { status: 429, errorType: 'TooManyRequestsException' },
+  UNAUTHORIZED: { status: 401, errorType: 'UnauthorizedException' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, errorType: 'BadRequestException' },
+  WAF_FILTERED: { status: 403, errorType: 'WafFilteredException' },
+};
+
+export interface RenderedResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What a response template can see: `$context.*` and `$stageVariables.*`. */
+export interface ResponseContext {
+  requestId: string;
+  stage: string;
+  apiId: string;
+  stageVariables: Record<string, string>;
+  /** Request header/query/path values for `method.request.*` in responseParameters. */
+  methodRequest?: (expression: string) => string | undefined;
+}
+
+interface CompiledOverride {
+  status: number | undefined;
+  headers: [string, string][];
+  template: CompiledTemplate | undefined;
+}
+
+/** The API's gateway responses, compiled once per deployment. */
+export class GatewayResponses {
+  readonly #overrides = new Map<GatewayResponseType, CompiledOverride>();
+
+  constructor(overrides: Partial<Record<GatewayResponseType, GatewayResponse>> = {}) {
+    for (const [type, response] of Object.entries(overrides) as [
+      GatewayResponseType,
+      GatewayResponse,
+    ][]) {
+      const template = response.responseTemplates?.['application/json'];
+      this.#overrides.set(type, {
+        status: response.statusCode ? Number(response.statusCode) : undefined,
+        headers: Object.entries(response.responseParameters ?? {}).flatMap(([key, value]) => {
+          const m = /^gatewayresponse\.header\.(.+)$/.exec(key);
+          return m ? [[m[1]!, value] as [string, string]] : [];
+        }),
+        template: template === undefined ? undefined : compileTemplate(template),
+      });
+    }
+  }
+
+  render(error: GatewayResponseError, ctx: ResponseContext): RenderedResponse {
+    const fallback = DEFAULTS[error.responseType];
+    const status = error.statusOverride ?? fallback.status;
+    const errorType = error.errorTypeOverride ?? fallback.errorType;
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'x-amzn-RequestId': ctx.requestId,
+      'x-amzn-ErrorType': errorType,
+    };
+    // A type without its own override falls back to the API's DEFAULT_4XX / DEFAULT_5XX.
+    const override =
+      this.#overrides.get(error.responseType) ??
+      this.#overrides.get(status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
+    if (!override) return { statusCode: status, headers, body: defaultBody(error) };
+
+    for (const [name, value] of override.headers) {
+      headers[name] = resolveParameter(value, ctx) ?? '';
+    }
+    const body = override.template
+      ? override.template.render({
+          context: contextFor(error, ctx, errorType),
+          stageVariables: ctx.stageVariables,
+        })
+      : defaultBody(error);
+    return { statusCode: override.status ?? status, headers, body };
+  }
+}
+
+/**
+ * AWS's default template is `{"message":$context.error.messageString}`. For a policy that denies,
+ * AWS answers with a capitalised `Message` key instead, as seen in real responses:
+ * `{"Message":"User is not authorized to access this resource with an explicit deny"}`.
+ */
+function defaultBody(error: GatewayResponseError): string {
+  const key = error.responseType === 'ACCESS_DENIED' ? 'Message' : 'message';
+  return `{"${key}":${JSON.stringify(error.messageString)}}`;
+}
+
+function contextFor(error: GatewayResponseError, ctx: ResponseContext, errorType: string) {
+  return {
+    requestId: ctx.requestId,
+    extendedRequestId: ctx.requestId,
+    stage: ctx.stage,
+    apiId: ctx.apiId,
+    error: {
+      message: error.messageString,
+      messageString: JSON.stringify(error.messageString),
+      responseType: error.responseType,
+      validationErrorString: '',
+    },
+    errorType,
+  };
+}
+
+/** Header values are `'literal'`, `method.request.header.X` or `stageVariables.X`. */
+function resolveParameter(expression: string, ctx: ResponseContext): string | undefined {
+  if (expression.startsWith("'") && expression.endsWith("'")) return expression.slice(1, -1);
+  if (expression.startsWith('stageVariables.')) {
+    return ctx.stageVariables[expression.slice('stageVariables.'.length)];
+  }
+  if (expression.startsWith('method.request.')) return ctx.methodRequest?.(expression);
+  return undefined;
+}

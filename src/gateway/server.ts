@@ -1,0 +1,104 @@
+// The data-plane listener: node:http, because only it keeps header case and order.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../observability/logger.js';
+import type { CompiledStage, HttpAnswer } from './compiled-api.js';
+import type { DeployedStages } from './deployments.js';
+import { GatewayResponseError } from './errors.js';
+import { readBody, toGatewayRequest } from './http/incoming.js';
+import type { Pipeline } from './pipeline.js';
+import { GatewayResponses } from './responses.js';
+import { resolveStage } from './steps/resolve-stage.js';
+
+export interface GatewayServerDeps {
+  stages: DeployedStages;
+  pipeline: Pipeline;
+  logger: Logger;
+  now: () => number;
+}
+
+const DEFAULT_RESPONSES = new GatewayResponses();
+
+export function createGatewayServer(deps: GatewayServerDeps): Server {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res, deps).catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'unexpected error answering a request');
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end('{"message":"Internal server error"}');
+    });
+  });
+  return server;
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: GatewayServerDeps,
+): Promise<void> {
+  const requestId = randomUUID();
+  const started = deps.now();
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const pathname = q === -1 ? url : url.slice(0, q);
+  const rawQuery = q === -1 ? '' : url.slice(q + 1);
+  let stage: CompiledStage | undefined;
+  let answer: HttpAnswer;
+  try {
+    const resolved = resolveStage(deps.stages, req.headers.host, pathname);
+    stage = resolved.stage;
+    const body = await readBody(req);
+    const request = toGatewayRequest(req, body, resolved.path, rawQuery, requestId, started);
+    answer = await deps.pipeline(request, stage);
+  } catch (error) {
+    if (!(error instanceof GatewayResponseError)) throw error;
+    if (!req.complete) req.resume();
+    const rendered = (stage?.responses ?? DEFAULT_RESPONSES).render(error, {
+      requestId,
+      stage: stage?.stageName ?? '',
+      apiId: stage?.apiId ?? '',
+      stageVariables: stage?.variables ?? {},
+    });
+    if ('reason' in error)
+      deps.logger.warn(
+        { requestId, type: error.responseType, reason: error.reason },
+        error.message,
+      );
+    rendered.headers['Content-Length'] = String(Buffer.byteLength(rendered.body));
+    res.writeHead(rendered.statusCode, rendered.headers);
+    res.end(rendered.body);
+    logAccess(deps, req, requestId, rendered.statusCode, started);
+    return;
+  }
+  send(res, answer, requestId);
+  logAccess(deps, req, requestId, answer.statusCode, started);
+}
+
+function send(res: ServerResponse, answer: HttpAnswer, requestId: string): void {
+  // Flat [name, value, …] keeps the integration's header case and repeated headers.
+  const flat: string[] = [];
+  let hasContentType = false;
+  for (const [name, value] of answer.headers) {
+    if (!hasContentType && name.length === 12 && name.toLowerCase() === 'content-type')
+      hasContentType = true;
+    flat.push(name, value);
+  }
+  if (!hasContentType) flat.push('Content-Type', 'application/json');
+  flat.push('x-amzn-RequestId', requestId, 'x-amz-apigw-id', requestId.slice(0, 16));
+  flat.push('Content-Length', String(Buffer.byteLength(answer.body)));
+  res.writeHead(answer.statusCode, flat);
+  res.end(answer.body);
+}
+
+function logAccess(
+  deps: GatewayServerDeps,
+  req: IncomingMessage,
+  requestId: string,
+  status: number,
+  started: number,
+) {
+  if (!deps.logger.isLevelEnabled('debug')) return;
+  deps.logger.debug(
+    { requestId, method: req.method, url: req.url, status, ms: deps.now() - started },
+    'request',
+  );
+}

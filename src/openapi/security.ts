@@ -1,0 +1,325 @@
+// Security schemes → API Gateway authorizers, and an operation's `security` → the method's
+// authorizationType, authorizerId and apiKeyRequired.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authtype.html
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-key-usage-plan-oas.html
+import { z } from 'zod';
+import { stableId } from '../config/stable-id.js';
+import { parseLambdaInvocationUri } from '../model/arn.js';
+import type { AuthorizationType, Authorizer, Method } from '../model/types.js';
+import { isObject, type ImportContext, type JsonObject, type JsonPath } from './context.js';
+
+const AUTHORIZER = 'x-amazon-apigateway-authorizer';
+const AUTHTYPE = 'x-amazon-apigateway-authtype';
+// https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html: default 300, 0 turns
+// caching off, at most 3600.
+const DEFAULT_TTL = 300;
+const MAX_TTL = 3600;
+// Identity sources API Gateway accepts for a REQUEST authorizer.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+const REQUEST_IDENTITY_SOURCE =
+  /^(?:method\.request\.(?:header|querystring|multivalueheader|multivaluequerystring|path)\.[^\s,]+|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$/;
+const TOKEN_IDENTITY_SOURCE = /^method\.request\.header\.[^\s,]+$/;
+
+const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .pipe(z.enum(values));
+
+const authorizerSchema = z.looseObject({
+  type: lowerEnum(['token', 'request', 'cognito_user_pools']),
+  authorizerUri: z.string().optional(),
+  authorizerCredentials: z.string().optional(),
+  identitySource: z.string().optional(),
+  identityValidationExpression: z.string().optional(),
+  // The extension's page types it as a string; its examples write a number. Both import.
+  authorizerResultTtlInSeconds: z
+    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)], {
+      error: 'expected a number of seconds',
+    })
+    .pipe(
+      z
+        .number()
+        .int({ error: 'expected a whole number of seconds' })
+        .min(0, { error: `must be between 0 and ${MAX_TTL}` })
+        .max(MAX_TTL, { error: `must be between 0 and ${MAX_TTL}` }),
+    )
+    .optional(),
+  providerARNs: z.array(z.string()).optional(),
+});
+
+/** What naming a security scheme in an operation's `security` does to the method. */
+export type SchemeEffect =
+  | { kind: 'authorizer'; authorizer: Authorizer }
+  | { kind: 'apiKey' }
+  | { kind: 'iam' }
+  | { kind: 'unsupported'; reason: string };
+
+export interface SecurityOptions {
+  apiId: string;
+  functionExists: (name: string) => boolean;
+}
+
+/** Reads `components.securitySchemes` (OpenAPI 3) or `securityDefinitions` (Swagger 2). */
+export function readSecuritySchemes(
+  ctx: ImportContext,
+  version: 2 | 3,
+  options: SecurityOptions,
+): Map<string, SchemeEffect> {
+  const at: JsonPath = version === 3 ? ['components', 'securitySchemes'] : ['securityDefinitions'];
+  const container = version === 3 ? ctx.root.components : ctx.root;
+  const raw = isObject(container) ? container[at[at.length - 1] as string] : undefined;
+  const effects = new Map<string, SchemeEffect>();
+  if (raw === undefined || raw === null) return effects;
+  const schemes = ctx.object(raw, at);
+  for (const [name, value] of Object.entries(schemes.value)) {
+    const scheme = ctx.object(value, [...schemes.path, name]);
+    effects.set(name, schemeEffect(ctx, name, scheme.value, scheme.path, options));
+  }
+  return effects;
+}
+
+function schemeEffect(
+  ctx: ImportContext,
+  name: string,
+  scheme: JsonObject,
+  at: JsonPath,
+  options: SecurityOptions,
+): SchemeEffect {
+  const authtype =
+    typeof scheme[AUTHTYPE] === 'string' ? scheme[AUTHTYPE].toLowerCase() : undefined;
+  if (scheme[AUTHORIZER] !== undefined) {
+    return { kind: 'authorizer', authorizer: readAuthorizer(ctx, name, scheme, at, options) };
+  }
+  // `awsSigv4` (and any `aws…` term) is reserved for IAM authorization.
+  if (authtype === 'awssigv4') return { kind: 'iam' };
+  if (authtype === 'custom') {
+    // API Gateway: "Unable to create authorizer from security definition … Extension
+    // x-amazon-apigateway-authorizer is required."
+    ctx.fail(at, `x-amazon-apigateway-authtype is "custom" but ${AUTHORIZER} is missing`);
+  }
+  if (
+    scheme.type === 'apiKey' &&
+    scheme.in === 'header' &&
+    typeof scheme.name === 'string' &&
+    scheme.name.toLowerCase() === 'x-api-key'
+  ) {
+    return { kind: 'apiKey' };
+  }
+  return {
+    kind: 'unsupported',
+    reason:
+      `security scheme "${name}" is neither an API key (type: apiKey, name: x-api-key, in: header) ` +
+      `nor an authorizer (${AUTHORIZER}), so API Gateway cannot enforce it`,
+  };
+}
+
+function readAuthorizer(
+  ctx: ImportContext,
+  name: string,
+  scheme: JsonObject,
+  at: JsonPath,
+  options: SecurityOptions,
+): Authorizer {
+  const ext = ctx.object(scheme[AUTHORIZER], [...at, AUTHORIZER]);
+  const raw = ctx.parse(authorizerSchema, ext.value, ext.path);
+  const type =
+    raw.type === 'token' ? 'TOKEN' : raw.type === 'request' ? 'REQUEST' : 'COGNITO_USER_POOLS';
+  const authorizer: Authorizer = {
+    id: stableId(`authorizer:${options.apiId}:${name}`, 6),
+    name,
+    type,
+    authorizerResultTtlInSeconds: raw.authorizerResultTtlInSeconds ?? DEFAULT_TTL,
+  };
+  if (type === 'COGNITO_USER_POOLS') {
+    if (!raw.providerARNs?.length)
+      ctx.fail([...ext.path, 'providerARNs'], 'required for cognito_user_pools');
+    authorizer.providerARNs = raw.providerARNs;
+  } else {
+    authorizer.authorizerUri = checkAuthorizerUri(
+      ctx,
+      raw.authorizerUri,
+      [...ext.path, 'authorizerUri'],
+      options,
+    );
+  }
+  if (raw.authorizerCredentials !== undefined)
+    authorizer.authorizerCredentials = raw.authorizerCredentials;
+  const identitySource = identitySourceFor(ctx, type, raw, scheme, ext.path);
+  if (identitySource !== undefined) authorizer.identitySource = identitySource;
+  if (raw.identityValidationExpression !== undefined) {
+    checkRegex(ctx, raw.identityValidationExpression, [
+      ...ext.path,
+      'identityValidationExpression',
+    ]);
+    authorizer.identityValidationExpression = raw.identityValidationExpression;
+  }
+  return authorizer;
+}
+
+function checkAuthorizerUri(
+  ctx: ImportContext,
+  uri: string | undefined,
+  at: JsonPath,
+  options: SecurityOptions,
+): string {
+  if (uri === undefined) ctx.fail(at, 'required for token and request authorizers');
+  const parsed = parseLambdaInvocationUri(uri);
+  if (!parsed) {
+    ctx.fail(
+      at,
+      'expected a Lambda invocation URI, arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/' +
+        `{functionArn}/invocations (got "${uri}")`,
+    );
+  }
+  if (!options.functionExists(parsed.functionName)) {
+    ctx.fail(
+      at,
+      `Lambda function "${parsed.functionName}" is not defined`,
+      'ERR_OPENAPI_UNKNOWN_FUNCTION',
+    );
+  }
+  return uri;
+}
+
+/**
+ * TOKEN and Cognito authorizers read one header. Without `identitySource`, API Gateway takes it
+ * from the security scheme's `name` (the "Token Source"), which must be `in: header`; REQUEST
+ * authorizers take a single header or query parameter from `name`/`in` the same way, unless the
+ * name is "Unused". A REQUEST authorizer needs an identity source when caching is on.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html#apigw-CreateAuthorizer-request-identitySource
+ */
+function identitySourceFor(
+  ctx: ImportContext,
+  type: Authorizer['type'],
+  raw: z.output<typeof authorizerSchema>,
+  scheme: JsonObject,
+  at: JsonPath,
+): string | undefined {
+  const given = raw.identitySource?.trim();
+  const named =
+    typeof scheme.name === 'string' && scheme.name !== 'Unused' ? scheme.name : undefined;
+  if (type !== 'REQUEST') {
+    if (given !== undefined) {
+      if (!TOKEN_IDENTITY_SOURCE.test(given)) {
+        ctx.fail(
+          [...at, 'identitySource'],
+          `expected method.request.header.{name} (got "${given}")`,
+        );
+      }
+      return given;
+    }
+    if (named === undefined || scheme.in !== 'header') {
+      ctx.fail(
+        at,
+        'identitySource is required (or name the token header with in: header, name: …)',
+      );
+    }
+    return `method.request.header.${named}`;
+  }
+  if (given !== undefined) {
+    for (const part of given.split(',').map((p) => p.trim())) {
+      if (!REQUEST_IDENTITY_SOURCE.test(part)) {
+        ctx.fail(
+          [...at, 'identitySource'],
+          `"${part}" is not a request parameter, stage variable or context variable mapping expression`,
+        );
+      }
+    }
+    return given;
+  }
+  if (named !== undefined && (scheme.in === 'header' || scheme.in === 'query')) {
+    return `method.request.${scheme.in === 'header' ? 'header' : 'querystring'}.${named}`;
+  }
+  if ((raw.authorizerResultTtlInSeconds ?? DEFAULT_TTL) > 0) {
+    ctx.fail(
+      at,
+      'identitySource is required when caching is on (authorizerResultTtlInSeconds > 0)',
+    );
+  }
+  return undefined;
+}
+
+function checkRegex(ctx: ImportContext, pattern: string, at: JsonPath): void {
+  try {
+    new RegExp(pattern);
+  } catch {
+    ctx.fail(at, `not a valid regular expression (got "${pattern}")`);
+  }
+}
+
+export type MethodSecurity = Pick<
+  Method,
+  'authorizationType' | 'authorizerId' | 'authorizationScopes' | 'apiKeyRequired'
+>;
+
+/**
+ * An operation's `security`: every scheme named applies (API Gateway has no "either of").
+ * `security: []` means none.
+ */
+export function methodSecurity(
+  ctx: ImportContext,
+  security: unknown,
+  at: JsonPath,
+  schemes: Map<string, SchemeEffect>,
+): MethodSecurity {
+  const result: MethodSecurity = { authorizationType: 'NONE', apiKeyRequired: false };
+  if (security === undefined || security === null) return result;
+  if (!Array.isArray(security)) ctx.fail(at, 'expected a list of security requirements');
+  security.forEach((requirement: unknown, index) => {
+    if (!isObject(requirement)) ctx.fail([...at, index], 'expected a mapping');
+    for (const [name, scopes] of Object.entries(requirement)) {
+      applyScheme(ctx, result, name, scopes, [...at, index, name], schemes);
+    }
+  });
+  return result;
+}
+
+function applyScheme(
+  ctx: ImportContext,
+  result: MethodSecurity,
+  name: string,
+  scopes: unknown,
+  at: JsonPath,
+  schemes: Map<string, SchemeEffect>,
+): void {
+  const effect = schemes.get(name);
+  if (!effect) ctx.fail(at, `no security scheme named "${name}"`);
+  switch (effect.kind) {
+    case 'unsupported':
+      return ctx.fail(at, effect.reason, 'ERR_OPENAPI_UNSUPPORTED');
+    case 'apiKey':
+      result.apiKeyRequired = true;
+      return;
+    case 'iam':
+      return setAuthorization(ctx, result, 'AWS_IAM', undefined, at);
+    case 'authorizer': {
+      const { authorizer } = effect;
+      const type: AuthorizationType =
+        authorizer.type === 'COGNITO_USER_POOLS' ? 'COGNITO_USER_POOLS' : 'CUSTOM';
+      setAuthorization(ctx, result, type, authorizer.id, at);
+      // Scopes only mean something to a Cognito user pool authorizer.
+      if (type === 'COGNITO_USER_POOLS' && Array.isArray(scopes) && scopes.length > 0) {
+        result.authorizationScopes = scopes.map(String);
+      }
+    }
+  }
+}
+
+function setAuthorization(
+  ctx: ImportContext,
+  result: MethodSecurity,
+  type: AuthorizationType,
+  authorizerId: string | undefined,
+  at: JsonPath,
+): void {
+  if (
+    result.authorizationType !== 'NONE' &&
+    (result.authorizationType !== type || result.authorizerId !== authorizerId)
+  ) {
+    ctx.fail(at, 'a method can use one authorizer (or IAM) only');
+  }
+  result.authorizationType = type;
+  if (authorizerId !== undefined) result.authorizerId = authorizerId;
+}

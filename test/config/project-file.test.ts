@@ -1,0 +1,252 @@
+// sallyport.yaml: the functions Sallyport runs and the APIs it serves, checked against AWS's
+// own limits when the file is loaded.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadProject, ProjectFileError, restApiIdFor } from '../../src/config/index.js';
+
+const FIXTURES = resolve(import.meta.dirname, '../fixtures/projects');
+const SEED = join(FIXTURES, 'seed');
+
+describe('loadProject: a valid project', () => {
+  it('reads functions, APIs and stages, with paths made absolute', async () => {
+    const project = await loadProject(SEED);
+    assert.deepEqual(project, {
+      file: join(SEED, 'sallyport.yaml'),
+      dir: SEED,
+      settings: { region: 'eu-west-1', accountId: '111122223333' },
+      functions: [
+        {
+          FunctionName: 'api-authorizer',
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Code: join(SEED, 'functions/authorizer'),
+          Timeout: 5,
+          MemorySize: 256,
+          Environment: { Variables: { LOG_LEVEL: 'debug', RETRIES: '3' } },
+        },
+        {
+          FunctionName: 'hello',
+          Runtime: 'nodejs22.x',
+          Handler: 'src/app.handlers.hello',
+          Code: join(SEED, 'functions/hello'),
+          // Lambda's defaults: https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html
+          Timeout: 3,
+          MemorySize: 128,
+          Environment: { Variables: {} },
+        },
+      ],
+      apis: [
+        {
+          name: 'seed-api',
+          id: 'a1b2c3d4e5',
+          openapiFile: join(SEED, 'openapi.yaml'),
+          stages: [
+            {
+              stageName: 'dev',
+              variables: { color: 'blue', url: 'https://example.com/a?b=c&d=e' },
+            },
+            { stageName: 'prod', variables: {} },
+          ],
+        },
+        {
+          name: 'second-api',
+          id: 'fx1qbv4cv2',
+          openapiFile: join(SEED, 'openapi.yaml'),
+          stages: [],
+        },
+      ],
+    });
+  });
+
+  it('accepts the file itself as well as its folder', async () => {
+    const project = await loadProject(join(SEED, 'sallyport.yaml'));
+    assert.equal(project.file, join(SEED, 'sallyport.yaml'));
+    assert.equal(project.apis.length, 2);
+  });
+
+  it('finds sallyport.yml, and defaults settings to us-east-1 / 123456789012', async () => {
+    const project = await loadProject(join(FIXTURES, 'yml'));
+    assert.equal(project.file, join(FIXTURES, 'yml', 'sallyport.yml'));
+    assert.deepEqual(project.settings, { region: 'us-east-1', accountId: '123456789012' });
+    assert.deepEqual(project.functions[0]?.Code, join(FIXTURES, 'yml', 'fn'));
+    assert.deepEqual(project.apis, []);
+  });
+
+  it('derives an API id from the name: 10 lowercase alphanumerics, the same every time', () => {
+    assert.equal(restApiIdFor('second-api'), 'fx1qbv4cv2');
+    assert.equal(restApiIdFor('second-api'), restApiIdFor('second-api'));
+    assert.notEqual(restApiIdFor('seed-api'), restApiIdFor('second-api'));
+    assert.match(restApiIdFor('seed-api'), /^[a-z0-9]{10}$/);
+  });
+});
+
+describe('loadProject: errors name the file and the key', () => {
+  const dirs: string[] = [];
+  after(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A project folder with a function `fn` (Code ./fn, index.js) and ./openapi.yaml. */
+  async function project(yaml: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'sallyport-config-'));
+    dirs.push(dir);
+    await mkdir(join(dir, 'fn'));
+    await writeFile(join(dir, 'fn', 'index.js'), 'export const handler = async () => 1;\n');
+    await writeFile(join(dir, 'openapi.yaml'), 'openapi: 3.0.1\n');
+    await writeFile(join(dir, 'sallyport.yaml'), yaml);
+    return dir;
+  }
+
+  const fn = (extra: string) =>
+    `functions:\n  fn:\n    Runtime: nodejs20.x\n    Handler: index.handler\n    Code: ./fn\n${extra}`;
+  const api = (extra: string) => `apis:\n  - name: a\n    openapi: ./openapi.yaml\n${extra}`;
+
+  async function rejects(
+    yaml: string,
+    message: string,
+    code = 'ERR_PROJECT_INVALID',
+  ): Promise<void> {
+    const dir = await project(yaml);
+    await assert.rejects(loadProject(dir), (error: unknown) => {
+      assert.ok(error instanceof ProjectFileError);
+      assert.equal(error.message, message);
+      assert.equal(error.code, code);
+      assert.equal(error.file, join(dir, 'sallyport.yaml'));
+      return true;
+    });
+  }
+
+  const cases: [string, string, string][] = [
+    [
+      'a runtime Sallyport does not run',
+      fn('').replace('nodejs20.x', 'python3.6'),
+      'sallyport.yaml: functions.fn.Runtime: expected one of nodejs18.x, nodejs20.x, nodejs22.x (got "python3.6")',
+    ],
+    [
+      'Lambda function names: [a-zA-Z0-9-_]{1,64}',
+      fn('').replace('  fn:', '  my.fn:'),
+      'sallyport.yaml: functions.my.fn: function names can only contain letters, digits, - and _ (at most 64)',
+    ],
+    [
+      'Timeout above Lambda’s 900 seconds',
+      fn('    Timeout: 1000\n'),
+      'sallyport.yaml: functions.fn.Timeout: must be between 1 and 900 seconds (got 1000)',
+    ],
+    [
+      'MemorySize below Lambda’s 128 MB',
+      fn('    MemorySize: 64\n'),
+      'sallyport.yaml: functions.fn.MemorySize: must be between 128 and 10240 MB (got 64)',
+    ],
+    [
+      'a Timeout that is not a number',
+      fn('    Timeout: soon\n'),
+      'sallyport.yaml: functions.fn.Timeout: expected a number (got "soon")',
+    ],
+    [
+      'a missing Handler',
+      fn('').replace('    Handler: index.handler\n', ''),
+      'sallyport.yaml: functions.fn.Handler: required',
+    ],
+    [
+      'a Handler without an export',
+      fn('').replace('index.handler', 'index'),
+      'sallyport.yaml: functions.fn.Handler: expected file.export or dir/file.export, e.g. index.handler (got "index")',
+    ],
+    [
+      'a Code folder that does not exist',
+      fn('').replace('./fn', './nope'),
+      'sallyport.yaml: functions.fn.Code: folder not found: ./nope',
+    ],
+    [
+      'a handler module that is not in the Code folder',
+      fn('').replace('index.handler', 'lib/main.handler'),
+      'sallyport.yaml: functions.fn.Handler: handler module "lib/main" not found in ./fn (looked for lib/main.js, lib/main.mjs, lib/main.cjs)',
+    ],
+    [
+      'a reserved Lambda environment variable',
+      fn('    Environment:\n      Variables:\n        AWS_REGION: x\n'),
+      'sallyport.yaml: functions.fn.Environment.Variables.AWS_REGION: is reserved by Lambda and cannot be set',
+    ],
+    ['a misspelt key', fn('    Timout: 3\n'), 'sallyport.yaml: functions.fn.Timout: unknown key'],
+    [
+      'a stage name outside [A-Za-z0-9_-]',
+      api('    stages:\n      dev.1: {}\n'),
+      'sallyport.yaml: apis[0].stages.dev.1: stage names can only contain letters, digits, - and _ (at most 128)',
+    ],
+    [
+      'a stage variable name outside [A-Za-z0-9_]',
+      api('    stages:\n      dev:\n        variables: { my-var: x }\n'),
+      'sallyport.yaml: apis[0].stages.dev.variables.my-var: stage variable names can only contain letters, digits and _ (at most 64)',
+    ],
+    [
+      'a stage variable value outside [A-Za-z0-9-._~:/?#&=,]',
+      api('    stages:\n      dev:\n        variables: { color: "light blue" }\n'),
+      'sallyport.yaml: apis[0].stages.dev.variables.color: stage variable values can only contain letters, digits and -._~:/?#&=, (got "light blue")',
+    ],
+    [
+      'a stage variable value over 512 characters',
+      api(`    stages:\n      dev:\n        variables: { long: ${'x'.repeat(513)} }\n`),
+      `sallyport.yaml: apis[0].stages.dev.variables.long: must be at most 512 characters (got "${'x'.repeat(513)}")`,
+    ],
+    [
+      'an API id that is not 10 lowercase alphanumerics',
+      api('    id: ABC\n'),
+      'sallyport.yaml: apis[0].id: expected 10 lowercase letters or digits, e.g. a1b2c3d4e5 (got "ABC")',
+    ],
+    [
+      'two APIs with one name',
+      `${api('')}  - name: a\n    openapi: ./openapi.yaml\n`,
+      'sallyport.yaml: apis[1].name: duplicate API name "a" (also apis[0].name)',
+    ],
+    [
+      'two APIs with one id',
+      `${api('    id: a1b2c3d4e5\n')}  - name: b\n    id: a1b2c3d4e5\n    openapi: ./openapi.yaml\n`,
+      'sallyport.yaml: apis[1].id: duplicate API id "a1b2c3d4e5" (also apis[0])',
+    ],
+    [
+      'an OpenAPI file that does not exist',
+      api('').replace('./openapi.yaml', './missing.yaml'),
+      'sallyport.yaml: apis[0].openapi: file not found: ./missing.yaml',
+    ],
+    [
+      'an account id that is not 12 digits',
+      'settings:\n  accountId: 12345\n',
+      'sallyport.yaml: settings.accountId: expected 12 digits (quote it in YAML) (got "12345")',
+    ],
+    [
+      'apis that is not a list',
+      'apis: {}\n',
+      'sallyport.yaml: apis: expected a list (got an object)',
+    ],
+  ];
+  for (const [what, yaml, message] of cases) {
+    it(`rejects ${what}`, () => rejects(yaml, message));
+  }
+
+  it('reports a YAML syntax error with line and column', () =>
+    rejects(
+      'functions:\n  fn:\n    Runtime: [nodejs20.x\n    Handler: x\n',
+      'sallyport.yaml:4:5: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'ERR_PROJECT_YAML_SYNTAX',
+    ));
+
+  it('reports a folder without sallyport.yaml', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sallyport-config-'));
+    dirs.push(dir);
+    await assert.rejects(loadProject(dir), {
+      name: 'ProjectFileError',
+      code: 'ERR_PROJECT_NOT_FOUND',
+      message: `${dir}: no sallyport.yaml or sallyport.yml in this folder`,
+    });
+  });
+
+  it('reports a path that does not exist', async () => {
+    await assert.rejects(loadProject('/nonexistent/sallyport.yaml'), {
+      code: 'ERR_PROJECT_NOT_FOUND',
+      message: '/nonexistent/sallyport.yaml: no such file or folder',
+    });
+  });
+});

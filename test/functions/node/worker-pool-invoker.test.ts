@@ -1,0 +1,247 @@
+// The Node.js function plane end to end: real worker threads running the fixture functions.
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ResourceNotFoundError } from '../../../src/functions/invoker.js';
+import { NodeWorkerInvoker } from '../../../src/functions/node/worker-pool-invoker.js';
+import type { FunctionConfig } from '../../../src/model/types.js';
+import { capturingLogger, fixtures, fn, payloadOf, settings } from './helpers.js';
+
+const functions: FunctionConfig[] = [
+  fn('cjs', 'cjs', 'index.handler'),
+  fn('nested-export', 'cjs', 'index.deep.nested.handler'),
+  fn('mjs', 'esm-mjs', 'app.handler'),
+  fn('type-module', 'esm-type-module', 'index.handler'),
+  fn('nested-dir', 'nested-dir', 'src/app.handler'),
+  fn('callback', 'callback', 'index.succeeds'),
+  fn('context-succeed', 'callback', 'index.contextSucceed'),
+  fn('first-wins', 'callback', 'index.firstCompletionWins'),
+  fn('env', 'introspect', 'index.env', {
+    MemorySize: 256,
+    Environment: { Variables: { GREETING: 'hello', AWS_REGION: 'mars-1', LANG: 'fr_FR.UTF-8' } },
+  }),
+  fn('context', 'introspect', 'index.context'),
+  fn('console', 'introspect', 'index.console'),
+  fn('chatty', 'introspect', 'index.chatty'),
+  fn('undefined-result', 'introspect', 'index.returnsUndefined'),
+];
+
+describe('NodeWorkerInvoker (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html)', () => {
+  const { logger, records } = capturingLogger();
+  // One worker per function: sequential invocations always reach the same warm environment.
+  const invoker = new NodeWorkerInvoker({ functions, settings, logger, maxThreads: 1 });
+  after(() => invoker.close());
+
+  const invoke = (functionName: string, event: unknown = {}, requestId?: string) =>
+    invoker.invoke(requestId ? { functionName, event, requestId } : { functionName, event });
+
+  describe('handlers (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html)', () => {
+    test('a CommonJS async handler returns its value as JSON', async () => {
+      const result = await invoke('cjs', { hello: 'world' }, 'req-cjs');
+      assert.equal(result.requestId, 'req-cjs');
+      assert.equal(result.functionError, undefined);
+      assert.deepEqual(payloadOf(result), { echo: { hello: 'world' }, invocations: 1 });
+    });
+
+    test('module state persists across warm invocations (execution environment reuse)', async () => {
+      // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+      const second = await invoke('cjs', 2);
+      const third = await invoke('cjs', 3);
+      assert.deepEqual(payloadOf(second), { echo: 2, invocations: 2 });
+      assert.deepEqual(payloadOf(third), { echo: 3, invocations: 3 });
+    });
+
+    test('a nested export path file.a.b.handler', async () => {
+      assert.equal((await invoke('nested-export')).payload, '"nested export"');
+    });
+
+    test('an ES module by .mjs extension and by package.json "type": "module"', async () => {
+      assert.deepEqual(payloadOf(await invoke('mjs', 1)), { module: 'mjs', echo: 1 });
+      assert.deepEqual(payloadOf(await invoke('type-module', 2)), {
+        module: 'type-module',
+        echo: 2,
+      });
+    });
+
+    test('a handler in a subfolder: src/app.handler', async () => {
+      assert.deepEqual(payloadOf(await invoke('nested-dir')), { from: 'src/app.js' });
+    });
+
+    test('undefined result is the JSON null payload', async () => {
+      assert.equal((await invoke('undefined-result')).payload, 'null');
+    });
+
+    test('a callback handler answers with callback(null, result)', async () => {
+      assert.deepEqual(payloadOf(await invoke('callback', 7)), { callback: true, echo: 7 });
+    });
+
+    test('context.succeed still completes the invocation (deprecated)', async () => {
+      assert.deepEqual(payloadOf(await invoke('context-succeed')), { via: 'context.succeed' });
+    });
+
+    test('only the first of callback/succeed/fail counts', async () => {
+      assert.equal((await invoke('first-wins')).payload, '"first"');
+    });
+  });
+
+  describe('environment variables (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime)', () => {
+    test('reserved variables are set and win over the function’s; unreserved ones can be overridden', async () => {
+      const env = payloadOf(await invoke('env')) as Record<string, string | null>;
+      const { AWS_LAMBDA_LOG_STREAM_NAME: stream, ...rest } = env;
+      assert.match(stream ?? '', /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+      assert.deepEqual(rest, {
+        _HANDLER: 'index.env',
+        AWS_REGION: 'eu-west-1',
+        AWS_DEFAULT_REGION: 'eu-west-1',
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+        AWS_LAMBDA_FUNCTION_NAME: 'env',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/env',
+        LAMBDA_TASK_ROOT: join(fixtures, 'introspect'),
+        TZ: ':UTC',
+        LANG: 'fr_FR.UTF-8',
+        GREETING: 'hello',
+        AWS_ACCESS_KEY_ID: null,
+      });
+    });
+  });
+
+  describe('context (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html)', () => {
+    test('carries the request id, function identity and remaining time', async () => {
+      const context = payloadOf(await invoke('context', {}, 'req-ctx')) as Record<string, unknown>;
+      const { logStreamName, envLogStreamName, ...rest } = context;
+      assert.equal(logStreamName, envLogStreamName);
+      assert.match(String(logStreamName), /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+      assert.deepEqual(rest, {
+        keys: [
+          'callbackWaitsForEmptyEventLoop',
+          'succeed',
+          'fail',
+          'done',
+          'functionVersion',
+          'functionName',
+          'memoryLimitInMB',
+          'logGroupName',
+          'logStreamName',
+          'invokedFunctionArn',
+          'clientContext',
+          'identity',
+          'awsRequestId',
+          'getRemainingTimeInMillis',
+        ],
+        awsRequestId: 'req-ctx',
+        functionName: 'context',
+        functionVersion: '$LATEST',
+        invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:context',
+        memoryLimitInMB: '128',
+        logGroupName: '/aws/lambda/context',
+        callbackWaitsForEmptyEventLoop: true,
+        remainingIsPositive: true,
+        remainingWithinTimeout: true,
+      });
+    });
+  });
+
+  describe('logs (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html)', () => {
+    test('console output becomes "<time>\\t<request id>\\t<LEVEL>\\t<message>" between START and END/REPORT', async () => {
+      const result = await invoke('console', { x: 1 }, 'req-log');
+      const lines = (result.logTail ?? '').trimEnd().split('\n');
+      const time = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
+      assert.equal(lines.length, 9);
+      assert.equal(lines[0], 'START RequestId: req-log Version: $LATEST');
+      assert.match(lines[1], new RegExp(`^${time}\\treq-log\\tINFO\\tlog { n: 1 }$`));
+      assert.match(lines[2], new RegExp(`^${time}\\treq-log\\tINFO\\tinfo formatted$`));
+      assert.match(lines[3], new RegExp(`^${time}\\treq-log\\tWARN\\twarn$`));
+      assert.match(lines[4], new RegExp(`^${time}\\treq-log\\tERROR\\terror$`));
+      assert.match(lines[5], new RegExp(`^${time}\\treq-log\\tDEBUG\\tdebug$`));
+      assert.equal(lines[6], 'raw stdout');
+      assert.equal(lines[7], 'END RequestId: req-log');
+      assert.match(
+        lines[8],
+        /^REPORT RequestId: req-log\tDuration: \d+\.\d{2} ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d{2} ms$/,
+      );
+    });
+
+    test('every line reaches the gateway logger with function name and request id, in order', async () => {
+      const result = await invoke('console', {}, 'req-logger');
+      const mine = records.filter((r) => r.requestId === 'req-logger');
+      assert.ok(mine.every((r) => r.functionName === 'console'));
+      assert.equal(mine.map((r) => r.msg).join('\n') + '\n', result.logTail);
+    });
+
+    test('the tail keeps the last 4 KB, ending with REPORT', async () => {
+      const result = await invoke('chatty', { lines: 100 });
+      const tail = result.logTail ?? '';
+      assert.equal(Buffer.byteLength(tail), 4096);
+      assert.match(tail, /END RequestId: [^\n]+\nREPORT RequestId: [^\n]+\n$/);
+    });
+  });
+
+  test('an unknown function is ResourceNotFoundException', async () => {
+    assert.equal(invoker.has('nope'), false);
+    await assert.rejects(invoke('nope'), ResourceNotFoundError);
+  });
+});
+
+describe('NodeWorkerInvoker with two workers per function', () => {
+  const { logger } = capturingLogger();
+  const invoker = new NodeWorkerInvoker({
+    functions: [fn('echo', 'failures', 'index.dispatch')],
+    settings,
+    logger,
+    maxThreads: 2,
+  });
+  after(() => invoker.close());
+
+  test('concurrent invocations never mix results', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, n) =>
+        invoker.invoke({ functionName: 'echo', event: { action: 'ok', n }, requestId: `r${n}` }),
+      ),
+    );
+    results.forEach((result, n) => {
+      assert.equal(result.requestId, `r${n}`);
+      assert.deepEqual(payloadOf(result), { ok: true, n });
+    });
+  });
+
+  test('a crash in one worker does not fail the other’s invocation', async () => {
+    const [crashed, ok] = await Promise.all([
+      invoker.invoke({ functionName: 'echo', event: { action: 'exits' } }),
+      invoker.invoke({ functionName: 'echo', event: { action: 'ok', n: 1 } }),
+    ]);
+    assert.equal(crashed.errorType, 'Runtime.ExitError');
+    assert.deepEqual(payloadOf(ok), { ok: true, n: 1 });
+  });
+});
+
+describe('NodeWorkerInvoker.setFunctions', () => {
+  const { logger } = capturingLogger();
+  let invoker: NodeWorkerInvoker;
+  before(() => {
+    invoker = new NodeWorkerInvoker({
+      functions: [fn('env', 'introspect', 'index.env')],
+      settings,
+      logger,
+      maxThreads: 1,
+    });
+  });
+  after(() => invoker.close());
+
+  test('a changed function gets a fresh environment; a removed one is gone', async () => {
+    const before = payloadOf(await invoker.invoke({ functionName: 'env', event: {} }));
+    assert.equal((before as { GREETING: string | null }).GREETING, null);
+    invoker.setFunctions([
+      fn('env', 'introspect', 'index.env', { Environment: { Variables: { GREETING: 'new' } } }),
+      fn('cjs', 'cjs', 'index.handler'),
+    ]);
+    const after = payloadOf(await invoker.invoke({ functionName: 'env', event: {} }));
+    assert.equal((after as { GREETING: string | null }).GREETING, 'new');
+    assert.equal(invoker.has('cjs'), true);
+    invoker.setFunctions([fn('cjs', 'cjs', 'index.handler')]);
+    assert.equal(invoker.has('env'), false);
+  });
+});
