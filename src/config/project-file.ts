@@ -51,7 +51,7 @@ export async function loadProject(pathArg: string): Promise<Project> {
   }
   const parsed = projectFileSchema.safeParse(raw.value ?? {}, { reportInput: true });
   if (!parsed.success) {
-    const { path, message } = formatZodIssue(parsed.error.issues[0]);
+    const { path, message } = formatZodIssue(parsed.error.issues[0]!);
     throw invalid(file, formatKeyPath(path), message);
   }
   const dir = dirname(file);

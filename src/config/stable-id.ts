@@ -8,7 +8,7 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 export function stableId(seed: string, length: number): string {
   const digest = createHash('sha256').update(seed).digest();
   let id = '';
-  for (let i = 0; i < length; i++) id += ALPHABET[digest[i] % ALPHABET.length];
+  for (let i = 0; i < length; i++) id += ALPHABET[digest[i]! % ALPHABET.length];
   return id;
 }
 

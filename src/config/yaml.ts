@@ -12,7 +12,7 @@ export function parseYaml(text: string): YamlParseResult {
   if (error) {
     const pos = error.linePos?.[0];
     // prettyErrors appends " at line L, column C:" and a code frame; we print the position our way.
-    const reason = error.message.split(/ at line \d+, column \d+:/)[0].trim();
+    const reason = error.message.split(/ at line \d+, column \d+:/)[0]!.trim();
     return { ok: false, line: pos?.line ?? 1, column: pos?.col ?? 1, reason };
   }
   // maxAliasCount bounds alias expansion ("billion laughs").

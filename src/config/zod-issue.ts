@@ -51,7 +51,7 @@ export function formatZodIssue(issue: z.core.$ZodIssue): { path: KeyPath; messag
         message: withInput(`expected one of ${issue.values.map(String).join(', ')}`, issue),
       };
     case 'unrecognized_keys':
-      return { path: [...issue.path, issue.keys[0]], message: 'unknown key' };
+      return { path: [...issue.path, issue.keys[0]!], message: 'unknown key' };
     case 'invalid_key': {
       const inner = issue.issues[0];
       // The key is already in the path; repeating it as "(got …)" adds nothing.

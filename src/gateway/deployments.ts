@@ -9,7 +9,7 @@ export class DeployedStages {
 
   deploy(stage: CompiledStage): void {
     let stages = this.#apis.get(stage.apiId);
-    if (!stages) this.#apis.set(stage.apiId, (stages = new Map()));
+    if (!stages) this.#apis.set(stage.apiId, (stages = new Map<string, CompiledStage>()));
     stages.set(stage.stageName, stage);
   }
 

@@ -64,7 +64,7 @@ export class ImportContext {
   parse<S extends z.ZodType>(schema: S, value: unknown, path: JsonPath): z.output<S> {
     const result = schema.safeParse(value, { reportInput: true });
     if (result.success) return result.data;
-    const issue = formatZodIssue(result.error.issues[0]);
+    const issue = formatZodIssue(result.error.issues[0]!);
     return this.fail([...path, ...(issue.path as JsonPath)], issue.message);
   }
 

@@ -284,7 +284,7 @@ describe('resources: the tree API Gateway builds from paths', () => {
   it('puts methods on the root resource for path /', () => {
     const snapshot = importDoc(oas3({ '/': { get: lambdaProxy() } }));
     assert.equal(snapshot.resources.length, 1);
-    assert.deepEqual(Object.keys(snapshot.resources[0].resourceMethods), ['GET']);
+    assert.deepEqual(Object.keys(snapshot.resources[0]!.resourceMethods), ['GET']);
   });
 
   it('accepts colons in a literal path part (events:batch)', () => {
@@ -299,7 +299,7 @@ describe('resources: the tree API Gateway builds from paths', () => {
         '/{proxy+}': { 'x-amazon-apigateway-any-method': lambdaProxy(), get: lambdaProxy() },
       }),
     );
-    assert.deepEqual(Object.keys(snapshot.resources[1].resourceMethods).sort(), ['ANY', 'GET']);
+    assert.deepEqual(Object.keys(snapshot.resources[1]!.resourceMethods).sort(), ['ANY', 'GET']);
   });
 });
 

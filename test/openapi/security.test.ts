@@ -36,7 +36,7 @@ describe('authorizers', () => {
     const snapshot = importDoc(withSchemes({ auth: tokenScheme() }, [{ auth: [] }]));
     assert.deepEqual(snapshot.authorizers, [
       {
-        id: snapshot.authorizers[0].id,
+        id: snapshot.authorizers[0]!.id,
         name: 'auth',
         type: 'TOKEN',
         authorizerUri: lambdaUri('api-authorizer'),
@@ -44,7 +44,7 @@ describe('authorizers', () => {
         authorizerResultTtlInSeconds: 300,
       },
     ]);
-    assert.match(snapshot.authorizers[0].id, /^[a-z0-9]{6}$/);
+    assert.match(snapshot.authorizers[0]!.id, /^[a-z0-9]{6}$/);
   });
 
   it('REQUEST: a single header or query parameter from name/in when identitySource is absent', () => {
@@ -88,7 +88,7 @@ describe('authorizers', () => {
     );
     const snapshot = importDoc(doc);
     assert.deepEqual(snapshot.authorizers[0], {
-      id: snapshot.authorizers[0].id,
+      id: snapshot.authorizers[0]!.id,
       name: 'pool',
       type: 'COGNITO_USER_POOLS',
       providerARNs: [arn],

@@ -27,7 +27,7 @@ export class InvocationLog {
     this.recent.push(line);
     this.recentChars += line.length + 1;
     // Chars ≥ bytes/4 for UTF-8, so keeping 4× the budget in chars always covers the byte tail.
-    while (this.recentChars - this.recent[0].length - 1 > LOG_TAIL_BYTES * 4) {
+    while (this.recentChars - this.recent[0]!.length - 1 > LOG_TAIL_BYTES * 4) {
       this.recentChars -= this.recent.shift()!.length + 1;
     }
   }

@@ -69,7 +69,7 @@ export function authorizerCacheKey(
   let key = authorizerCachePrefix(apiId, stage, authorizerId);
   for (let i = 0; i < identityValues.length; i++) {
     const v = identityValues[i];
-    key += `${v.length}:${v}`;
+    key += `${v!.length}:${v}`;
   }
   return key;
 }

@@ -113,7 +113,7 @@ export function compileIdentitySource(
     extract(input) {
       const values = new Array<string>(lookups.length);
       for (let i = 0; i < lookups.length; i++) {
-        const value = lookups[i](input);
+        const value = lookups[i]!(input);
         if (value === undefined || value === '') return undefined;
         values[i] = value;
       }

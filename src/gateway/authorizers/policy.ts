@@ -73,8 +73,8 @@ export function wildcardMatch(pattern: string, text: string): boolean {
  */
 function starOnlyMatcher(pattern: string): ArnMatcher {
   const chunks = pattern.split('*');
-  const first = chunks[0];
-  const last = chunks[chunks.length - 1];
+  const first = chunks[0]!;
+  const last = chunks[chunks.length - 1]!;
   const middle = chunks.slice(1, -1).filter((c) => c !== '');
   const minLength = first.length + last.length;
   return (arn) => {
@@ -82,9 +82,9 @@ function starOnlyMatcher(pattern: string): ArnMatcher {
     let from = first.length;
     const end = arn.length - last.length;
     for (let i = 0; i < middle.length; i++) {
-      const at = arn.indexOf(middle[i], from);
-      if (at === -1 || at + middle[i].length > end) return false;
-      from = at + middle[i].length;
+      const at = arn.indexOf(middle[i]!, from);
+      if (at === -1 || at + middle[i]!.length > end) return false;
+      from = at + middle[i]!.length;
     }
     return true;
   };
@@ -100,9 +100,9 @@ function compileResource(pattern: string): ArnMatcher {
 }
 
 function anyOf(matchers: readonly ArnMatcher[]): ArnMatcher {
-  if (matchers.length === 1) return matchers[0];
+  if (matchers.length === 1) return matchers[0]!;
   return (arn) => {
-    for (let i = 0; i < matchers.length; i++) if (matchers[i](arn)) return true;
+    for (let i = 0; i < matchers.length; i++) if (matchers[i]!(arn)) return true;
     return false;
   };
 }
@@ -199,9 +199,9 @@ class StatementPolicy implements CompiledPolicy {
     // An explicit Deny overrides any Allow.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
     const deny = this.deny;
-    for (let i = 0; i < deny.length; i++) if (deny[i](methodArn)) return 'Deny';
+    for (let i = 0; i < deny.length; i++) if (deny[i]!(methodArn)) return 'Deny';
     const allow = this.allow;
-    for (let i = 0; i < allow.length; i++) if (allow[i](methodArn)) return 'Allow';
+    for (let i = 0; i < allow.length; i++) if (allow[i]!(methodArn)) return 'Allow';
     return 'NoMatch';
   }
 }

@@ -69,7 +69,7 @@ export function toHttpAnswer(payload: string, exchange: Exchange): HttpAnswer {
     throw new BadGatewayError('Malformed Lambda proxy response: isBase64Encoded must be a boolean');
   }
   const headers = mergeHeaders(o.headers, o.multiValueHeaders);
-  let body: Buffer | string = (o.body as string | null | undefined) ?? '';
+  let body: Buffer | string = o.body ?? '';
   // Base64 bodies become binary only when the client accepts a binary media type.
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/lambda-proxy-binary-media.html
   if (o.isBase64Encoded === true && body !== '') {
@@ -115,10 +115,10 @@ function mergeHeaders(single: unknown, multi: unknown): [string, string][] {
 }
 
 function scalar(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return '';
-  if (typeof v === 'object')
-    throw new BadGatewayError('Malformed Lambda proxy response: header values must be scalars');
-  return String(v as string | number | boolean);
+  throw new BadGatewayError('Malformed Lambda proxy response: header values must be scalars');
 }
 
 const isPlainObject = (v: unknown): boolean =>

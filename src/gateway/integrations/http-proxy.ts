@@ -80,7 +80,7 @@ export function httpProxyIntegration(
     ).toUpperCase();
     try {
       const response = await request(url, {
-        method: method as Dispatcher.HttpMethod,
+        method: method,
         headers,
         body: req.body.length > 0 && method !== 'GET' && method !== 'HEAD' ? req.body : null,
         dispatcher,

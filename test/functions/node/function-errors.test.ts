@@ -112,10 +112,10 @@ describe('NodeWorkerInvoker failures (https://docs.aws.amazon.com/lambda/latest/
       assert.equal(result.errorType, 'Sandbox.Timedout');
       const lines = (result.logTail ?? '').trimEnd().split('\n');
       assert.equal(lines[0], 'START RequestId: req-hang Version: $LATEST');
-      assert.match(lines[1], /^\S+Z\treq-hang\tINFO\tbefore the hang$/);
-      assert.match(lines[2], /^\S+Z req-hang Task timed out after 1\.00 seconds$/);
+      assert.match(lines[1]!, /^\S+Z\treq-hang\tINFO\tbefore the hang$/);
+      assert.match(lines[2]!, /^\S+Z req-hang Task timed out after 1\.00 seconds$/);
       assert.equal(lines[3], 'END RequestId: req-hang');
-      assert.match(lines[4], /^REPORT RequestId: req-hang\tDuration: .*\tStatus: timeout$/);
+      assert.match(lines[4]!, /^REPORT RequestId: req-hang\tDuration: .*\tStatus: timeout$/);
       const next = await invoke('failures', { action: 'ok', n: 2 });
       assert.deepEqual(payloadOf(next), { ok: true, n: 2 });
     });

@@ -152,15 +152,15 @@ describe('NodeWorkerInvoker (https://docs.aws.amazon.com/lambda/latest/dg/lambda
       const time = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
       assert.equal(lines.length, 9);
       assert.equal(lines[0], 'START RequestId: req-log Version: $LATEST');
-      assert.match(lines[1], new RegExp(`^${time}\\treq-log\\tINFO\\tlog { n: 1 }$`));
-      assert.match(lines[2], new RegExp(`^${time}\\treq-log\\tINFO\\tinfo formatted$`));
-      assert.match(lines[3], new RegExp(`^${time}\\treq-log\\tWARN\\twarn$`));
-      assert.match(lines[4], new RegExp(`^${time}\\treq-log\\tERROR\\terror$`));
-      assert.match(lines[5], new RegExp(`^${time}\\treq-log\\tDEBUG\\tdebug$`));
+      assert.match(lines[1]!, new RegExp(`^${time}\\treq-log\\tINFO\\tlog { n: 1 }$`));
+      assert.match(lines[2]!, new RegExp(`^${time}\\treq-log\\tINFO\\tinfo formatted$`));
+      assert.match(lines[3]!, new RegExp(`^${time}\\treq-log\\tWARN\\twarn$`));
+      assert.match(lines[4]!, new RegExp(`^${time}\\treq-log\\tERROR\\terror$`));
+      assert.match(lines[5]!, new RegExp(`^${time}\\treq-log\\tDEBUG\\tdebug$`));
       assert.equal(lines[6], 'raw stdout');
       assert.equal(lines[7], 'END RequestId: req-log');
       assert.match(
-        lines[8],
+        lines[8]!,
         /^REPORT RequestId: req-log\tDuration: \d+\.\d{2} ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d{2} ms$/,
       );
     });
