@@ -1,0 +1,156 @@
+// The admin listener: the REST-JSON protocol the AWS SDKs speak for API Gateway and Lambda, on
+// node:http with find-my-way for AWS's fixed paths. Every request is authenticated (SigV4)
+// before it reaches an operation; every error leaves as AWS's error shape.
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+} from 'node:http';
+import findMyWay, { type HTTPVersion } from 'find-my-way';
+import type { Logger } from '../../observability/logger.js';
+import { BadRequestError, ControlError } from '../errors.js';
+
+/** Lambda accepts a 50 MB zip inline, base64 in JSON: about 70 MB of body. */
+export const MAX_ADMIN_BODY_BYTES = 70 * 1024 * 1024;
+
+export interface AdminRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** The body parsed as a JSON object; `{}` when empty; BadRequestException when malformed. */
+  json<T = Record<string, unknown>>(): T;
+}
+
+export interface AdminResponse {
+  status: number;
+  /** Serialised as JSON, unless a Buffer (sent as is). */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type AdminHandler = (request: AdminRequest) => Promise<AdminResponse>;
+
+export interface AdminRoutes {
+  add(method: string, path: string, handler: AdminHandler): void;
+}
+
+export interface AdminServerOptions {
+  logger: Logger;
+  /** Verifies the request's signature; throws a ControlError to refuse it. */
+  authenticate: (request: IncomingMessage, body: Buffer) => void;
+  /** Each registers its operations' routes. */
+  register: ((routes: AdminRoutes) => void)[];
+}
+
+export function createAdminServer(options: AdminServerOptions): Server {
+  const router = findMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, maxParamLength: 2048 });
+  const routes: AdminRoutes = {
+    add(method, path, handler) {
+      // The handler rides in find-my-way's route store; lookup happens in the request callback.
+      router.on(method as never, path, () => undefined, { handler });
+    },
+  };
+  for (const register of options.register) register(routes);
+
+  return createServer((req, res) => {
+    const send = (response: AdminResponse) => {
+      const isBuffer = Buffer.isBuffer(response.body);
+      const payload = isBuffer
+        ? (response.body as Buffer)
+        : response.body === undefined
+          ? ''
+          : JSON.stringify(response.body);
+      const headers: Record<string, string> = {
+        'Content-Type': isBuffer ? 'application/octet-stream' : 'application/json',
+        'x-amzn-RequestId': crypto.randomUUID(),
+        ...response.headers,
+        'Content-Length': String(Buffer.byteLength(payload)),
+      };
+      res.writeHead(response.status, headers);
+      res.end(payload);
+    };
+    const fail = (error: unknown) => {
+      if (error instanceof ControlError) {
+        send({
+          status: error.status,
+          body: { message: error.message },
+          headers: { 'x-amzn-ErrorType': error.errorType },
+        });
+        return;
+      }
+      options.logger.error({ err: error }, 'admin operation failed');
+      send({
+        status: 500,
+        body: { message: 'Internal server error' },
+        headers: { 'x-amzn-ErrorType': 'ServiceException' },
+      });
+    };
+    readLimited(req, MAX_ADMIN_BODY_BYTES)
+      .then(async (body) => {
+        options.authenticate(req, body);
+        const url = new URL(req.url ?? '/', 'http://admin');
+        const found = router.find(req.method as never, url.pathname);
+        if (!found) {
+          throw new ControlError(
+            404,
+            'UnknownOperationException',
+            `Unknown operation: ${req.method} ${url.pathname}`,
+          );
+        }
+        const handler = (found.store as { handler: AdminHandler }).handler;
+        const params = found.params as Record<string, string>;
+        const request: AdminRequest = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          params,
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+          json<T>() {
+            if (body.length === 0) return {} as T;
+            try {
+              const parsed: unknown = JSON.parse(body.toString('utf8'));
+              if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+                throw new Error('not an object');
+              return parsed as T;
+            } catch {
+              throw new BadRequestError(
+                'Could not parse request body into json: the body is not a JSON object',
+              );
+            }
+          },
+        };
+        send(await handler(request));
+      })
+      .catch(fail);
+  });
+}
+
+function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(
+          new ControlError(
+            413,
+            'RequestEntityTooLargeException',
+            `Request must be smaller than ${limit} bytes`,
+          ),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,62 @@
+// The control APIs' errors, as the AWS SDKs parse them: status, `x-amzn-ErrorType` header and a
+// JSON body `{"message": …}`.
+// https://docs.aws.amazon.com/apigateway/latest/api/CommonErrors.html
+// https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html
+
+export class ControlError extends Error {
+  readonly status: number;
+  readonly errorType: string;
+  constructor(status: number, errorType: string, message: string) {
+    super(message);
+    this.status = status;
+    this.errorType = errorType;
+    this.name = errorType;
+  }
+}
+
+export class NotFoundError extends ControlError {
+  constructor(message: string) {
+    super(404, 'NotFoundException', message);
+  }
+}
+
+export class BadRequestError extends ControlError {
+  constructor(message: string) {
+    super(400, 'BadRequestException', message);
+  }
+}
+
+export class ConflictError extends ControlError {
+  constructor(message: string) {
+    super(409, 'ConflictException', message);
+  }
+}
+
+export class TooManyRequestsError extends ControlError {
+  constructor(message: string) {
+    super(429, 'TooManyRequestsException', message);
+  }
+}
+
+export class UnauthorizedError extends ControlError {
+  constructor(message: string) {
+    super(401, 'UnauthorizedException', message);
+  }
+}
+
+/** SigV4 failures: https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html */
+export class SignatureError extends ControlError {
+  constructor(
+    errorType:
+      | 'InvalidSignatureException'
+      | 'MissingAuthenticationTokenException'
+      | 'UnrecognizedClientException'
+      | 'IncompleteSignatureException',
+    message: string,
+  ) {
+    super(403, errorType, message);
+  }
+}
+
+/** Lambda's own error types (ResourceNotFoundException, InvalidParameterValueException, …). */
+export class LambdaError extends ControlError {}

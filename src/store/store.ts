@@ -1,0 +1,58 @@
+// One interface for everything Sallyport persists. SQLite (embedded default, a file in the data
+// directory) and PostgreSQL (several gateway nodes sharing one configuration) implement it.
+// Entities are AWS model documents (src/model/types.ts), stored as JSON and addressed by kind,
+// scope (the owning API id or function name; '' for top-level things) and id.
+
+export type EntityKind =
+  | 'restapi'
+  | 'resource'
+  | 'authorizer'
+  | 'gatewayresponse'
+  | 'deployment'
+  | 'stage'
+  | 'function'
+  | 'permission';
+
+export interface Entity<T = unknown> {
+  kind: EntityKind;
+  scope: string;
+  id: string;
+  doc: T;
+}
+
+/** What changed, so every node can recompile a stage or reload a function. */
+export interface ChangeEvent {
+  kind: EntityKind;
+  scope: string;
+  id: string;
+}
+
+export interface StoreReader {
+  get<T>(kind: EntityKind, scope: string, id: string): Promise<T | undefined>;
+  /** All entities of a kind in a scope, in insertion order. */
+  list<T>(kind: EntityKind, scope: string): Promise<T[]>;
+}
+
+export interface StoreTx extends StoreReader {
+  /** Inserts or replaces. */
+  put<T>(kind: EntityKind, scope: string, id: string, doc: T): Promise<void>;
+  /** Inserts; throws StoreConflictError if it exists. */
+  insert<T>(kind: EntityKind, scope: string, id: string, doc: T): Promise<void>;
+  delete(kind: EntityKind, scope: string, id: string): Promise<boolean>;
+  /** Deletes every entity in a scope (all of one API's resources, stages, …). */
+  deleteScope(scope: string): Promise<void>;
+  /** Announces a change to every node once the transaction commits. */
+  notify(event: ChangeEvent): void;
+}
+
+export interface Store extends StoreReader {
+  /** Runs `fn` atomically: all its writes commit together, or none do. Serialised per store. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Called for every committed change, from this node and (PostgreSQL) from the others. */
+  subscribe(listener: (event: ChangeEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export class StoreConflictError extends Error {
+  readonly code = 'ERR_STORE_CONFLICT';
+}
