@@ -81,7 +81,7 @@ export class MemoryStore implements Store {
 function table(tables: Map<string, Table>, kind: EntityKind, scope: string): Table {
   const key = keyOf(kind, scope);
   let t = tables.get(key);
-  if (!t) tables.set(key, (t = new Map()));
+  if (!t) tables.set(key, (t = new Map<string, unknown>()));
   return t;
 }
 
