@@ -242,6 +242,15 @@ describe('misbehaving functions are contained: 502 {"message": "Internal server 
     });
   }
 
+  it('a function slower than the integration timeout: 504 Endpoint request timed out', async () => {
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (integration timeout)
+    const r = await call(url('/slow/hangs'));
+    assert.equal(r.status, 504);
+    assert.equal(r.body, '{"message":"Endpoint request timed out"}');
+    assert.equal(r.headers['x-amzn-errortype'], 'InternalServerErrorException');
+    assert.equal((await call(url('/slow/fine'))).status, 200);
+  });
+
   it('function output goes to the gateway log with the request id, with START/END/REPORT lines', async () => {
     const r = await call(url('/misbehave/fine'));
     const id = String(r.headers['x-amzn-requestid']);
@@ -434,6 +443,19 @@ describe('REQUEST authorizer', () => {
   it('a Deny for other parameter values: 403', async () => {
     const r = await call(url('/req/7?key=wrong'), { headers: { 'X-Tenant': 'acme' } });
     assert.equal(r.status, 403);
+  });
+});
+
+describe('request limits', () => {
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html: payload size 10 MB
+  it('a body over 10 MB: 413 and the gateway keeps serving', async () => {
+    const r = await call(url('/open'), {
+      method: 'POST',
+      body: Buffer.alloc(10 * 1024 * 1024 + 1, 97),
+    });
+    assert.equal(r.status, 413);
+    assert.equal(r.headers['x-amzn-errortype'], 'RequestTooLargeException');
+    assert.equal((await call(url('/open'))).status, 200);
   });
 });
 
