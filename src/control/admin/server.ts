@@ -8,6 +8,7 @@ import {
   type Server,
 } from 'node:http';
 import findMyWay, { type HTTPVersion } from 'find-my-way';
+import { readBody } from '../../gateway/http/incoming.js';
 import type { Logger } from '../../observability/logger.js';
 import { BadRequestError, ControlError } from '../errors.js';
 
@@ -89,7 +90,16 @@ export function createAdminServer(options: AdminServerOptions): Server {
         headers: { 'x-amzn-ErrorType': 'ServiceException' },
       });
     };
-    readLimited(req, MAX_ADMIN_BODY_BYTES)
+    readBody(
+      req,
+      MAX_ADMIN_BODY_BYTES,
+      () =>
+        new ControlError(
+          413,
+          'RequestEntityTooLargeException',
+          `Request must be smaller than ${MAX_ADMIN_BODY_BYTES} bytes`,
+        ),
+    )
       .then(async (body) => {
         options.authenticate(req, body);
         const url = new URL(req.url ?? '/', 'http://admin');
@@ -127,30 +137,5 @@ export function createAdminServer(options: AdminServerOptions): Server {
         send(await handler(request));
       })
       .catch(fail);
-  });
-}
-
-function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(
-          new ControlError(
-            413,
-            'RequestEntityTooLargeException',
-            `Request must be smaller than ${limit} bytes`,
-          ),
-        );
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
   });
 }

@@ -7,7 +7,12 @@ import type { GatewayRequest, MultiValueMap } from '../request.js';
 /** API Gateway's payload limit: 10 MB. https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+/** Reads a whole body, refusing (with `tooLarge()`) as soon as it passes `limit` bytes. */
+export function readBody(
+  req: IncomingMessage,
+  limit = MAX_BODY_BYTES,
+  tooLarge: () => Error = () => new RequestTooLargeError(),
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -16,7 +21,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       if (size > limit) {
         req.removeAllListeners('data');
         req.resume();
-        reject(new RequestTooLargeError());
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
