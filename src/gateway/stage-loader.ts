@@ -1,0 +1,99 @@
+// Keeps the data plane in step with the store: every deployed stage compiled and served, a stage
+// recompiled when it (or what it points at) changes, on this node or — through the store's
+// notifications — on any other node sharing the store. Reads only; never writes the store.
+import type { Deployment, RestApi, Stage } from '../model/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { ChangeEvent, Store } from '../store/store.js';
+import type { Gateway } from './gateway.js';
+
+export class StageLoader {
+  readonly #store: Store;
+  readonly #gateway: Gateway;
+  readonly #logger: Logger;
+  /** Loads for one stage run one after another, so a slow load never overwrites a newer one. */
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(store: Store, gateway: Gateway, logger: Logger) {
+    this.#store = store;
+    this.#gateway = gateway;
+    this.#logger = logger;
+  }
+
+  /** Loads every stage of every API; stages no longer in the store stop being served. */
+  async syncAll(): Promise<void> {
+    const apis = await this.#store.list<RestApi>('restapi', '');
+    const wanted = new Set<string>();
+    for (const api of apis) {
+      for (const stage of await this.#store.list<Stage>('stage', api.id)) {
+        wanted.add(`${api.id}/${stage.stageName}`);
+        await this.#load(api.id, stage.stageName);
+      }
+    }
+    for (const served of this.#gateway.stages.all()) {
+      if (!wanted.has(`${served.apiId}/${served.stageName}`)) {
+        this.#gateway.stages.remove(served.apiId, served.stageName);
+      }
+    }
+  }
+
+  /** Reacts to one committed change. */
+  onChange(event: ChangeEvent): Promise<void> {
+    const next = this.#queue.then(() => this.#apply(event));
+    this.#queue = next.catch((error: unknown) => {
+      this.#logger.error({ err: error, event }, 'could not apply a configuration change');
+    });
+    return this.#queue;
+  }
+
+  async #apply(event: ChangeEvent): Promise<void> {
+    switch (event.kind) {
+      case 'stage':
+        return this.#load(event.scope, event.id);
+      case 'restapi':
+        if (!(await this.#store.get('restapi', '', event.id))) this.#gateway.stages.remove(event.id);
+        return;
+      case 'function':
+        // A function created, changed or deleted may make a stage servable again: reload all.
+        return this.syncAll();
+      default:
+        return;
+    }
+  }
+
+  async #load(apiId: string, stageName: string): Promise<void> {
+    const stage = await this.#store.get<Stage>('stage', apiId, stageName);
+    if (!stage) {
+      this.#gateway.stages.remove(apiId, stageName);
+      return;
+    }
+    const served = this.#gateway.stages.get(apiId, stageName);
+    const deployment = await this.#store.get<Deployment>('deployment', apiId, stage.deploymentId);
+    if (!deployment) {
+      this.#logger.error({ apiId, stageName, deploymentId: stage.deploymentId }, 'stage points at a missing deployment');
+      return;
+    }
+    if (
+      served &&
+      served.deploymentId === stage.deploymentId &&
+      sameVariables(served.variables, stage.variables)
+    ) {
+      return;
+    }
+    try {
+      this.#gateway.deploy(deployment.snapshot, {
+        stageName,
+        deploymentId: stage.deploymentId,
+        variables: stage.variables,
+      });
+      this.#logger.info({ apiId, stageName, deploymentId: stage.deploymentId }, 'stage deployed');
+    } catch (error) {
+      this.#logger.error({ apiId, stageName, err: error }, 'stage could not be compiled; still serving the previous deployment');
+    }
+  }
+}
+
+function sameVariables(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ak = Object.keys(a);
+  if (ak.length !== Object.keys(b).length) return false;
+  return ak.every((k) => a[k] === b[k]);
+}
