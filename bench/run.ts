@@ -1,0 +1,224 @@
+// `npm run bench [-- --quick]`: the gateway's cost per request against a bare node:http server.
+// Each configuration runs as its own process; autocannon drives them one at a time, interleaved
+// (A B C … A B C …) over several rounds, and every configuration is reported as a ratio to the
+// baseline measured in the same round. Ratios, not absolute req/s: the load generator shares the
+// machine's cores with the server.
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const settings = {
+  connections: 50,
+  warmupSeconds: quick ? 1 : 3,
+  seconds: quick ? 2 : 10,
+  rounds: quick ? 1 : 3,
+};
+
+interface Configuration {
+  name: string;
+  /** Command that starts the server and prints `listening on http://…`. */
+  start: string[];
+  path: string;
+  headers?: Record<string, string>;
+  /** A request that must be refused, proving the authorizer is really in the path. */
+  refused?: { path: string; status: number };
+}
+
+const sallyport = [
+  'bin/sallyport.js',
+  'serve',
+  '--config',
+  'bench/projects',
+  '--port',
+  '0',
+  '--log-level',
+  'warn',
+];
+const CONFIGURATIONS: Configuration[] = [
+  { name: 'baseline: bare node:http', start: ['bench/servers/baseline.mjs'], path: '/' },
+  { name: 'MOCK, no authorizer', start: sallyport, path: '/bench/mock' },
+  {
+    name: 'MOCK + TOKEN authorizer (cache hit)',
+    start: sallyport,
+    path: '/bench/mock-auth',
+    headers: { jwt_token: 'allow' },
+    refused: { path: '/bench/mock-auth', status: 401 },
+  },
+  {
+    name: 'AWS_PROXY Node.js + TOKEN authorizer (cache hit)',
+    start: sallyport,
+    path: '/bench/lambda-auth',
+    headers: { jwt_token: 'allow' },
+    refused: { path: '/bench/lambda-auth', status: 401 },
+  },
+  {
+    name: 'AWS_PROXY Node.js + TOKEN authorizer (caching off)',
+    start: sallyport,
+    path: '/bench/lambda-auth-nocache',
+    headers: { jwt_token: 'allow' },
+    refused: { path: '/bench/lambda-auth-nocache', status: 401 },
+  },
+  {
+    name: 'AWS_PROXY Node.js + REQUEST authorizer (cache hit)',
+    start: sallyport,
+    path: '/bench/request-auth?key=k1',
+    headers: { 'x-tenant': 'acme' },
+    refused: { path: '/bench/request-auth', status: 401 },
+  },
+];
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+function startServer(command: string[]): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, command, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) ok({ child, base: m[1]! });
+    });
+    child.once('exit', (code) =>
+      fail(new Error(`${command.join(' ')} exited with ${code}: ${out}`)),
+    );
+  });
+}
+
+function load(
+  url: string,
+  headers: Record<string, string> | undefined,
+  seconds: number,
+): Promise<Sample> {
+  return new Promise((ok, fail) => {
+    autocannon(
+      { url, connections: settings.connections, duration: seconds, headers: headers ?? {} },
+      (error, result) => {
+        if (error) return fail(error);
+        ok({
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          errors: result.errors,
+          non2xx: result.non2xx,
+        });
+      },
+    );
+  });
+}
+
+async function check(base: string, c: Configuration): Promise<void> {
+  const ok = await fetch(base + c.path, { headers: c.headers });
+  if (ok.status !== 200)
+    throw new Error(`${c.name}: expected 200, got ${ok.status} ${await ok.text()}`);
+  await ok.arrayBuffer().catch(() => undefined);
+  if (c.refused) {
+    const refused = await fetch(base + c.refused.path);
+    if (refused.status !== c.refused.status)
+      throw new Error(
+        `${c.name}: expected ${c.refused.status} without credentials, got ${refused.status}`,
+      );
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const servers = [];
+  for (const c of CONFIGURATIONS) {
+    const server = await startServer(c.start);
+    await check(server.base, c);
+    servers.push(server);
+  }
+  const samples: Sample[][] = CONFIGURATIONS.map(() => []);
+  try {
+    for (let round = 0; round < settings.rounds; round++) {
+      for (let i = 0; i < CONFIGURATIONS.length; i++) {
+        const c = CONFIGURATIONS[i]!;
+        const url = servers[i]!.base + c.path;
+        await load(url, c.headers, settings.warmupSeconds);
+        const sample = await load(url, c.headers, settings.seconds);
+        if (sample.errors > 0 || sample.non2xx > 0) {
+          throw new Error(
+            `${c.name}: ${sample.errors} errors, ${sample.non2xx} non-2xx answers under load`,
+          );
+        }
+        samples[i]!.push(sample);
+        process.stderr.write(
+          `round ${round + 1}/${settings.rounds}: ${c.name}: ${Math.round(sample.rps)} req/s\n`,
+        );
+      }
+    }
+  } finally {
+    for (const s of servers) s.child.kill('SIGTERM');
+  }
+
+  const rows = CONFIGURATIONS.map((c, i) => {
+    const s = samples[i]!;
+    const ratios = s.map((x, round) => x.rps / samples[0]![round]!.rps);
+    return {
+      configuration: c.name,
+      rps: Math.round(median(s.map((x) => x.rps))),
+      p50: median(s.map((x) => x.p50)),
+      p99: median(s.map((x) => x.p99)),
+      ratio: median(ratios),
+      ratioMin: Math.min(...ratios),
+      ratioMax: Math.max(...ratios),
+    };
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const lines = [
+    `${pad('configuration', 52)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)}  (min–max)`,
+    ...rows.map(
+      (r) =>
+        `${pad(r.configuration, 52)} ${String(r.rps).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${r.ratio.toFixed(3).padStart(6)}  (${r.ratioMin.toFixed(3)}–${r.ratioMax.toFixed(3)})`,
+    ),
+    '',
+    `${settings.rounds} round(s) of ${settings.seconds} s after ${settings.warmupSeconds} s warm-up, ${settings.connections} connections; took ${seconds.toFixed(0)} s`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(
+    dir,
+    `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`,
+  );
+  writeFileSync(
+    file,
+    JSON.stringify({ date: new Date().toISOString(), settings, machine, seconds, rows }, null, 2) +
+      '\n',
+  );
+  process.stdout.write(`results: ${file}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+// The benchmark is a tool, not a test of speed: this only checks that `--quick` runs end to end
+// and reports every configuration as a ratio. No timing is asserted.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { it } from 'node:test';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+it('npm run bench -- --quick prints every configuration with its ratio to the baseline', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  for (const name of [
+    'baseline: bare node:http',
+    'MOCK, no authorizer',
+    'MOCK + TOKEN authorizer (cache hit)',
+    'AWS_PROXY Node.js + TOKEN authorizer (cache hit)',
+    'AWS_PROXY Node.js + TOKEN authorizer (caching off)',
+    'AWS_PROXY Node.js + REQUEST authorizer (cache hit)',
+  ]) {
+    assert.match(
+      r.stdout,
+      new RegExp(`^${name.replace(/[()+.]/g, '\\$&')} +\\d+ +\\d+ +\\d+ +\\d\\.\\d{3}`, 'm'),
+      name,
+    );
+  }
+  assert.match(r.stdout, /^baseline: bare node:http +\d+ +\d+ +\d+ +1\.000/m);
+  assert.match(r.stdout, /results: .*bench\/results\/.*-quick\.json/);
+});
