@@ -87,7 +87,7 @@ function startServer(command: string[]): Promise<{ child: ChildProcess; base: st
   });
   return new Promise((ok, fail) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) ok({ child, base: m[1]! });
@@ -107,7 +107,7 @@ function load(
     autocannon(
       { url, connections: settings.connections, duration: seconds, headers: headers ?? {} },
       (error, result) => {
-        if (error) return fail(error);
+        if (error) return fail(error instanceof Error ? error : new Error(String(error)));
         ok({
           rps: result.requests.average,
           p50: result.latency.p50,
