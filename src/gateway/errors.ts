@@ -17,7 +17,12 @@ export class GatewayResponseError extends Error {
     message: string | null,
     override?: { status: number; errorType: string },
   ) {
+    // A gateway response is an expected outcome, not a bug: skip the stack capture, which
+    // costs more than the rest of a 403 answer (seen in CPU profiles under scanner traffic).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message ?? responseType);
+    Error.stackTraceLimit = limit;
     this.responseType = responseType;
     this.messageString = message;
     this.statusOverride = override?.status;
