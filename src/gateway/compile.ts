@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import { parseLambdaInvocationUri } from '../model/arn.js';
 import type { ApiSnapshot, Authorizer, Integration, Method, Settings } from '../model/types.js';
 import type { Invoker } from '../functions/invoker.js';
+import { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
 import {
   compileIdentitySource,
   compileValidationExpression,
@@ -44,9 +45,11 @@ export function compileStage(
   deps: CompileDeps,
 ): CompiledStage {
   const authorizers = new Map<string, CompiledAuthorizer>();
+  const jwtAuthorizers = new Map<string, JwtAuthorizer>();
   for (const authorizer of snapshot.authorizers) {
-    if (authorizer.type === 'COGNITO_USER_POOLS') continue;
-    authorizers.set(authorizer.id, compileAuthorizer(authorizer, deps));
+    if (authorizer.type === 'COGNITO_USER_POOLS')
+      jwtAuthorizers.set(authorizer.id, compileJwtAuthorizer(authorizer));
+    else authorizers.set(authorizer.id, compileAuthorizer(authorizer, deps));
   }
   const router = new Router<CompiledMethod>();
   for (const resource of snapshot.resources) {
@@ -54,14 +57,17 @@ export function compileStage(
     for (const method of Object.values(resource.resourceMethods)) {
       if (!method) continue;
       const where = `${method.httpMethod} ${resource.path}`;
-      methods.set(method.httpMethod, {
+      const compiled: CompiledMethod = {
         httpMethod: method.httpMethod,
         resourceId: resource.id,
         resourcePath: resource.path,
         authorizer: methodAuthorizer(method, authorizers, where),
         apiKeyRequired: method.apiKeyRequired,
         integrate: compileIntegration(method.methodIntegration, deps, where),
-      });
+      };
+      const jwt = methodJwtAuthorizer(method, jwtAuthorizers, where);
+      if (jwt) compiled.jwtAuthorizer = jwt;
+      methods.set(method.httpMethod, compiled);
     }
     if (methods.size > 0) router.add(resource.path, resource.id, methods);
   }
@@ -117,6 +123,27 @@ function methodAuthorizer(
   if (!authorizer)
     throw new DeploymentError(`${where}: authorizer ${method.authorizerId ?? '(none)'} not found`);
   return authorizer;
+}
+
+function compileJwtAuthorizer(authorizer: Authorizer): JwtAuthorizer {
+  try {
+    return new JwtAuthorizer(authorizer);
+  } catch (error) {
+    throw new DeploymentError(`authorizer ${authorizer.name}: ${(error as Error).message}`);
+  }
+}
+
+function methodJwtAuthorizer(
+  method: Method,
+  authorizers: Map<string, JwtAuthorizer>,
+  where: string,
+): CompiledMethod['jwtAuthorizer'] {
+  if (method.authorizationType !== 'COGNITO_USER_POOLS') return undefined;
+  const authorizer = method.authorizerId ? authorizers.get(method.authorizerId) : undefined;
+  if (!authorizer)
+    throw new DeploymentError(`${where}: authorizer ${method.authorizerId ?? '(none)'} not found`);
+  const scopes = method.authorizationScopes?.length ? [...method.authorizationScopes] : undefined;
+  return { authorizer, scopes };
 }
 
 function compileIntegration(

@@ -3,6 +3,7 @@
 // templates.
 import type { AuthorizerType, Settings } from '../model/types.js';
 import type { IdentitySource } from './authorizers/identity-source.js';
+import type { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
 import type { GatewayRequest, AuthorizerOutcome } from './request.js';
 import type { GatewayResponses } from './responses.js';
 import type { Router } from './router.js';
@@ -41,6 +42,8 @@ export interface CompiledMethod {
   resourceId: string;
   resourcePath: string;
   authorizer: CompiledAuthorizer | undefined;
+  /** COGNITO_USER_POOLS: the built-in JWT authorizer and the method's authorizationScopes. */
+  jwtAuthorizer?: { authorizer: JwtAuthorizer; scopes: readonly string[] | undefined };
   apiKeyRequired: boolean;
   integrate: IntegrationHandler;
 }

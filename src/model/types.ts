@@ -73,6 +73,31 @@ export interface Authorizer {
   /** Default 300, 0 disables caching, max 3600. */
   authorizerResultTtlInSeconds: number;
   providerARNs?: string[];
+  /**
+   * Sallyport's built-in JWT verification for COGNITO_USER_POOLS authorizers (from the
+   * `x-sallyport-jwt` extension): any OIDC issuer instead of, or besides, a Cognito user pool.
+   * Field names follow API Gateway's own JWTConfiguration (issuer, audience).
+   */
+  jwtConfiguration?: JwtConfiguration;
+}
+
+export interface JwtConfiguration {
+  /** Exactly the tokens' `iss`; derived from providerARNs when absent. */
+  issuer?: string;
+  /** `aud` (or, without `aud`, `client_id`) must be one of these; absent = not checked. */
+  audience?: string[];
+  /** Where the signing keys are; absent = `jwks_uri` from `{issuer}/.well-known/openid-configuration`. */
+  jwksUri?: string;
+  /** Tolerance for `exp` / `nbf` / `iat`, seconds (default 0). */
+  clockSkewSeconds?: number;
+  /** Accepted `alg` values (default RS256). */
+  algorithms?: string[];
+  /** How long fetched signing keys are trusted, seconds (default 600). */
+  jwksCacheSeconds?: number;
+  /** Least time between two JWKS fetches (kid miss, failure), seconds (default 30). */
+  jwksCooldownSeconds?: number;
+  /** Deadline of one JWKS or discovery fetch, milliseconds (default 3000). */
+  jwksTimeoutMs?: number;
 }
 
 export type GatewayResponseType =

@@ -11,6 +11,22 @@ import { isObject, type ImportContext, type JsonObject, type JsonPath } from './
 
 const AUTHORIZER = 'x-amazon-apigateway-authorizer';
 const AUTHTYPE = 'x-amazon-apigateway-authtype';
+/** Sallyport's extension beside x-amazon-apigateway-authorizer; AWS ignores unknown `x-` keys. */
+const SALLYPORT_JWT = 'x-sallyport-jwt';
+// Asymmetric algorithms only: a built-in authorizer has no shared secret, so HS* could only ever
+// be "verified" with a public key — the classic alg-confusion hole.
+const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html: default 300, 0 turns
 // caching off, at most 3600.
 const DEFAULT_TTL = 300;
@@ -47,6 +63,25 @@ const authorizerSchema = z.looseObject({
     )
     .optional(),
   providerARNs: z.array(z.string()).optional(),
+});
+
+const absoluteUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' });
+
+const sallyportJwtSchema = z.strictObject({
+  issuer: absoluteUrl.optional(),
+  audience: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  audiences: z.array(z.string()).min(1).optional(),
+  jwksUri: absoluteUrl.optional(),
+  clockSkewSeconds: z
+    .number()
+    .int()
+    .min(0, { error: 'must be between 0 and 300 seconds' })
+    .max(300, { error: 'must be between 0 and 300 seconds' })
+    .optional(),
+  algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1).optional(),
+  jwksCacheSeconds: z.number().int().min(1).max(86_400).optional(),
+  jwksCooldownSeconds: z.number().int().min(0).max(3_600).optional(),
+  jwksTimeoutMs: z.number().int().min(100).max(29_000).optional(),
 });
 
 /** What naming a security scheme in an operation's `security` does to the method. */
@@ -133,10 +168,18 @@ function readAuthorizer(
     authorizerResultTtlInSeconds: raw.authorizerResultTtlInSeconds ?? DEFAULT_TTL,
   };
   if (type === 'COGNITO_USER_POOLS') {
-    if (!raw.providerARNs?.length)
-      ctx.fail([...ext.path, 'providerARNs'], 'required for cognito_user_pools');
-    authorizer.providerARNs = raw.providerARNs;
+    const jwt = readSallyportJwt(ctx, scheme, at);
+    if (jwt) authorizer.jwtConfiguration = jwt;
+    // With its own issuer, a Sallyport JWT authorizer needs no user pool (AWS would).
+    if (!raw.providerARNs?.length && !jwt?.issuer)
+      ctx.fail(
+        [...ext.path, 'providerARNs'],
+        `required for cognito_user_pools (or ${SALLYPORT_JWT}.issuer)`,
+      );
+    if (raw.providerARNs) authorizer.providerARNs = raw.providerARNs;
   } else {
+    if (scheme[SALLYPORT_JWT] !== undefined)
+      ctx.fail([...at, SALLYPORT_JWT], 'only applies to a cognito_user_pools authorizer');
     authorizer.authorizerUri = checkAuthorizerUri(
       ctx,
       raw.authorizerUri,
@@ -156,6 +199,34 @@ function readAuthorizer(
     authorizer.identityValidationExpression = raw.identityValidationExpression;
   }
   return authorizer;
+}
+
+/**
+ * `x-sallyport-jwt` on a cognito_user_pools scheme: verify tokens of any OIDC issuer, or point a
+ * user pool at a local JWKS. The same file still imports on AWS, which ignores the extension.
+ */
+function readSallyportJwt(
+  ctx: ImportContext,
+  scheme: JsonObject,
+  at: JsonPath,
+): Authorizer['jwtConfiguration'] {
+  if (scheme[SALLYPORT_JWT] === undefined) return undefined;
+  const ext = ctx.object(scheme[SALLYPORT_JWT], [...at, SALLYPORT_JWT]);
+  const raw = ctx.parse(sallyportJwtSchema, ext.value, ext.path);
+  if (raw.audience !== undefined && raw.audiences !== undefined)
+    ctx.fail(ext.path, 'give audience or audiences, not both');
+  const audience =
+    raw.audiences ?? (typeof raw.audience === 'string' ? [raw.audience] : raw.audience);
+  const config: NonNullable<Authorizer['jwtConfiguration']> = {};
+  if (raw.issuer !== undefined) config.issuer = raw.issuer;
+  if (audience !== undefined) config.audience = audience;
+  if (raw.jwksUri !== undefined) config.jwksUri = raw.jwksUri;
+  if (raw.clockSkewSeconds !== undefined) config.clockSkewSeconds = raw.clockSkewSeconds;
+  if (raw.algorithms !== undefined) config.algorithms = raw.algorithms;
+  if (raw.jwksCacheSeconds !== undefined) config.jwksCacheSeconds = raw.jwksCacheSeconds;
+  if (raw.jwksCooldownSeconds !== undefined) config.jwksCooldownSeconds = raw.jwksCooldownSeconds;
+  if (raw.jwksTimeoutMs !== undefined) config.jwksTimeoutMs = raw.jwksTimeoutMs;
+  return config;
 }
 
 function checkAuthorizerUri(

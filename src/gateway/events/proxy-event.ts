@@ -62,12 +62,15 @@ export function requestContext(
     apiId: stage.apiId,
     authorizer: undefined,
   } as APIGatewayEventRequestContext;
-  if (authorizer) {
+  if (authorizer?.claims) {
+    // A COGNITO_USER_POOLS authorizer gives the function its token's claims and nothing else.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
+    ctx.authorizer = { claims: authorizer.claims };
+  } else if (authorizer) {
     // AWS passes the authorizer's context values to the function as strings.
     const out: Record<string, unknown> = {};
     for (const key in authorizer.context) out[key] = String(authorizer.context[key]);
     out.principalId = authorizer.principalId;
-    if (authorizer.claims) out.claims = authorizer.claims;
     out.integrationLatency = authorizer.integrationLatency;
     ctx.authorizer = out;
   } else {
