@@ -1,5 +1,6 @@
 // Loads sallyport.yaml: the functions Sallyport runs and the APIs it serves.
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FunctionConfig, Settings } from '../model/types.js';
 import { ProjectFileError } from './errors.js';
@@ -93,16 +94,9 @@ async function toFunctions(
     if (!(await isDirectory(Code))) {
       throw invalid(file, `${keyPath}.Code`, `folder not found: ${fn.Code}`);
     }
-    const moduleName = handlerModule(fn.Handler);
-    if (!(await findModule(Code, moduleName))) {
-      const tried = NODE_MODULE_EXTENSIONS.map((ext) => moduleName + ext).join(', ');
-      throw invalid(
-        file,
-        `${keyPath}.Handler`,
-        `handler module "${moduleName}" not found in ${fn.Code} (looked for ${tried})`,
-      );
-    }
-    functions.push({
+    const missing = await checkHandlerCode(fn.Runtime, fn.Handler, Code, fn.Code);
+    if (missing) throw invalid(file, `${keyPath}.${missing.key}`, missing.message);
+    const config: FunctionConfig = {
       FunctionName,
       Runtime: fn.Runtime,
       Handler: fn.Handler,
@@ -110,7 +104,9 @@ async function toFunctions(
       Timeout: fn.Timeout,
       MemorySize: fn.MemorySize,
       Environment: { Variables: fn.Environment?.Variables ?? {} },
-    });
+    };
+    if (fn.Isolation) config.Isolation = fn.Isolation;
+    functions.push(config);
   }
   return functions;
 }
@@ -136,6 +132,52 @@ async function toApis(data: ProjectFile, file: string, dir: string): Promise<Api
     apis.push({ name: api.name, id, openapiFile, stages });
   }
   return apis;
+}
+
+/** What the runtime will look for in the code folder at init, checked now so a typo fails at load. */
+async function checkHandlerCode(
+  runtime: string,
+  handler: string,
+  code: string,
+  codeArg: string,
+): Promise<{ key: string; message: string } | undefined> {
+  if (runtime.startsWith('provided')) {
+    // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html: an executable `bootstrap`.
+    const bootstrap = join(code, 'bootstrap');
+    if (!(await isFile(bootstrap)))
+      return {
+        key: 'Code',
+        message: `no bootstrap file in ${codeArg} (${runtime} runs Code/bootstrap)`,
+      };
+    if (!(await isExecutable(bootstrap)))
+      return { key: 'Code', message: `${codeArg}/bootstrap is not executable (chmod +x it)` };
+    return undefined;
+  }
+  if (runtime.startsWith('python')) {
+    const candidates = pythonModuleFiles(handler);
+    for (const candidate of candidates) if (await isFile(join(code, candidate))) return undefined;
+    const moduleName = handler.slice(0, handler.lastIndexOf('.'));
+    return {
+      key: 'Handler',
+      message: `handler module "${moduleName}" not found in ${codeArg} (looked for ${candidates.join(', ')})`,
+    };
+  }
+  const moduleName = handlerModule(handler);
+  if (await findModule(code, moduleName)) return undefined;
+  const tried = NODE_MODULE_EXTENSIONS.map((ext) => moduleName + ext).join(', ');
+  return {
+    key: 'Handler',
+    message: `handler module "${moduleName}" not found in ${codeArg} (looked for ${tried})`,
+  };
+}
+
+/**
+ * `pkg/mod.handler` or `pkg.mod.handler` → `pkg/mod.py` or the package `pkg/mod/__init__.py`, as
+ * Python's import of `pkg.mod` finds them. https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html
+ */
+function pythonModuleFiles(handler: string): string[] {
+  const modulePath = handler.slice(0, handler.lastIndexOf('.')).replaceAll('.', '/');
+  return [`${modulePath}.py`, `${modulePath}/__init__.py`];
 }
 
 /** `dir/file.export.path` → `dir/file`: the module is the part before the first dot of the last segment. */
@@ -164,6 +206,13 @@ function invalid(file: string, keyPath: string, message: string): ProjectFileErr
 
 async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  return access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -3,10 +3,22 @@
 import { z } from 'zod';
 import type { FunctionRuntime } from '../model/types.js';
 
+export const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x'] as const;
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html
+export const PYTHON_RUNTIMES = [
+  'python3.9',
+  'python3.10',
+  'python3.11',
+  'python3.12',
+  'python3.13',
+] as const;
+// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-provided.html
+export const PROVIDED_RUNTIMES = ['provided', 'provided.al2', 'provided.al2023'] as const;
+
 export const RUNTIMES = [
-  'nodejs18.x',
-  'nodejs20.x',
-  'nodejs22.x',
+  ...NODE_RUNTIMES,
+  ...PYTHON_RUNTIMES,
+  ...PROVIDED_RUNTIMES,
 ] as const satisfies readonly FunctionRuntime[];
 
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-FunctionName
@@ -14,8 +26,13 @@ const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-Handler
 // (max 128, no whitespace); Node.js resolves `dir/file.export` inside the code folder.
 // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
-const HANDLER =
+const NODE_HANDLER =
   /^(?:[A-Za-z0-9_@-][A-Za-z0-9_.@-]*\/)*[A-Za-z0-9_@-]+\.[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+// Python: `module.function`, the module a dotted or slashed path to a .py file in the code folder
+// (`pkg/mod.handler` or `pkg.mod.handler`). https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html
+const PYTHON_HANDLER = /^(?:[A-Za-z_]\w*[/.])*[A-Za-z_]\w*\.[A-Za-z_]\w*$/;
+// Lambda's own pattern; `provided` runtimes read _HANDLER however they like.
+const ANY_HANDLER = /^[^\s]+$/;
 // https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html
 const ENV_KEY = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
 // Lambda sets these itself and refuses them in a function's configuration.
@@ -99,29 +116,58 @@ const environmentSchema = z
     { error: 'environment variables exceed Lambda’s 4 KB limit' },
   );
 
-const functionSchema = z.strictObject({
-  Runtime: z.enum(RUNTIMES),
-  Handler: z
-    .string()
-    .max(128, { error: 'must be at most 128 characters' })
-    .regex(HANDLER, { error: 'expected file.export or dir/file.export, e.g. index.handler' }),
-  Code: z.string().min(1, { error: 'expected a folder path' }),
-  // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-Timeout
-  Timeout: z
-    .number()
-    .int()
-    .min(1, { error: 'must be between 1 and 900 seconds' })
-    .max(900, { error: 'must be between 1 and 900 seconds' })
-    .default(3),
-  // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-MemorySize
-  MemorySize: z
-    .number()
-    .int()
-    .min(128, { error: 'must be between 128 and 10240 MB' })
-    .max(10240, { error: 'must be between 128 and 10240 MB' })
-    .default(128),
-  Environment: environmentSchema.optional(),
-});
+const functionSchema = z
+  .strictObject({
+    Runtime: z.enum(RUNTIMES),
+    Handler: z
+      .string()
+      .max(128, { error: 'must be at most 128 characters' })
+      .regex(ANY_HANDLER, { error: 'must not be empty or contain whitespace' }),
+    Code: z.string().min(1, { error: 'expected a folder path' }),
+    // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-Timeout
+    Timeout: z
+      .number()
+      .int()
+      .min(1, { error: 'must be between 1 and 900 seconds' })
+      .max(900, { error: 'must be between 1 and 900 seconds' })
+      .default(3),
+    // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-MemorySize
+    MemorySize: z
+      .number()
+      .int()
+      .min(128, { error: 'must be between 128 and 10240 MB' })
+      .max(10240, { error: 'must be between 128 and 10240 MB' })
+      .default(128),
+    Environment: environmentSchema.optional(),
+    // Sallyport's own: worker threads (Node.js only) or a child process per environment.
+    Isolation: z.enum(['thread', 'process']).optional(),
+  })
+  .superRefine((fn, ctx) => {
+    const { Runtime, Handler } = fn;
+    const node = (NODE_RUNTIMES as readonly string[]).includes(Runtime);
+    const python = (PYTHON_RUNTIMES as readonly string[]).includes(Runtime);
+    if (node && !NODE_HANDLER.test(Handler)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['Handler'],
+        message: `expected file.export or dir/file.export, e.g. index.handler (got "${Handler}")`,
+      });
+    }
+    if (python && !PYTHON_HANDLER.test(Handler)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['Handler'],
+        message: `expected module.function or package/module.function, e.g. lambda_function.lambda_handler (got "${Handler}")`,
+      });
+    }
+    if (!node && fn.Isolation === 'thread') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['Isolation'],
+        message: `only Node.js functions can run in threads; ${Runtime} runs in a process`,
+      });
+    }
+  });
 
 const stageSchema = z
   .strictObject({

@@ -3,8 +3,8 @@
 // Worker lines travel on a different port than the result, so the result says how many lines to
 // expect and END/REPORT wait for them: the order is always START, function lines, END, REPORT.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_ResponseSyntax
-import type { Logger } from '../../observability/logger.js';
-import type { LambdaErrorDocument } from './lambda-errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { LambdaErrorDocument } from './platform-errors.js';
 
 export const LOG_TAIL_BYTES = 4096;
 

@@ -1,6 +1,6 @@
-// The environment variables a Node.js function sees, computed once per pool (never per call).
+// The environment variables a function sees, computed once per pool (never per call).
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
-import type { FunctionConfig, Settings } from '../../model/types.js';
+import type { FunctionConfig, Settings } from '../model/types.js';
 
 /** Version qualifier of the only version Sallyport runs. */
 export const LATEST_VERSION = '$LATEST';
@@ -29,7 +29,8 @@ function reservedVariables(fn: FunctionConfig, settings: Settings): Record<strin
     _HANDLER: fn.Handler,
     AWS_REGION: settings.region,
     AWS_DEFAULT_REGION: settings.region,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.Runtime}`,
+    // "Not defined for OS-only runtimes (the provided family)."
+    ...(fn.Runtime.startsWith('provided') ? {} : { AWS_EXECUTION_ENV: `AWS_Lambda_${fn.Runtime}` }),
     AWS_LAMBDA_FUNCTION_NAME: fn.FunctionName,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.MemorySize),
     AWS_LAMBDA_FUNCTION_VERSION: LATEST_VERSION,

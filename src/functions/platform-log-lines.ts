@@ -1,7 +1,7 @@
 // The lines the Lambda platform itself writes around each invocation, in CloudWatch's text format.
 // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html
 // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
-import { timedOutMessage } from './lambda-errors.js';
+import { timedOutMessage } from './platform-errors.js';
 
 export function startLine(requestId: string, version: string): string {
   return `START RequestId: ${requestId} Version: ${version}`;

@@ -171,7 +171,18 @@ export interface Stage {
   lastUpdatedDate: number;
 }
 
-export type FunctionRuntime = 'nodejs18.x' | 'nodejs20.x' | 'nodejs22.x';
+export type NodeRuntime = 'nodejs18.x' | 'nodejs20.x' | 'nodejs22.x';
+export type PythonRuntime = 'python3.9' | 'python3.10' | 'python3.11' | 'python3.12' | 'python3.13';
+/** OS-only runtimes: the function brings its own `bootstrap` executable. */
+export type ProvidedRuntime = 'provided' | 'provided.al2' | 'provided.al2023';
+export type FunctionRuntime = NodeRuntime | PythonRuntime | ProvidedRuntime;
+
+/**
+ * Where a function's execution environments live (Sallyport's own setting, not Lambda's): worker
+ * threads in the gateway's process (Node.js only, the default for it), or one child process each
+ * speaking the Lambda Runtime API (always for Python and `provided*`).
+ */
+export type FunctionIsolation = 'thread' | 'process';
 
 /** A Lambda function as the project runs it; `Code` is an absolute folder path. */
 export interface FunctionConfig {
@@ -184,6 +195,8 @@ export interface FunctionConfig {
   /** MB; default 128, as Lambda. */
   MemorySize: number;
   Environment: { Variables: Record<string, string> };
+  /** Absent: `thread` for Node.js, `process` for every other runtime. */
+  Isolation?: FunctionIsolation;
 }
 
 /** Where ARNs point: the account and region this gateway pretends to be. */

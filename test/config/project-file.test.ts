@@ -123,7 +123,7 @@ describe('loadProject: errors name the file and the key', () => {
     [
       'a runtime Sallyport does not run',
       fn('').replace('nodejs20.x', 'python3.6'),
-      'sallyport.yaml: functions.fn.Runtime: expected one of nodejs18.x, nodejs20.x, nodejs22.x (got "python3.6")',
+      'sallyport.yaml: functions.fn.Runtime: expected one of nodejs18.x, nodejs20.x, nodejs22.x, python3.9, python3.10, python3.11, python3.12, python3.13, provided, provided.al2, provided.al2023 (got "python3.6")',
     ],
     [
       'Lambda function names: [a-zA-Z0-9-_]{1,64}',
@@ -171,6 +171,26 @@ describe('loadProject: errors name the file and the key', () => {
       'sallyport.yaml: functions.fn.Environment.Variables.AWS_REGION: is reserved by Lambda and cannot be set',
     ],
     ['a misspelt key', fn('    Timout: 3\n'), 'sallyport.yaml: functions.fn.Timout: unknown key'],
+    [
+      'a Python handler without a function (https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html)',
+      fn('').replace('nodejs20.x', 'python3.12').replace('index.handler', 'lambda_function'),
+      'sallyport.yaml: functions.fn.Handler: expected module.function or package/module.function, e.g. lambda_function.lambda_handler (got "lambda_function")',
+    ],
+    [
+      'a Python handler module that is not in the Code folder',
+      fn('').replace('nodejs20.x', 'python3.12').replace('index.handler', 'pkg.app.handler'),
+      'sallyport.yaml: functions.fn.Handler: handler module "pkg.app" not found in ./fn (looked for pkg/app.py, pkg/app/__init__.py)',
+    ],
+    [
+      'a provided runtime without a bootstrap (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html)',
+      fn('').replace('nodejs20.x', 'provided.al2023'),
+      'sallyport.yaml: functions.fn.Code: no bootstrap file in ./fn (provided.al2023 runs Code/bootstrap)',
+    ],
+    [
+      'Isolation: thread for a Python function',
+      fn('    Isolation: thread\n').replace('nodejs20.x', 'python3.12'),
+      'sallyport.yaml: functions.fn.Isolation: only Node.js functions can run in threads; python3.12 runs in a process',
+    ],
     [
       'a stage name outside [A-Za-z0-9_-]',
       api('    stages:\n      dev.1: {}\n'),
@@ -248,5 +268,43 @@ describe('loadProject: errors name the file and the key', () => {
       code: 'ERR_PROJECT_NOT_FOUND',
       message: '/nonexistent/sallyport.yaml: no such file or folder',
     });
+  });
+});
+
+describe('loadProject: Python and custom runtimes', () => {
+  const ROOT = resolve(import.meta.dirname, '../..');
+
+  it('examples/sayhello-python: python3.12 functions, Handler module.function (https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html)', async () => {
+    const project = await loadProject(join(ROOT, 'examples/sayhello-python'));
+    assert.deepEqual(
+      project.functions.map((f) => [f.FunctionName, f.Runtime, f.Handler]),
+      [
+        ['api-authorizer', 'python3.12', 'lambda_function.lambda_handler'],
+        ['sayhello', 'python3.12', 'lambda_function.lambda_handler'],
+      ],
+    );
+  });
+
+  it('examples/provided: provided.al2023 with an executable Code/bootstrap (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html)', async () => {
+    const project = await loadProject(join(ROOT, 'examples/provided'));
+    assert.equal(project.functions[0]?.Runtime, 'provided.al2023');
+    assert.equal(project.functions[0]?.Isolation, undefined);
+  });
+
+  it('Python packages in subfolders: pkg/sub/mod.handler and pkg.sub.mod.handler', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sallyport-py-'));
+    try {
+      const code = join(ROOT, 'test/fixtures/functions-python/packaged');
+      const yaml = (handler: string) =>
+        `functions:\n  fn:\n    Runtime: python3.13\n    Handler: ${handler}\n    Code: ${code}\n    Isolation: process\n`;
+      for (const handler of ['pkg/sub/mod.handler', 'pkg.sub.mod.handler']) {
+        await writeFile(join(dir, 'sallyport.yaml'), yaml(handler));
+        const project = await loadProject(dir);
+        assert.equal(project.functions[0]?.Handler, handler);
+        assert.equal(project.functions[0]?.Isolation, 'process');
+      }
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 });

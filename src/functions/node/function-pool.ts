@@ -11,14 +11,14 @@ import { lambdaFunctionArn } from '../../model/arn.js';
 import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { InvokeResult } from '../invoker.js';
-import { InvocationLog } from './invocation-log.js';
+import { InvocationLog } from '../invocation-log.js';
 import {
   exitErrorDocument,
   outOfMemoryErrorDocument,
   timeoutErrorDocument,
   type LambdaErrorDocument,
-} from './lambda-errors.js';
-import { functionEnvironment, LATEST_VERSION, logGroupName } from './lambda-environment.js';
+} from '../platform-errors.js';
+import { functionEnvironment, LATEST_VERSION, logGroupName } from '../lambda-environment.js';
 import {
   endLine,
   reportLine,
@@ -26,7 +26,7 @@ import {
   startLine,
   timeoutLine,
   type ReportFields,
-} from './platform-log-lines.js';
+} from '../platform-log-lines.js';
 import type {
   InvokeOutcome,
   InvokeTask,

@@ -1,16 +1,11 @@
-// Lambda's error documents, built here and nowhere else. Used on both sides of the thread boundary:
-// in the worker for errors the handler raises (a thrown error's class and custom `name` do not
-// survive structured clone, so they are serialised where they happen), and in the main thread for
-// what only the platform can see (timeouts, crashed environments).
+// The Node.js runtime's error documents for errors the handler raises, built where they happen (a
+// thrown error's class and custom `name` do not survive structured clone or a process boundary).
+// What only the platform can see (timeouts, crashed environments) is in ../platform-errors.ts.
 // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
 import { types } from 'node:util';
+import type { LambdaErrorDocument } from '../platform-errors.js';
 
-/** The body Invoke returns with `X-Amz-Function-Error: Unhandled`. */
-export interface LambdaErrorDocument {
-  errorType: string;
-  errorMessage: string;
-  trace?: string[];
-}
+export type { LambdaErrorDocument };
 
 function looksLikeError(value: unknown): value is { name: string; message: string; stack: string } {
   if (typeof value !== 'object' || value === null) return false;
@@ -85,45 +80,4 @@ export class RuntimeError extends Error {
       writable: true,
     });
   }
-}
-
-/**
- * The platform's answer when the function runs past its Timeout (no trace: the runtime never
- * saw it). https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
- */
-export function timeoutErrorDocument(
-  requestId: string,
-  timeoutSeconds: number,
-): LambdaErrorDocument {
-  return {
-    errorType: 'Sandbox.Timedout',
-    errorMessage: `RequestId: ${requestId} Error: ${timedOutMessage(timeoutSeconds)}`,
-  };
-}
-
-export function timedOutMessage(timeoutSeconds: number): string {
-  return `Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
-}
-
-/**
- * The platform's answer when the runtime process ends mid-invocation without posting a result
- * (`process.exit(n)`), and when it is killed for exceeding its memory.
- * https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
- */
-export function exitErrorDocument(requestId: string, exitCode: number): LambdaErrorDocument {
-  const reason =
-    exitCode === 0
-      ? 'Runtime exited without providing a reason'
-      : `Runtime exited with error: exit status ${exitCode}`;
-  return {
-    errorType: 'Runtime.ExitError',
-    errorMessage: `RequestId: ${requestId} Error: ${reason}`,
-  };
-}
-
-export function outOfMemoryErrorDocument(requestId: string): LambdaErrorDocument {
-  return {
-    errorType: 'Runtime.OutOfMemory',
-    errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`,
-  };
 }

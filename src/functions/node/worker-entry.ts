@@ -10,8 +10,9 @@ import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadHandler, type LambdaHandler } from './handler-loader.js';
-import { environmentContext, invocationContext } from './lambda-context.js';
+import { environmentContext } from './lambda-context.js';
 import { formatErrorForLog, RuntimeError, toErrorDocument } from './lambda-errors.js';
+import { runHandler } from './run-handler.js';
 import { patchConsole, type LogScope } from './worker-console.js';
 import type { FatalMessage, InvokeOutcome, InvokeTask, WorkerSettings } from './worker-protocol.js';
 
@@ -52,8 +53,6 @@ function die(label: string, error: unknown, exitCode: number): never {
   process.exit(exitCode);
 }
 
-type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 export default async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
   scope.requestId = task.requestId;
   scope.lines = 0;
@@ -71,7 +70,7 @@ export default async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
   scope.printedRequestId = task.requestId;
 
   const started = performance.now();
-  const settled = await runHandler(handler, task);
+  const settled = await runHandler(handler, environment, task);
   const durationMs = performance.now() - started;
 
   let payload: string | undefined;
@@ -97,37 +96,6 @@ export default async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
   outcome.logLines = scope.lines;
   outcome.maxMemoryUsedMB = memoryUsedMB();
   return outcome;
-}
-
-function runHandler(userHandler: LambdaHandler, task: InvokeTask): Promise<Settled> {
-  return new Promise((resolve) => {
-    const { context, callback } = invocationContext(environment, task.requestId, task.deadline, {
-      succeed: (value) => resolve({ ok: true, value }),
-      fail: (error) => resolve({ ok: false, error }),
-    });
-    try {
-      const returned = userHandler(task.event, context, callback);
-      if (isThenable(returned)) {
-        // A rejection with no reason reports 'handled', as context.fail() does.
-        returned.then(
-          (value: unknown) => callback(null, value),
-          (error: unknown) => callback(error ?? 'handled'),
-        );
-      }
-      // Neither a promise nor (yet) a callback: the invocation ends when the callback is called,
-      // or at the timeout.
-    } catch (error) {
-      callback(error);
-    }
-  });
-}
-
-function isThenable(value: unknown): value is { then: (ok: unknown, ko: unknown) => unknown } {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** The environment's high-water mark of its own V8 heap, in MB, as REPORT's Max Memory Used. */

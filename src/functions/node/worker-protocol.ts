@@ -1,5 +1,5 @@
 // What crosses the thread boundary between a function pool and its workers. Types only.
-import type { LambdaErrorDocument } from './lambda-errors.js';
+import type { LambdaErrorDocument } from '../platform-errors.js';
 
 /** Fixed for the life of a pool; every worker receives it once as `workerData`. */
 export interface WorkerSettings {

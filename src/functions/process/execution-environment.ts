@@ -1,0 +1,327 @@
+// One execution environment of a process runtime: a child process (Python's bootstrap, a custom
+// runtime's own `bootstrap`, or Node.js) and the Runtime API server it talks to. It serves one
+// invocation at a time; a timeout, an exit or an init error ends it, and the pool replaces it.
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { FunctionConfig } from '../../model/types.js';
+import type { Logger } from '../../observability/logger.js';
+import type { InvocationLog } from '../invocation-log.js';
+import type { InvokeResult } from '../invoker.js';
+import { LATEST_VERSION } from '../lambda-environment.js';
+import {
+  exitErrorDocument,
+  invalidEntrypointErrorDocument,
+  responseTooLargeErrorDocument,
+  signalExitErrorDocument,
+  timeoutErrorDocument,
+  type LambdaErrorDocument,
+} from '../platform-errors.js';
+import {
+  endLine,
+  reportLine,
+  runtimeExitLine,
+  startLine,
+  timeoutLine,
+  type ReportFields,
+} from '../platform-log-lines.js';
+import { RuntimeApiServer, type RuntimeOutcome } from '../runtime-api/runtime-api-server.js';
+import type { Launch } from './runtime-launchers.js';
+
+/** "The Init phase is limited to 10 seconds"; a cold invocation gets it on top of its Timeout. */
+const INIT_TIMEOUT_MS = 10_000;
+/** How long a runtime that is being stopped gets between SIGTERM and SIGKILL. */
+export const KILL_GRACE_MS = 500;
+/** How long to wait, after a runtime exited, for the last lines still in its pipes. */
+const DRAIN_MS = 200;
+
+export interface EnvironmentOptions {
+  config: FunctionConfig;
+  launch: Launch;
+  /** The function's variables (lambda-environment.ts); the Runtime API address is added here. */
+  env: Record<string, string>;
+  invokedFunctionArn: string;
+  logger: Logger;
+  killGraceMs?: number;
+}
+
+type Ended =
+  | RuntimeOutcome
+  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'spawnError'; code: string | undefined }
+  | { kind: 'timeout' };
+
+export class ExecutionEnvironment {
+  /** False once the process ended or was told to; the pool then drops it. */
+  alive = true;
+  lastUsed = performance.now();
+  private readonly options: EnvironmentOptions;
+  private readonly ready: Promise<RuntimeApiServer>;
+  private api: RuntimeApiServer | undefined;
+  private child: ChildProcess | undefined;
+  private spawnedAt = 0;
+  private ended!: Promise<Ended>;
+  private stdioClosed!: Promise<void>;
+  private log: InvocationLog | undefined;
+  private lastRequestId: string | undefined;
+  private initReported = false;
+  private maxMemoryUsedMB = 0;
+
+  constructor(options: EnvironmentOptions) {
+    this.options = options;
+    this.ready = this.start();
+    // A failure to listen surfaces in invoke(); never as an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  private async start(): Promise<RuntimeApiServer> {
+    const api = await RuntimeApiServer.listen();
+    this.api = api;
+    const { config, launch } = this.options;
+    // One log stream per execution environment: `YYYY/MM/DD/[$LATEST]<32 hex>`.
+    const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[${LATEST_VERSION}]${randomBytes(16).toString('hex')}`;
+    const child = spawn(launch.command, launch.args, {
+      cwd: config.Code,
+      env: {
+        ...this.options.env,
+        ...launch.env,
+        AWS_LAMBDA_RUNTIME_API: api.address,
+        AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+      },
+      // Its own process group, so a timeout can end the runtime and everything it started.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.spawnedAt = performance.now();
+    this.ended = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.alive = false;
+        resolve({ kind: 'exit', code, signal });
+      });
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        this.alive = false;
+        resolve({ kind: 'spawnError', code: error.code });
+      });
+    });
+    this.stdioClosed = new Promise((resolve) => child.once('close', () => resolve()));
+    this.readLines(child.stdout);
+    this.readLines(child.stderr);
+    return api;
+  }
+
+  /** Runs one invocation: START, the runtime's lines, END, REPORT, and Lambda's answer. */
+  async invoke(requestId: string, eventJson: string, log: InvocationLog): Promise<InvokeResult> {
+    this.log = log;
+    this.lastRequestId = requestId;
+    log.write(startLine(requestId, LATEST_VERSION));
+    const started = performance.now();
+    const api = await this.ready;
+    const cold = api.initDoneAt === undefined;
+    const timeoutMs = this.options.config.Timeout * 1000;
+    let timer = setTimeout(() => expire(), timeoutMs + (cold ? INIT_TIMEOUT_MS : 0));
+    let expire: () => void = () => undefined;
+    const timedOut = new Promise<Ended>((resolve) => {
+      expire = () => resolve({ kind: 'timeout' });
+    });
+    let runStarted = started;
+    const outcome = api.invoke(
+      {
+        requestId,
+        event: eventJson,
+        timeoutMs,
+        invokedFunctionArn: this.options.invokedFunctionArn,
+        traceId: traceId(),
+      },
+      () => {
+        runStarted = performance.now();
+        clearTimeout(timer);
+        timer = setTimeout(() => expire(), timeoutMs);
+      },
+    );
+    const ended = await Promise.race([outcome, this.ended, timedOut]);
+    clearTimeout(timer);
+    const durationMs = performance.now() - runStarted;
+    this.lastUsed = performance.now();
+    try {
+      return await this.finish(log, ended, durationMs, cold);
+    } finally {
+      this.log = undefined;
+    }
+  }
+
+  /** Stops the runtime: SIGTERM to its process group, SIGKILL after the grace period. */
+  kill(): void {
+    this.alive = false;
+    void this.api?.close();
+    const pid = this.child?.pid;
+    if (pid === undefined || this.child?.exitCode !== null) return;
+    signalGroup(pid, 'SIGTERM');
+    setTimeout(
+      () => signalGroup(pid, 'SIGKILL'),
+      this.options.killGraceMs ?? KILL_GRACE_MS,
+    ).unref();
+  }
+
+  private async finish(
+    log: InvocationLog,
+    ended: Ended,
+    durationMs: number,
+    cold: boolean,
+  ): Promise<InvokeResult> {
+    const { requestId } = log;
+    const { config } = this.options;
+    const report: ReportFields = {
+      durationMs,
+      memorySizeMB: config.MemorySize,
+      maxMemoryUsedMB: 0,
+    };
+    if (cold && !this.initReported && this.api?.initDoneAt !== undefined) {
+      report.initDurationMs = this.api.initDoneAt - this.spawnedAt;
+      this.initReported = true;
+    }
+    let result: InvokeResult;
+    switch (ended.kind) {
+      case 'response':
+        // Lines the runtime flushed just before posting are one event-loop turn behind.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        result = { requestId, payload: ended.payload.toString('utf8') };
+        break;
+      case 'error':
+      case 'initError':
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        result = runtimeError(requestId, ended.payload.toString('utf8'), ended.errorType);
+        if (ended.kind === 'initError') {
+          // The runtime exits after reporting; make sure of it.
+          this.kill();
+          report.status = 'error';
+          report.errorType = result.errorType!;
+        }
+        break;
+      case 'tooLarge':
+        result = platformError(requestId, responseTooLargeErrorDocument());
+        break;
+      case 'timeout':
+        this.kill();
+        log.write(timeoutLine(requestId, config.Timeout));
+        result = platformError(requestId, timeoutErrorDocument(requestId, config.Timeout));
+        report.status = 'timeout';
+        break;
+      case 'exit':
+      case 'spawnError': {
+        this.kill();
+        await Promise.race([this.stdioClosed, delay(DRAIN_MS)]);
+        const document = this.exitDocument(requestId, ended);
+        log.write(runtimeExitLine(document.errorMessage, document.errorType));
+        result = platformError(requestId, document);
+        report.status = 'error';
+        report.errorType = document.errorType;
+        break;
+      }
+    }
+    report.maxMemoryUsedMB = this.memoryUsedMB();
+    log.write(endLine(requestId));
+    log.write(reportLine(requestId, report));
+    result.logTail = log.tail();
+    return result;
+  }
+
+  private exitDocument(
+    requestId: string,
+    ended: Extract<Ended, { kind: 'exit' | 'spawnError' }>,
+  ): LambdaErrorDocument {
+    if (ended.kind === 'spawnError')
+      return invalidEntrypointErrorDocument(requestId, this.options.launch.command, ended.code);
+    if (ended.signal) return signalExitErrorDocument(requestId, ended.signal);
+    return exitErrorDocument(requestId, ended.code ?? 0);
+  }
+
+  private readLines(stream: NodeJS.ReadableStream): void {
+    stream.setEncoding('utf8');
+    let partial = '';
+    stream.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) this.writeLine(line);
+    });
+    stream.on('end', () => {
+      if (partial !== '') this.writeLine(partial);
+      partial = '';
+    });
+  }
+
+  private writeLine(line: string): void {
+    if (this.log) this.log.write(line);
+    // Between invocations (a background thread, a late line): still logged, with the last id.
+    else this.options.logger.info({ requestId: this.lastRequestId }, line);
+  }
+
+  /** The process's peak resident memory (Linux VmHWM), as REPORT's Max Memory Used. */
+  private memoryUsedMB(): number {
+    const pid = this.child?.pid;
+    if (pid === undefined || process.platform !== 'linux') return this.maxMemoryUsedMB;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const match = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (match)
+        this.maxMemoryUsedMB = Math.max(this.maxMemoryUsedMB, Math.ceil(Number(match[1]) / 1024));
+    } catch {
+      // the process is gone: keep the last value
+    }
+    return this.maxMemoryUsedMB;
+  }
+}
+
+/** What the runtime posted to `…/error` or `init/error`: the body is the payload, as Invoke returns it. */
+function runtimeError(
+  requestId: string,
+  payload: string,
+  headerType: string | undefined,
+): InvokeResult {
+  let errorType = headerType;
+  let errorMessage: string | undefined;
+  try {
+    const document = JSON.parse(payload) as { errorType?: unknown; errorMessage?: unknown };
+    if (typeof document.errorType === 'string') errorType = document.errorType;
+    if (typeof document.errorMessage === 'string') errorMessage = document.errorMessage;
+  } catch {
+    // not JSON: Lambda passes the body through unchanged
+  }
+  const result: InvokeResult = { requestId, payload, functionError: 'Unhandled' };
+  result.errorType = errorType ?? 'Unhandled';
+  if (errorMessage !== undefined) result.errorMessage = errorMessage;
+  return result;
+}
+
+function platformError(requestId: string, document: LambdaErrorDocument): InvokeResult {
+  return {
+    requestId,
+    payload: JSON.stringify(document),
+    functionError: 'Unhandled',
+    errorType: document.errorType,
+    errorMessage: document.errorMessage,
+  };
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** An X-Ray trace header: `Root=1-{epoch seconds hex}-{96 bits hex};Parent=…;Sampled=0`. */
+function traceId(): string {
+  const epoch = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+}
