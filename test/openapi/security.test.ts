@@ -144,3 +144,78 @@ describe('method security', () => {
     assert.equal(methodOf(withSchemes(schemes, undefined)).authorizationType, 'NONE');
   });
 });
+
+describe('x-sallyport-jwt: the built-in JWT authorizer’s settings', () => {
+  // Sallyport's extension beside x-amazon-apigateway-authorizer; AWS ignores unknown x- keys,
+  // so the same file still imports on AWS.
+  const poolScheme = (jwt: unknown, authorizer: Record<string, unknown> = {}) => ({
+    type: 'apiKey',
+    name: 'Authorization',
+    in: 'header',
+    'x-amazon-apigateway-authtype': 'cognito_user_pools',
+    'x-amazon-apigateway-authorizer': { type: 'cognito_user_pools', ...authorizer },
+    'x-sallyport-jwt': jwt,
+  });
+
+  it('imports into jwtConfiguration; with an issuer, providerARNs are optional', () => {
+    const snapshot = importDoc(
+      withSchemes(
+        {
+          oidc: poolScheme({
+            issuer: 'https://id.example.com',
+            audience: 'my-api',
+            jwksUri: 'https://id.example.com/keys',
+            clockSkewSeconds: 30,
+            algorithms: ['RS256', 'ES256'],
+            jwksCooldownSeconds: 5,
+          }),
+        },
+        [{ oidc: [] }],
+      ),
+    );
+    assert.deepEqual(snapshot.authorizers[0]?.jwtConfiguration, {
+      issuer: 'https://id.example.com',
+      audience: ['my-api'],
+      jwksUri: 'https://id.example.com/keys',
+      clockSkewSeconds: 30,
+      algorithms: ['RS256', 'ES256'],
+      jwksCooldownSeconds: 5,
+    });
+    assert.equal(snapshot.authorizers[0]?.providerARNs, undefined);
+  });
+
+  it('refuses symmetric algorithms and none', () => {
+    for (const alg of ['HS256', 'none']) {
+      assert.throws(
+        () =>
+          importDoc(
+            withSchemes(
+              { oidc: poolScheme({ issuer: 'https://id.example.com', algorithms: [alg] }) },
+              [{ oidc: [] }],
+            ),
+          ),
+        /algorithms/,
+      );
+    }
+  });
+
+  it('without an issuer, providerARNs are still required', () => {
+    assert.throws(
+      () => importDoc(withSchemes({ oidc: poolScheme({ audience: ['a'] }) }, [{ oidc: [] }])),
+      /providerARNs: required for cognito_user_pools \(or x-sallyport-jwt.issuer\)/,
+    );
+  });
+
+  it('only applies to cognito_user_pools authorizers', () => {
+    assert.throws(
+      () =>
+        importDoc(
+          withSchemes(
+            { auth: tokenScheme({}, { 'x-sallyport-jwt': { issuer: 'https://x.example' } }) },
+            [{ auth: [] }],
+          ),
+        ),
+      /only applies to a cognito_user_pools authorizer/,
+    );
+  });
+});
