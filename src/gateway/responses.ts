@@ -142,3 +142,8 @@ function resolveParameter(expression: string, ctx: ResponseContext): string | un
   if (expression.startsWith('method.request.')) return ctx.methodRequest?.(expression);
   return undefined;
 }
+
+/** AWS's default status and `x-amzn-ErrorType` of a response type (GetGatewayResponses lists them). */
+export function gatewayResponseDefault(type: GatewayResponseType): Readonly<Default> {
+  return DEFAULTS[type];
+}

@@ -1,0 +1,180 @@
+// CreateAuthorizer, GetAuthorizers, GetAuthorizer, UpdateAuthorizer, DeleteAuthorizer.
+// https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
+import {
+  assertIdentitySourceAllowsCaching,
+  compileIdentitySource,
+  compileValidationExpression,
+} from '../../gateway/authorizers/identity-source.js';
+import { parseLambdaInvocationUri } from '../../model/arn.js';
+import { awsId } from '../../model/ids.js';
+import type { Authorizer, AuthorizerType, Resource } from '../../model/types.js';
+import { BadRequestError } from '../errors.js';
+import type { ApiGatewayDeps } from './deps.js';
+import { getApi, getAuthorizer } from './entities.js';
+import {
+  optionalInteger,
+  optionalString,
+  optionalStringList,
+  requiredEnum,
+  requiredString,
+  type Body,
+} from './fields.js';
+import { paginate } from './pagination.js';
+import {
+  applyPatchOperations,
+  integerValue,
+  readPatchOperations,
+  stringField,
+  type PatchRule,
+} from './patch-operations.js';
+import { authorizerWire } from './wire.js';
+
+const TYPES: readonly AuthorizerType[] = ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'];
+const DEFAULT_TTL = 300;
+const MAX_TTL = 3600;
+
+export async function createAuthorizer(deps: ApiGatewayDeps, apiId: string, body: Body) {
+  const op = 'createAuthorizer';
+  const authorizer: Authorizer = {
+    id: awsId(6),
+    name: requiredString(body, 'name', op),
+    type: requiredEnum(body, 'type', op, TYPES),
+    authorizerResultTtlInSeconds:
+      optionalInteger(body, 'authorizerResultTtlInSeconds', op, 0, MAX_TTL) ?? DEFAULT_TTL,
+  };
+  const set = <K extends keyof Authorizer>(key: K, value: Authorizer[K] | undefined) => {
+    if (value !== undefined) authorizer[key] = value;
+  };
+  set('authorizerUri', optionalString(body, 'authorizerUri', op));
+  set('authorizerCredentials', optionalString(body, 'authorizerCredentials', op));
+  set('identitySource', optionalString(body, 'identitySource', op));
+  set('identityValidationExpression', optionalString(body, 'identityValidationExpression', op));
+  set('providerARNs', optionalStringList(body, 'providerARNs', op));
+  checkAuthorizer(authorizer);
+  await deps.store.transaction(async (tx) => {
+    await getApi(tx, apiId, deps.settings.accountId);
+    const existing = await tx.list<Authorizer>('authorizer', apiId);
+    if (existing.some((a) => a.name === authorizer.name))
+      throw new BadRequestError(
+        `Authorizer name must be unique. Authorizer ${authorizer.name} already exists in this RestApi.`,
+      );
+    await tx.insert('authorizer', apiId, authorizer.id, authorizer);
+  });
+  return authorizerWire(authorizer);
+}
+
+/** What CreateAuthorizer/UpdateAuthorizer refuse; the data plane's own compilers decide. */
+function checkAuthorizer(authorizer: Authorizer): void {
+  if (authorizer.type === 'COGNITO_USER_POOLS') {
+    if (!authorizer.providerARNs?.length)
+      throw new BadRequestError(
+        'ProviderARNs need to be specified for COGNITO_USER_POOLS authorizers',
+      );
+    return;
+  }
+  const uri = authorizer.authorizerUri;
+  if (!uri)
+    throw new BadRequestError(
+      `Authorizer URI must be specified for ${authorizer.type} authorizers`,
+    );
+  if (!uri.includes('${stageVariables.') && !parseLambdaInvocationUri(uri))
+    throw new BadRequestError(`Invalid Authorizer URI: ${uri}`);
+  // The identity source and validation expression are checked by the data plane's own
+  // compilers, so what CreateAuthorizer accepts is exactly what a deployment can serve.
+  try {
+    const source = compileIdentitySource(authorizer.identitySource, authorizer.type);
+    if (authorizer.type === 'REQUEST')
+      assertIdentitySourceAllowsCaching(source, authorizer.authorizerResultTtlInSeconds);
+    if (authorizer.type === 'TOKEN')
+      compileValidationExpression(authorizer.identityValidationExpression);
+  } catch (error) {
+    throw new BadRequestError((error as Error).message);
+  }
+}
+
+export async function getAuthorizers(deps: ApiGatewayDeps, apiId: string, query: URLSearchParams) {
+  await getApi(deps.store, apiId, deps.settings.accountId);
+  const page = paginate(await deps.store.list<Authorizer>('authorizer', apiId), query);
+  return { ...page, item: page.item.map(authorizerWire) };
+}
+
+export async function getAuthorizerOp(deps: ApiGatewayDeps, apiId: string, authorizerId: string) {
+  await getApi(deps.store, apiId, deps.settings.accountId);
+  return authorizerWire(await getAuthorizer(deps.store, apiId, authorizerId));
+}
+
+// https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateAuthorizer-Patch
+const AUTHORIZER_PATCH: PatchRule<Authorizer>[] = [
+  stringField('/name', 'name', { required: true }),
+  {
+    path: '/type',
+    ops: ['replace'],
+    set: (a, v) => {
+      if (!(TYPES as readonly (string | undefined)[]).includes(v))
+        throw new BadRequestError(`Invalid authorizer type specified: ${v ?? 'null'}`);
+      a.type = v as AuthorizerType;
+    },
+  },
+  stringField('/authorizerUri', 'authorizerUri'),
+  stringField('/authorizerCredentials', 'authorizerCredentials'),
+  stringField('/identitySource', 'identitySource'),
+  stringField('/identityValidationExpression', 'identityValidationExpression'),
+  {
+    path: '/authorizerResultTtlInSeconds',
+    ops: ['replace'],
+    set: (a, v) =>
+      void (a.authorizerResultTtlInSeconds = integerValue(
+        v,
+        '/authorizerResultTtlInSeconds',
+        0,
+        MAX_TTL,
+      )),
+  },
+  {
+    path: '/providerARNs',
+    ops: ['add', 'remove'],
+    set: (a, v, op) => {
+      const arns = (a.providerARNs ?? []).filter((x) => x !== v);
+      if (op === 'add' && v !== undefined) arns.push(v);
+      a.providerARNs = arns;
+    },
+  },
+];
+
+export async function updateAuthorizer(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  authorizerId: string,
+  body: Body,
+) {
+  const operations = readPatchOperations(body);
+  const authorizer = await deps.store.transaction(async (tx) => {
+    await getApi(tx, apiId, deps.settings.accountId);
+    const authorizer = await getAuthorizer(tx, apiId, authorizerId);
+    applyPatchOperations(authorizer, operations, AUTHORIZER_PATCH);
+    checkAuthorizer(authorizer);
+    await tx.put('authorizer', apiId, authorizer.id, authorizer);
+    return authorizer;
+  });
+  return authorizerWire(authorizer);
+}
+
+export async function deleteAuthorizer(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  authorizerId: string,
+): Promise<void> {
+  await deps.store.transaction(async (tx) => {
+    await getApi(tx, apiId, deps.settings.accountId);
+    const authorizer = await getAuthorizer(tx, apiId, authorizerId);
+    for (const resource of await tx.list<Resource>('resource', apiId)) {
+      for (const method of Object.values(resource.resourceMethods)) {
+        if (method?.authorizerId === authorizerId)
+          throw new BadRequestError(
+            `Cannot delete authorizer '${authorizer.name}', is referenced in method: ${method.httpMethod}:${resource.path}`,
+          );
+      }
+    }
+    await tx.delete('authorizer', apiId, authorizerId);
+  });
+}

@@ -1,0 +1,101 @@
+// Reading the model from the store, with API Gateway's NotFoundException messages, and the
+// working copy (everything of one API that a deployment would freeze).
+import type {
+  ApiSnapshot,
+  Authorizer,
+  Deployment,
+  GatewayResponse,
+  GatewayResponseType,
+  HttpMethod,
+  Method,
+  Resource,
+  RestApi,
+  Stage,
+} from '../../model/types.js';
+import type { StoreReader } from '../../store/store.js';
+import { NotFoundError } from '../errors.js';
+
+export async function getApi(
+  reader: StoreReader,
+  apiId: string,
+  accountId: string,
+): Promise<RestApi> {
+  const api = await reader.get<RestApi>('restapi', '', apiId);
+  if (!api) throw new NotFoundError(`Invalid API identifier specified ${accountId}:${apiId}`);
+  return api;
+}
+
+export async function getResource(
+  reader: StoreReader,
+  apiId: string,
+  resourceId: string,
+): Promise<Resource> {
+  const resource = await reader.get<Resource>('resource', apiId, resourceId);
+  if (!resource) throw new NotFoundError('Invalid Resource identifier specified');
+  return resource;
+}
+
+export function getMethod(resource: Resource, httpMethod: string): Method {
+  const method = resource.resourceMethods[httpMethod as HttpMethod];
+  if (!method) throw new NotFoundError('Invalid Method identifier specified');
+  return method;
+}
+
+export async function getAuthorizer(
+  reader: StoreReader,
+  apiId: string,
+  authorizerId: string,
+): Promise<Authorizer> {
+  const authorizer = await reader.get<Authorizer>('authorizer', apiId, authorizerId);
+  if (!authorizer) throw new NotFoundError('Invalid Authorizer identifier specified');
+  return authorizer;
+}
+
+export async function getDeployment(
+  reader: StoreReader,
+  apiId: string,
+  deploymentId: string,
+): Promise<Deployment> {
+  const deployment = await reader.get<Deployment>('deployment', apiId, deploymentId);
+  if (!deployment) throw new NotFoundError('Invalid Deployment identifier specified');
+  return deployment;
+}
+
+export async function getStage(
+  reader: StoreReader,
+  apiId: string,
+  stageName: string,
+): Promise<Stage> {
+  const stage = await reader.get<Stage>('stage', apiId, stageName);
+  if (!stage) throw new NotFoundError('Invalid Stage identifier specified');
+  return stage;
+}
+
+export async function rootResourceId(
+  reader: StoreReader,
+  apiId: string,
+): Promise<string | undefined> {
+  const resources = await reader.list<Resource>('resource', apiId);
+  return resources.find((r) => r.path === '/')?.id;
+}
+
+/** Everything a deployment of this API would freeze, as it stands now. */
+export async function readWorkingCopy(
+  reader: StoreReader,
+  apiId: string,
+  accountId: string,
+): Promise<ApiSnapshot> {
+  const api = await getApi(reader, apiId, accountId);
+  const resources = await reader.list<Resource>('resource', apiId);
+  const authorizers = await reader.list<Authorizer>('authorizer', apiId);
+  const gatewayResponses: Partial<Record<GatewayResponseType, GatewayResponse>> = {};
+  for (const response of await reader.list<GatewayResponse>('gatewayresponse', apiId))
+    gatewayResponses[response.responseType] = response;
+  resources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { api, resources, authorizers, gatewayResponses };
+}
+
+/** A method's full path for error messages and logs. */
+export function childPath(parent: Resource, pathPart: string): string {
+  return parent.path === '/' ? `/${pathPart}` : `${parent.path}/${pathPart}`;
+}

@@ -1,0 +1,249 @@
+// PutIntegration, GetIntegration, UpdateIntegration, DeleteIntegration, PutIntegrationResponse,
+// GetIntegrationResponse.
+// https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegration.html
+import { parseLambdaInvocationUri } from '../../model/arn.js';
+import type { Integration, IntegrationResponse, IntegrationType } from '../../model/types.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import type { ApiGatewayDeps } from './deps.js';
+import { getApi, getMethod, getResource } from './entities.js';
+import {
+  optionalEnum,
+  optionalInteger,
+  optionalString,
+  optionalStringList,
+  optionalStringMap,
+  requiredEnum,
+  type Body,
+} from './fields.js';
+import { checkStatusCode, loadMethod } from './methods.js';
+import {
+  applyPatchOperations,
+  integerValue,
+  mapEntry,
+  readPatchOperations,
+  stringField,
+  type PatchRule,
+} from './patch-operations.js';
+import { integrationWire } from './wire.js';
+
+const TYPES: readonly IntegrationType[] = ['AWS', 'AWS_PROXY', 'HTTP', 'HTTP_PROXY', 'MOCK'];
+const PASSTHROUGH = ['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER'] as const;
+const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const;
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+export const DEFAULT_TIMEOUT_MS = 29000;
+const MIN_TIMEOUT_MS = 50;
+
+export async function putIntegration(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  body: Body,
+) {
+  const op = 'putIntegration';
+  const integration: Integration = {
+    type: requiredEnum(body, 'type', op, TYPES),
+    timeoutInMillis:
+      optionalInteger(body, 'timeoutInMillis', op, MIN_TIMEOUT_MS, DEFAULT_TIMEOUT_MS) ??
+      DEFAULT_TIMEOUT_MS,
+  };
+  const set = <K extends keyof Integration>(key: K, value: Integration[K] | undefined) => {
+    if (value !== undefined) integration[key] = value;
+  };
+  set('httpMethod', optionalString(body, 'httpMethod', op));
+  set('uri', optionalString(body, 'uri', op));
+  set('requestParameters', optionalStringMap(body, 'requestParameters', op));
+  set('requestTemplates', optionalStringMap(body, 'requestTemplates', op));
+  set('passthroughBehavior', optionalEnum(body, 'passthroughBehavior', op, PASSTHROUGH));
+  set('contentHandling', optionalEnum(body, 'contentHandling', op, CONTENT_HANDLING));
+  set('cacheKeyParameters', optionalStringList(body, 'cacheKeyParameters', op));
+  checkIntegration(integration);
+  const resource = await deps.store.transaction(async (tx) => {
+    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
+    // PutIntegration replaces the integration, its responses included.
+    method.methodIntegration = integration;
+    await tx.put('resource', apiId, resource.id, resource);
+    return resource;
+  });
+  return integrationWire(integration, resource);
+}
+
+/** What API Gateway refuses at PutIntegration/UpdateIntegration time, in its words. */
+function checkIntegration(integration: Integration): void {
+  const { type, uri, httpMethod } = integration;
+  if (type === 'MOCK') return;
+  if (!httpMethod) throw new BadRequestError('Enumeration value for HttpMethod must be non-empty');
+  if (!uri) throw new BadRequestError('Invalid ARN specified in the request');
+  if (type === 'AWS_PROXY' || type === 'AWS') {
+    // A function chosen per stage can only be checked when a stage calls it.
+    if (uri.includes('${stageVariables.')) return;
+    if (!uri.startsWith('arn:')) throw new BadRequestError('Invalid ARN specified in the request');
+    if (type === 'AWS_PROXY' && !parseLambdaInvocationUri(uri))
+      throw new BadRequestError(
+        "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.",
+      );
+    return;
+  }
+  if (!/^https?:\/\/[^\s/]+/i.test(uri))
+    throw new BadRequestError('Invalid HTTP endpoint specified for URI');
+}
+
+async function loadIntegration(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+) {
+  await getApi(deps.store, apiId, deps.settings.accountId);
+  const resource = await getResource(deps.store, apiId, resourceId);
+  const integration = getMethod(resource, httpMethod).methodIntegration;
+  if (!integration) throw new NotFoundError('Invalid Integration identifier specified');
+  return { resource, integration };
+}
+
+export async function getIntegration(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+) {
+  const { resource, integration } = await loadIntegration(deps, apiId, resourceId, httpMethod);
+  return integrationWire(integration, resource);
+}
+
+// https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateIntegration-Patch
+const INTEGRATION_PATCH: PatchRule<Integration>[] = [
+  stringField('/uri', 'uri'),
+  stringField('/httpMethod', 'httpMethod'),
+  {
+    path: '/type',
+    ops: ['replace'],
+    set: (i, v) => {
+      if (!(TYPES as readonly (string | undefined)[]).includes(v))
+        throw new BadRequestError(`Invalid integration type specified: ${v ?? 'null'}`);
+      i.type = v as IntegrationType;
+    },
+  },
+  {
+    path: '/timeoutInMillis',
+    ops: ['replace'],
+    set: (i, v) =>
+      void (i.timeoutInMillis = integerValue(
+        v,
+        '/timeoutInMillis',
+        MIN_TIMEOUT_MS,
+        DEFAULT_TIMEOUT_MS,
+      )),
+  },
+  stringField('/passthroughBehavior', 'passthroughBehavior', {
+    check: (v) => {
+      if (!(PASSTHROUGH as readonly string[]).includes(v))
+        throw new BadRequestError(`Invalid passthrough behavior specified: ${v}`);
+    },
+  }),
+  stringField('/contentHandling', 'contentHandling', {
+    check: (v) => {
+      if (!(CONTENT_HANDLING as readonly string[]).includes(v))
+        throw new BadRequestError(`Invalid content handling specified: ${v}`);
+    },
+  }),
+  mapEntry('requestParameters'),
+  mapEntry('requestTemplates'),
+  {
+    path: '/cacheKeyParameters/*',
+    ops: ['add', 'remove'],
+    set: (i, _v, op, [name]) => {
+      const list = (i.cacheKeyParameters ?? []).filter((p) => p !== name);
+      if (op === 'add') list.push(name!);
+      i.cacheKeyParameters = list;
+    },
+  },
+];
+
+export async function updateIntegration(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  body: Body,
+) {
+  const operations = readPatchOperations(body);
+  const { resource, integration } = await deps.store.transaction(async (tx) => {
+    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
+    const integration = method.methodIntegration;
+    if (!integration) throw new NotFoundError('Invalid Integration identifier specified');
+    applyPatchOperations(integration, operations, INTEGRATION_PATCH);
+    checkIntegration(integration);
+    await tx.put('resource', apiId, resource.id, resource);
+    return { resource, integration };
+  });
+  return integrationWire(integration, resource);
+}
+
+export async function deleteIntegration(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+): Promise<void> {
+  await deps.store.transaction(async (tx) => {
+    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
+    if (!method.methodIntegration)
+      throw new NotFoundError('Invalid Integration identifier specified');
+    delete method.methodIntegration;
+    await tx.put('resource', apiId, resource.id, resource);
+  });
+}
+
+// https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegrationResponse.html
+export async function putIntegrationResponse(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  statusCode: string,
+  body: Body,
+) {
+  const op = 'putIntegrationResponse';
+  checkStatusCode(statusCode);
+  const response: IntegrationResponse = { statusCode };
+  const selectionPattern = optionalString(body, 'selectionPattern', op);
+  if (selectionPattern !== undefined) {
+    try {
+      new RegExp(selectionPattern);
+    } catch {
+      throw new BadRequestError(`Invalid selection pattern specified: ${selectionPattern}`);
+    }
+    response.selectionPattern = selectionPattern;
+  }
+  const parameters = optionalStringMap(body, 'responseParameters', op);
+  if (parameters !== undefined) response.responseParameters = parameters;
+  const templates = optionalStringMap(body, 'responseTemplates', op);
+  if (templates !== undefined) response.responseTemplates = templates;
+  const contentHandling = optionalEnum(body, 'contentHandling', op, CONTENT_HANDLING);
+  if (contentHandling !== undefined) response.contentHandling = contentHandling;
+  await deps.store.transaction(async (tx) => {
+    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
+    const integration = method.methodIntegration;
+    if (!integration) throw new NotFoundError('Invalid Integration identifier specified');
+    integration.integrationResponses = {
+      ...integration.integrationResponses,
+      [statusCode]: response,
+    };
+    await tx.put('resource', apiId, resource.id, resource);
+  });
+  return response;
+}
+
+export async function getIntegrationResponse(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  statusCode: string,
+) {
+  const { integration } = await loadIntegration(deps, apiId, resourceId, httpMethod);
+  const response = integration.integrationResponses?.[statusCode];
+  if (!response) throw new NotFoundError('Invalid Response status code specified');
+  return response;
+}

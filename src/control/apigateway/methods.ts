@@ -1,0 +1,245 @@
+// PutMethod, GetMethod, UpdateMethod, DeleteMethod, PutMethodResponse, GetMethodResponse.
+// https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html
+import type {
+  AuthorizationType,
+  HttpMethod,
+  Method,
+  MethodResponse,
+  Resource,
+} from '../../model/types.js';
+import type { StoreTx } from '../../store/store.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import type { ApiGatewayDeps } from './deps.js';
+import { getApi, getMethod, getResource } from './entities.js';
+import {
+  optionalBoolean,
+  optionalBooleanMap,
+  optionalString,
+  optionalStringList,
+  optionalStringMap,
+  requiredEnum,
+  type Body,
+} from './fields.js';
+import {
+  applyPatchOperations,
+  booleanValue,
+  mapEntry,
+  readPatchOperations,
+  stringField,
+  type PatchRule,
+} from './patch-operations.js';
+import { methodWire } from './wire.js';
+
+const HTTP_METHODS: readonly HttpMethod[] = [
+  'GET',
+  'PUT',
+  'POST',
+  'DELETE',
+  'PATCH',
+  'OPTIONS',
+  'HEAD',
+  'ANY',
+];
+const AUTHORIZATION_TYPES: readonly AuthorizationType[] = [
+  'NONE',
+  'CUSTOM',
+  'AWS_IAM',
+  'COGNITO_USER_POOLS',
+];
+const STATUS_CODE = /^[1-5]\d\d$/;
+
+export function checkHttpMethod(httpMethod: string): HttpMethod {
+  if (!(HTTP_METHODS as readonly string[]).includes(httpMethod))
+    throw new BadRequestError(
+      'Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY',
+    );
+  return httpMethod as HttpMethod;
+}
+
+export function checkStatusCode(statusCode: string): string {
+  if (!STATUS_CODE.test(statusCode))
+    throw new BadRequestError('Invalid response status code specified');
+  return statusCode;
+}
+
+/** Loads the API, resource and method inside a transaction, with AWS's NotFound messages. */
+export async function loadMethod(
+  tx: StoreTx,
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+): Promise<{ resource: Resource; method: Method }> {
+  await getApi(tx, apiId, deps.settings.accountId);
+  const resource = await getResource(tx, apiId, resourceId);
+  return { resource, method: getMethod(resource, httpMethod) };
+}
+
+export async function putMethod(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethodParam: string,
+  body: Body,
+) {
+  const httpMethod = checkHttpMethod(httpMethodParam);
+  const method: Method = {
+    httpMethod,
+    authorizationType: requiredEnum(body, 'authorizationType', 'putMethod', AUTHORIZATION_TYPES),
+    apiKeyRequired: optionalBoolean(body, 'apiKeyRequired', 'putMethod') ?? false,
+  };
+  const authorizerId = optionalString(body, 'authorizerId', 'putMethod');
+  if (authorizerId !== undefined) method.authorizerId = authorizerId;
+  const operationName = optionalString(body, 'operationName', 'putMethod');
+  if (operationName !== undefined) method.operationName = operationName;
+  const requestParameters = optionalBooleanMap(body, 'requestParameters', 'putMethod');
+  if (requestParameters !== undefined) method.requestParameters = requestParameters;
+  const scopes = optionalStringList(body, 'authorizationScopes', 'putMethod');
+  if (scopes !== undefined) method.authorizationScopes = scopes;
+  const resource = await deps.store.transaction(async (tx) => {
+    await getApi(tx, apiId, deps.settings.accountId);
+    const resource = await getResource(tx, apiId, resourceId);
+    if (resource.resourceMethods[httpMethod])
+      throw new ConflictError('Method already exists for this resource');
+    await checkAuthorization(tx, apiId, method);
+    resource.resourceMethods[httpMethod] = method;
+    await tx.put('resource', apiId, resource.id, resource);
+    return resource;
+  });
+  return methodWire(method, resource);
+}
+
+/** CUSTOM and COGNITO_USER_POOLS need an authorizer of this API; others carry none. */
+async function checkAuthorization(tx: StoreTx, apiId: string, method: Method): Promise<void> {
+  const { authorizationType } = method;
+  if (authorizationType !== 'CUSTOM' && authorizationType !== 'COGNITO_USER_POOLS') {
+    delete method.authorizerId;
+    return;
+  }
+  const authorizer =
+    method.authorizerId === undefined
+      ? undefined
+      : await tx.get('authorizer', apiId, method.authorizerId);
+  if (!authorizer)
+    throw new BadRequestError(
+      'Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.',
+    );
+}
+
+export async function getMethodOp(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+) {
+  await getApi(deps.store, apiId, deps.settings.accountId);
+  const resource = await getResource(deps.store, apiId, resourceId);
+  return methodWire(getMethod(resource, httpMethod), resource);
+}
+
+// https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateMethod-Patch
+const METHOD_PATCH: PatchRule<Method>[] = [
+  {
+    path: '/authorizationType',
+    ops: ['replace'],
+    set: (m, v) => {
+      if (!(AUTHORIZATION_TYPES as readonly (string | undefined)[]).includes(v))
+        throw new BadRequestError(
+          `Invalid authorization type specified: ${v ?? 'null'}. Valid values are NONE, CUSTOM, AWS_IAM, COGNITO_USER_POOLS`,
+        );
+      m.authorizationType = v as AuthorizationType;
+    },
+  },
+  stringField('/authorizerId', 'authorizerId'),
+  {
+    path: '/apiKeyRequired',
+    ops: ['replace'],
+    set: (m, v) => void (m.apiKeyRequired = booleanValue(v, '/apiKeyRequired')),
+  },
+  stringField('/operationName', 'operationName'),
+  mapEntry('requestParameters', (v, k) => booleanValue(v, `/requestParameters/${k}`)),
+  {
+    path: '/authorizationScopes',
+    ops: ['add', 'remove'],
+    set: (m, v, op) => {
+      const scopes = (m.authorizationScopes ?? []).filter((s) => s !== v);
+      if (op === 'add' && v !== undefined) scopes.push(v);
+      if (scopes.length > 0) m.authorizationScopes = scopes;
+      else delete m.authorizationScopes;
+    },
+  },
+];
+
+export async function updateMethod(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  body: Body,
+) {
+  const operations = readPatchOperations(body);
+  // `remove` of /authorizationScopes carries the scope as its value.
+  for (const op of operations)
+    if (op.op === 'remove' && op.path === '/authorizationScopes' && op.value === undefined)
+      throw new BadRequestError(
+        "Invalid patch operation: remove '/authorizationScopes' needs a value",
+      );
+  const { resource, method } = await deps.store.transaction(async (tx) => {
+    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
+    applyPatchOperations(method, operations, METHOD_PATCH);
+    await checkAuthorization(tx, apiId, method);
+    await tx.put('resource', apiId, resource.id, resource);
+    return { resource, method };
+  });
+  return methodWire(method, resource);
+}
+
+export async function deleteMethod(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+): Promise<void> {
+  await deps.store.transaction(async (tx) => {
+    const { resource } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
+    delete resource.resourceMethods[httpMethod as HttpMethod];
+    await tx.put('resource', apiId, resource.id, resource);
+  });
+}
+
+// https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html
+export async function putMethodResponse(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  statusCode: string,
+  body: Body,
+) {
+  checkStatusCode(statusCode);
+  const response: MethodResponse = { statusCode };
+  const parameters = optionalBooleanMap(body, 'responseParameters', 'putMethodResponse');
+  if (parameters !== undefined) response.responseParameters = parameters;
+  const models = optionalStringMap(body, 'responseModels', 'putMethodResponse');
+  if (models !== undefined) response.responseModels = models;
+  await deps.store.transaction(async (tx) => {
+    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
+    method.methodResponses = { ...method.methodResponses, [statusCode]: response };
+    await tx.put('resource', apiId, resource.id, resource);
+  });
+  return response;
+}
+
+export async function getMethodResponse(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  statusCode: string,
+) {
+  await getApi(deps.store, apiId, deps.settings.accountId);
+  const resource = await getResource(deps.store, apiId, resourceId);
+  const response = getMethod(resource, httpMethod).methodResponses?.[statusCode];
+  if (!response) throw new NotFoundError('Invalid Response status code specified');
+  return response;
+}

@@ -1,0 +1,146 @@
+// CreateStage, GetStages, GetStage, UpdateStage, DeleteStage, FlushStageAuthorizersCache.
+// Every change to a stage is announced (`{kind: 'stage', scope: apiId, id: stageName}`) so
+// every serving node recompiles (or drops) it.
+// https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html
+import type { Stage } from '../../model/types.js';
+import { BadRequestError, ConflictError } from '../errors.js';
+import type { ApiGatewayDeps } from './deps.js';
+import { getApi, getDeployment, getStage } from './entities.js';
+import { optionalString, optionalStringMap, requiredString, type Body } from './fields.js';
+import {
+  applyPatchOperations,
+  mapEntry,
+  readPatchOperations,
+  stringField,
+  type PatchRule,
+} from './patch-operations.js';
+import { stageWire } from './wire.js';
+
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+const VARIABLE_NAME = /^[A-Za-z0-9_]+$/;
+const VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]*$/;
+
+export function checkStageName(stageName: string): void {
+  if (!STAGE_NAME.test(stageName)) throw new BadRequestError('Stage name only allows a-zA-Z0-9_-');
+}
+
+export function checkVariables(variables: Record<string, string>): void {
+  for (const [name, value] of Object.entries(variables)) checkVariable(name, value);
+}
+
+function checkVariable(name: string, value: string): void {
+  if (!VARIABLE_NAME.test(name))
+    throw new BadRequestError(
+      `Stage variable name ${name} does not match the regular expression: [a-zA-Z0-9_]+`,
+    );
+  if (!VARIABLE_VALUE.test(value))
+    throw new BadRequestError(
+      `Stage variable value ${value} does not match the regular expression: [A-Za-z0-9-._~:/?#&=,]+`,
+    );
+}
+
+export async function createStage(deps: ApiGatewayDeps, apiId: string, body: Body) {
+  const op = 'createStage';
+  const stageName = requiredString(body, 'stageName', op);
+  const deploymentId = requiredString(body, 'deploymentId', op);
+  checkStageName(stageName);
+  const variables = optionalStringMap(body, 'variables', op) ?? {};
+  checkVariables(variables);
+  const now = deps.now();
+  const stage: Stage = {
+    stageName,
+    restApiId: apiId,
+    deploymentId,
+    variables,
+    createdDate: now,
+    lastUpdatedDate: now,
+  };
+  const description = optionalString(body, 'description', op);
+  if (description !== undefined) stage.description = description;
+  await deps.store.transaction(async (tx) => {
+    await getApi(tx, apiId, deps.settings.accountId);
+    await getDeployment(tx, apiId, deploymentId);
+    if (await tx.get('stage', apiId, stageName)) throw new ConflictError('Stage already exists');
+    await tx.insert('stage', apiId, stageName, stage);
+    tx.notify({ kind: 'stage', scope: apiId, id: stageName });
+  });
+  return stageWire(stage);
+}
+
+/** Not paginated in AWS: `{item: [...]}`, optionally only the stages of one deployment. */
+export async function getStages(deps: ApiGatewayDeps, apiId: string, query: URLSearchParams) {
+  await getApi(deps.store, apiId, deps.settings.accountId);
+  const deploymentId = query.get('deploymentId');
+  const stages = await deps.store.list<Stage>('stage', apiId);
+  return {
+    item: stages.filter((s) => !deploymentId || s.deploymentId === deploymentId).map(stageWire),
+  };
+}
+
+export async function getStageOp(deps: ApiGatewayDeps, apiId: string, stageName: string) {
+  await getApi(deps.store, apiId, deps.settings.accountId);
+  return stageWire(await getStage(deps.store, apiId, stageName));
+}
+
+// https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateStage-Patch
+const STAGE_PATCH: PatchRule<Stage>[] = [
+  stringField('/description', 'description'),
+  stringField('/deploymentId', 'deploymentId', { required: true }),
+  mapEntry('variables', (value, name) => {
+    checkVariable(name, value);
+    return value;
+  }),
+];
+
+export async function updateStage(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  stageName: string,
+  body: Body,
+) {
+  const operations = readPatchOperations(body);
+  const stage = await deps.store.transaction(async (tx) => {
+    await getApi(tx, apiId, deps.settings.accountId);
+    const stage = await getStage(tx, apiId, stageName);
+    applyPatchOperations(stage, operations, STAGE_PATCH);
+    stage.variables ??= {};
+    await getDeployment(tx, apiId, stage.deploymentId);
+    stage.lastUpdatedDate = deps.now();
+    await tx.put('stage', apiId, stageName, stage);
+    tx.notify({ kind: 'stage', scope: apiId, id: stageName });
+    return stage;
+  });
+  return stageWire(stage);
+}
+
+export async function deleteStage(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  stageName: string,
+): Promise<void> {
+  await deps.store.transaction(async (tx) => {
+    await getApi(tx, apiId, deps.settings.accountId);
+    await getStage(tx, apiId, stageName);
+    await tx.delete('stage', apiId, stageName);
+    tx.notify({ kind: 'stage', scope: apiId, id: stageName });
+  });
+}
+
+/**
+ * Announced as a stage change: every node recompiles the stage, and a (re)compiled stage starts
+ * with an empty authorizer cache. The node that served the call also flushes directly.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_FlushStageAuthorizersCache.html
+ */
+export async function flushStageAuthorizersCache(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  stageName: string,
+): Promise<void> {
+  await deps.store.transaction(async (tx) => {
+    await getApi(tx, apiId, deps.settings.accountId);
+    await getStage(tx, apiId, stageName);
+    tx.notify({ kind: 'stage', scope: apiId, id: stageName });
+  });
+  deps.flushAuthorizerCache?.(apiId, stageName);
+}
