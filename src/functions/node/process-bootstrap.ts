@@ -73,11 +73,10 @@ async function die(label: string, error: unknown, exitCode: number): Promise<nev
 
 process.on('uncaughtException', (error) => void die('Uncaught Exception', error, 129));
 process.on('unhandledRejection', (reason) => {
+  // The runtime builds this error with `new Error(reason)`, hence the message `String(reason)`.
   // eslint-disable-next-line @typescript-eslint/no-base-to-string
-  const error = new RuntimeError(
-    'UnhandledPromiseRejection',
-    reason === undefined ? '' : String(reason),
-  );
+  const message = reason === undefined ? '' : String(reason);
+  const error = new RuntimeError('UnhandledPromiseRejection', message);
   Object.assign(error, { reason });
   void die('Unhandled Promise Rejection', error, 128);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FunctionsInvoker } from '../../../src/functions/functions-invoker.js';
-import { capturingLogger, fixtures, fn, settings } from '../node/helpers.js';
+import { capturingLogger, fn, settings } from '../node/helpers.js';
 import { pyFn } from './helpers.js';
 
 const { logger, records } = capturingLogger();

@@ -213,7 +213,10 @@ describe('Runtime API (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api
     await http(api, 'GET', NEXT);
     const late = await http(api, 'POST', INIT_ERROR, '{}');
     assert.equal(late.status, 403);
-    assert.equal(JSON.parse(late.body).errorType, 'InvalidStateTransition');
+    assert.equal(
+      (JSON.parse(late.body) as { errorType: string }).errorType,
+      'InvalidStateTransition',
+    );
   });
 
   it('next while an invocation is unanswered: 403 InvalidStateTransition', async () => {
@@ -222,7 +225,7 @@ describe('Runtime API (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api
     const again = await http(api, 'GET', NEXT);
     assert.equal(again.status, 403);
     assert.equal(
-      JSON.parse(again.body).errorMessage,
+      (JSON.parse(again.body) as { errorMessage: string }).errorMessage,
       'State transition from Running to Ready failed for runtime. Error: State transition is not allowed',
     );
   });
