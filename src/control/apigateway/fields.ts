@@ -16,8 +16,10 @@ function validation(operation: string, field: string, value: unknown, constraint
 
 export function requiredString(body: Body, field: string, operation: string): string {
   const value = body[field];
-  if (value === undefined || value === null || value === '')
+  if (value === undefined || value === null)
     throw validation(operation, field, value, 'Member must not be null');
+  if (value === '')
+    throw validation(operation, field, value, 'Member must have length greater than or equal to 1');
   if (typeof value !== 'string')
     throw validation(operation, field, value, 'Member must be a string');
   return value;

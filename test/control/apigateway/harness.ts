@@ -73,7 +73,10 @@ export async function startAdmin(
   };
   const server = createAdminServer({
     logger,
-    authenticate: createSigV4Authenticator({ credentials: [CREDENTIALS] }),
+    authenticate: createSigV4Authenticator({
+      credentials: [CREDENTIALS],
+      ...(options.now ? { now: options.now } : {}),
+    }),
     register: [registerApiGatewayRoutes(deps)],
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
