@@ -7,6 +7,7 @@ import {
   type Store,
   type StoreTx,
 } from './store.js';
+import { Subscribers, TxState } from './subscribers.js';
 
 type Table = Map<string, unknown>;
 
@@ -14,7 +15,7 @@ const keyOf = (kind: EntityKind, scope: string) => `${kind}\u0000${scope}`;
 
 export class MemoryStore implements Store {
   #tables = new Map<string, Table>();
-  #listeners = new Set<(event: ChangeEvent) => void>();
+  #subscribers = new Subscribers();
   #queue: Promise<unknown> = Promise.resolve();
 
   get<T>(kind: EntityKind, scope: string, id: string): Promise<T | undefined> {
@@ -32,34 +33,46 @@ export class MemoryStore implements Store {
       // Work on a copy; swap it in only if fn succeeds.
       const draft = new Map([...this.#tables].map(([k, t]) => [k, new Map(t)]));
       const events: ChangeEvent[] = [];
+      // Once swapped in, the draft is the live data: a kept tx handle must not write to it.
+      const state = new TxState();
+      // A throw inside the executor becomes the rejection.
+      const live = <R>(work: () => R): Promise<R> =>
+        new Promise<R>((resolve) => {
+          state.check();
+          resolve(work());
+        });
       const tx: StoreTx = {
         get: (kind, scope, id) =>
-          Promise.resolve(clone(draft.get(keyOf(kind, scope))?.get(id)) as never),
+          live(() => clone(draft.get(keyOf(kind, scope))?.get(id)) as never),
         list: (kind, scope) =>
-          Promise.resolve([...(draft.get(keyOf(kind, scope))?.values() ?? [])].map(clone) as never),
-        put: (kind, scope, id, doc) => {
-          table(draft, kind, scope).set(id, clone(doc));
-          return Promise.resolve();
+          live(() => [...(draft.get(keyOf(kind, scope))?.values() ?? [])].map(clone) as never),
+        put: (kind, scope, id, doc) =>
+          live(() => void table(draft, kind, scope).set(id, clone(doc))),
+        insert: (kind, scope, id, doc) =>
+          live(() => {
+            const t = table(draft, kind, scope);
+            if (t.has(id)) throw new StoreConflictError(`${kind} ${scope}/${id} exists`);
+            t.set(id, clone(doc));
+          }),
+        delete: (kind, scope, id) => live(() => draft.get(keyOf(kind, scope))?.delete(id) ?? false),
+        deleteScope: (scope) =>
+          live(() => {
+            for (const key of [...draft.keys()])
+              if (key.endsWith(`\u0000${scope}`)) draft.delete(key);
+          }),
+        notify: (event) => {
+          state.check();
+          events.push({ kind: event.kind, scope: event.scope, id: event.id });
         },
-        insert: (kind, scope, id, doc) => {
-          const t = table(draft, kind, scope);
-          if (t.has(id))
-            return Promise.reject(new StoreConflictError(`${kind} ${scope}/${id} exists`));
-          t.set(id, clone(doc));
-          return Promise.resolve();
-        },
-        delete: (kind, scope, id) =>
-          Promise.resolve(draft.get(keyOf(kind, scope))?.delete(id) ?? false),
-        deleteScope: (scope) => {
-          for (const key of [...draft.keys()])
-            if (key.endsWith(`\u0000${scope}`)) draft.delete(key);
-          return Promise.resolve();
-        },
-        notify: (event) => void events.push(event),
       };
-      const result = await fn(tx);
+      let result: T;
+      try {
+        result = await fn(tx);
+      } finally {
+        state.end();
+      }
       this.#tables = draft;
-      for (const event of events) for (const listener of this.#listeners) listener(event);
+      this.#subscribers.deliver(events);
       return result;
     };
     const next = this.#queue.then(run, run);
@@ -68,12 +81,11 @@ export class MemoryStore implements Store {
   }
 
   subscribe(listener: (event: ChangeEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#subscribers.add(listener);
   }
 
   close(): Promise<void> {
-    this.#listeners.clear();
+    this.#subscribers.clear();
     return Promise.resolve();
   }
 }

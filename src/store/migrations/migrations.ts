@@ -1,0 +1,13 @@
+// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
+// One list for both dialects, so SQLite and PostgreSQL never drift apart: each migration
+// carries its SQL for each. Never edit a released migration; add the next number.
+import { entitiesAndChanges } from './001-entities-and-changes.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sqlite: string;
+  postgres: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [entitiesAndChanges];
