@@ -11,6 +11,9 @@ export type EntityKind =
   | 'deployment'
   | 'stage'
   | 'function'
+  /** A function's deployment package (scope: function name, id: the zip's SHA-256 in hex), so
+   *  every node sharing the store can unpack the code a function runs. */
+  | 'code'
   | 'permission';
 
 export interface Entity<T = unknown> {
