@@ -50,7 +50,8 @@ export class StageLoader {
       case 'stage':
         return this.#load(event.scope, event.id);
       case 'restapi':
-        if (!(await this.#store.get('restapi', '', event.id))) this.#gateway.stages.remove(event.id);
+        if (!(await this.#store.get('restapi', '', event.id)))
+          this.#gateway.stages.remove(event.id);
         return;
       case 'function':
         // A function created, changed or deleted may make a stage servable again: reload all.
@@ -69,7 +70,10 @@ export class StageLoader {
     const served = this.#gateway.stages.get(apiId, stageName);
     const deployment = await this.#store.get<Deployment>('deployment', apiId, stage.deploymentId);
     if (!deployment) {
-      this.#logger.error({ apiId, stageName, deploymentId: stage.deploymentId }, 'stage points at a missing deployment');
+      this.#logger.error(
+        { apiId, stageName, deploymentId: stage.deploymentId },
+        'stage points at a missing deployment',
+      );
       return;
     }
     if (
@@ -87,7 +91,10 @@ export class StageLoader {
       });
       this.#logger.info({ apiId, stageName, deploymentId: stage.deploymentId }, 'stage deployed');
     } catch (error) {
-      this.#logger.error({ apiId, stageName, err: error }, 'stage could not be compiled; still serving the previous deployment');
+      this.#logger.error(
+        { apiId, stageName, err: error },
+        'stage could not be compiled; still serving the previous deployment',
+      );
     }
   }
 }
