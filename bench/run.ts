@@ -38,6 +38,11 @@ const sallyport = [
   '0',
   '--log-level',
   'warn',
+  // The data plane is what is measured: no admin listener, no state on disk shared by the
+  // configurations' processes.
+  '--no-admin',
+  '--store',
+  'memory',
 ];
 const CONFIGURATIONS: Configuration[] = [
   { name: 'baseline: bare node:http', start: ['bench/servers/baseline.mjs'], path: '/' },

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { invokeCommand } from './invoke.js';
 import { serveCommand } from './serve.js';
+import { storeCommands } from './store-commands.js';
 
 const { version } = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<void> {
     .exitOverride();
   program.addCommand(serveCommand());
   program.addCommand(invokeCommand());
+  for (const command of storeCommands()) program.addCommand(command);
   try {
     await program.parseAsync(argv);
   } catch (error) {

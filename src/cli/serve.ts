@@ -1,28 +1,46 @@
 import { Command, Option } from 'commander';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Gateway } from '../gateway/gateway.js';
-import { requestId } from '../model/ids.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadProject, type Project } from '../config/project-file.js';
 import { createLogger } from '../observability/logger.js';
-import { importOpenApi } from '../openapi/import.js';
 import { fail } from './main.js';
-import { startProject } from './project-runtime.js';
+import { parsePort } from './options.js';
+import { startNode } from './start-node.js';
 
 interface ServeOptions {
-  config: string;
+  config?: string;
   port: string;
   host: string;
-  dataDir: string;
+  dataDir?: string;
+  store?: string;
+  adminPort: string;
+  adminHost: string;
+  admin: boolean;
   logLevel: string;
 }
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description("serve the project's APIs: every stage deployed, every function warm")
-    .option('-c, --config <path>', 'sallyport.yaml, or the folder holding it', '.')
+    .description(
+      "serve every deployed stage and the admin API; with --config, deploy the project's APIs first",
+    )
+    .option(
+      '-c, --config <path>',
+      'sallyport.yaml, or the folder holding it (default: ./sallyport.yaml if present)',
+    )
     .option('-p, --port <port>', 'port for API calls', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--data-dir <dir>', 'where Sallyport keeps its state', '.sallyport')
+    .option(
+      '--data-dir <dir>',
+      'where Sallyport keeps its state (default: .sallyport beside the project file, or in the current folder)',
+    )
+    .option(
+      '--store <url>',
+      'postgres://… to share state between nodes, or "memory" (default: SQLite in the data dir)',
+    )
+    .option('--admin-port <port>', 'port for the AWS-compatible admin API', '9001')
+    .option('--admin-host <host>', 'address for the admin API', '127.0.0.1')
+    .option('--no-admin', 'do not start the admin API')
     .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(['debug', 'info', 'warn', 'error'])
@@ -32,55 +50,17 @@ export function serveCommand(): Command {
 }
 
 async function serve(options: ServeOptions): Promise<void> {
-  const port = Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port: not a port number: ${options.port}`);
-  mkdirSync(resolve(options.dataDir), { recursive: true });
+  const port = parsePort('--port', options.port);
+  const adminPort = parsePort('--admin-port', options.adminPort);
+  const project = await projectFor(options.config);
+  const dataDir = resolve(
+    options.dataDir ?? (project ? join(project.dir, '.sallyport') : '.sallyport'),
+  );
+  mkdirSync(dataDir, { recursive: true });
   const logger = createLogger({ level: options.logLevel });
-  const { project, invoker } = await startProject(options.config, logger);
-  const timeouts = new Map(project.functions.map((f) => [f.FunctionName, f.Timeout]));
-  const gateway = new Gateway({
-    invoker,
-    settings: project.settings,
-    logger,
-    functionTimeout: (name) => timeouts.get(name),
-  });
-  const deployed: { apiId: string; stage: string }[] = [];
-  try {
-    for (const api of project.apis) {
-      const snapshot = await importOpenApi(api.openapiFile, {
-        apiId: api.id,
-        apiName: api.name,
-        settings: project.settings,
-        functionExists: (name) => invoker.has(name),
-      });
-      for (const stage of api.stages) {
-        gateway.deploy(snapshot, {
-          stageName: stage.stageName,
-          deploymentId: requestId().slice(0, 6),
-          variables: stage.variables,
-        });
-        deployed.push({ apiId: api.id, stage: stage.stageName });
-      }
-    }
-  } catch (error) {
-    await invoker.close();
-    throw error;
-  }
-  const address = await gateway.listen(port, options.host).catch(async (error: Error) => {
-    await invoker.close();
-    throw new Error(`cannot listen on ${options.host}:${port}: ${error.message}`);
-  });
-  const base = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${address.port}`;
-  const lines = [`Sallyport listening on ${base}`];
-  const single = gateway.stages.soleApiId() !== undefined;
-  for (const { apiId, stage } of deployed) {
-    const short = single ? `${base}/${stage}` : `${base}/restapis/${apiId}/${stage}/_user_request_`;
-    lines.push(`  stage ${stage} of API ${apiId}: ${short}`);
-    lines.push(`    also http://${apiId}.execute-api.localhost:${address.port}/${stage}`);
-  }
-  process.stdout.write(lines.join('\n') + '\n');
+  const node = await startNode({ project, dataDir, store: options.store, logger });
 
+  // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -88,11 +68,68 @@ async function serve(options: ServeOptions): Promise<void> {
     logger.info({ signal }, 'stopping');
     const forced = setTimeout(() => process.exit(1), 10_000);
     forced.unref();
-    void Promise.allSettled([gateway.close(), invoker.close()]).then(() => {
+    void node.close().then(() => {
       logger.flush();
       process.exit(0);
     });
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const listening = async <T>(
+    what: string,
+    host: string,
+    p: number,
+    start: () => Promise<T>,
+  ): Promise<T> => {
+    try {
+      return await start();
+    } catch (error) {
+      await node.close();
+      throw new Error(`cannot listen on ${host}:${p} (${what}): ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  };
+  const address = await listening('API calls', options.host, port, () =>
+    node.gateway.listen(port, options.host),
+  );
+  const admin = options.admin
+    ? await listening('admin API', options.adminHost, adminPort, () =>
+        node.startAdmin(adminPort, options.adminHost),
+      )
+    : undefined;
+
+  const host = options.host === '0.0.0.0' ? 'localhost' : options.host;
+  const base = `http://${host}:${address.port}`;
+  const lines = [`Sallyport listening on ${base}`];
+  const sole = node.gateway.stages.soleApiId();
+  for (const stage of node.gateway.stages.all()) {
+    const url =
+      stage.apiId === sole
+        ? `${base}/${stage.stageName}`
+        : `${base}/restapis/${stage.apiId}/${stage.stageName}/_user_request_`;
+    lines.push(`  stage ${stage.stageName} of API ${stage.apiId}: ${url}`);
+    lines.push(
+      `    also http://${stage.apiId}.execute-api.localhost:${address.port}/${stage.stageName}`,
+    );
+  }
+  if (admin) {
+    lines.push(
+      `Admin API (AWS SDK/CLI --endpoint-url): http://${options.adminHost}:${admin.address.port}`,
+    );
+    if (admin.generatedAt)
+      lines.push(`  generated admin credentials, stored in ${admin.generatedAt}`);
+  }
+  lines.push(
+    `State: ${options.store?.startsWith('postgres') ? 'PostgreSQL' : options.store === 'memory' ? 'memory' : dataDir}`,
+  );
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** The project file: the one named, or ./sallyport.yaml when present; none is fine. */
+async function projectFor(config: string | undefined): Promise<Project | undefined> {
+  if (config !== undefined) return loadProject(config);
+  if (existsSync('sallyport.yaml') || existsSync('sallyport.yml')) return loadProject('.');
+  return undefined;
 }

@@ -26,6 +26,14 @@ export interface ImportOptions {
 }
 
 export async function importOpenApi(file: string, options: ImportOptions): Promise<ApiSnapshot> {
+  const { document, source } = await readOpenApiFile(file);
+  return importOpenApiDocument(document, { ...options, source });
+}
+
+/** Reads and parses an OpenAPI file (YAML or JSON); errors name the file, line and column. */
+export async function readOpenApiFile(
+  file: string,
+): Promise<{ document: unknown; source: string }> {
   const source = basename(file);
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new OpenApiImportError(
@@ -44,7 +52,7 @@ export async function importOpenApi(file: string, options: ImportOptions): Promi
       parsed.reason,
     );
   }
-  return importOpenApiDocument(parsed.value, { ...options, source });
+  return { document: parsed.value, source };
 }
 
 /** Imports an already-parsed document; `source` names it in error messages. */

@@ -58,7 +58,9 @@ describe('sallyport CLI', () => {
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
-      new RegExp(`^sallyport: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`),
+      new RegExp(
+        `^sallyport: cannot listen on 127\\.0\\.0\\.1:${port} \\(API calls\\): .*EADDRINUSE`,
+      ),
     );
   });
 

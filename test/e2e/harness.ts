@@ -10,6 +10,8 @@ export const BIN = join(ROOT, 'bin/sallyport.js');
 
 export interface Served {
   base: string;
+  /** The admin API's URL, when it runs. */
+  admin: string | undefined;
   port: number;
   child: ChildProcess;
   output: () => string;
@@ -18,7 +20,14 @@ export interface Served {
 
 /** Runs `sallyport serve` and resolves once it prints where it listens. */
 export function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+  // Each server gets its own state unless the test shares one on purpose.
+  const isolation = [
+    ...(args.includes('--data-dir')
+      ? []
+      : ['--data-dir', mkdtempSync(join(tmpdir(), 'sallyport-data-'))]),
+    ...(args.includes('--admin-port') ? [] : ['--admin-port', '0']),
+  ];
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...isolation, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,7 +47,8 @@ export function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Serv
       if (!m) return;
       child.stdout.off('data', onData);
       const base = m[1]!;
-      ok({ base, port: Number(new URL(base).port), child, output: () => out, stop });
+      const admin = /Admin API .*: (http:\/\/\S+)/.exec(out)?.[1];
+      ok({ base, admin, port: Number(new URL(base).port), child, output: () => out, stop });
     };
     child.stdout.on('data', onData);
     child.once('exit', (code) => fail(new Error(`sallyport exited with ${code}:\n${out}`)));

@@ -146,8 +146,32 @@ export async function deleteRestApi(deps: ApiGatewayDeps, apiId: string): Promis
 /** Deletes an API and everything in it; every node drops its stages. */
 export async function removeApi(tx: StoreTx, apiId: string): Promise<void> {
   const stages = await tx.list<Stage>('stage', apiId);
-  await tx.deleteScope(apiId);
+  // Kind by kind, not deleteScope(apiId): a function may share the API id as its name, and
+  // its permissions and code live in that scope too.
+  for (const kind of API_KINDS) {
+    for (const id of await ids(tx, kind, apiId)) await tx.delete(kind, apiId, id);
+  }
   await tx.delete('restapi', '', apiId);
   for (const stage of stages) tx.notify({ kind: 'stage', scope: apiId, id: stage.stageName });
   tx.notify({ kind: 'restapi', scope: '', id: apiId });
+}
+
+const API_KINDS = ['resource', 'authorizer', 'gatewayresponse', 'deployment', 'stage'] as const;
+
+async function ids(
+  tx: StoreTx,
+  kind: (typeof API_KINDS)[number],
+  apiId: string,
+): Promise<string[]> {
+  const docs = await tx.list<Record<string, unknown>>(kind, apiId);
+  return docs.map((doc) => {
+    switch (kind) {
+      case 'gatewayresponse':
+        return String(doc.responseType);
+      case 'stage':
+        return String(doc.stageName);
+      default:
+        return String(doc.id);
+    }
+  });
 }

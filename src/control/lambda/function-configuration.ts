@@ -17,6 +17,8 @@ export interface StoredFunction extends FunctionConfig {
   LastModified: number;
   RevisionId: string;
   Architectures: string[];
+  /** Set for functions from sallyport.yaml: the project folder that holds the code. */
+  LocalCode?: string;
 }
 
 /** FunctionConfiguration as Lambda returns it (GetFunction's Configuration, CreateFunction, …). */

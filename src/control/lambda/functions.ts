@@ -118,8 +118,9 @@ export async function updateFunctionCode(
       ZipFile: code.zip.toString('base64'),
     });
     if (current.CodeHash !== code.hash) await tx.delete('code', name, current.CodeHash);
+    const { LocalCode: _uploadedReplacesLocal, ...rest } = current;
     return {
-      ...current,
+      ...rest,
       Code: folder,
       CodeSha256: code.sha256,
       CodeHash: code.hash,

@@ -11,6 +11,10 @@ export async function loadFunctions(store: Store, dataDir: string): Promise<Func
   const stored = await store.list<StoredFunction>('function', '');
   const configs: FunctionConfig[] = [];
   for (const fn of stored) {
+    if (fn.LocalCode !== undefined) {
+      configs.push(toFunctionConfig(fn, fn.LocalCode));
+      continue;
+    }
     const pkg = await store.get<{ ZipFile: string }>('code', fn.FunctionName, fn.CodeHash);
     if (!pkg) continue; // deleted meanwhile; the next event brings the new state
     const folder = await unpackStored(dataDir, fn.FunctionName, fn.CodeHash, pkg.ZipFile);

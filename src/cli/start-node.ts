@@ -1,0 +1,176 @@
+// The composition root of one Sallyport node: the store, the functions, the data plane following
+// the store, and the admin API. `serve` prints and handles signals; this wires.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Project } from '../config/project-file.js';
+import { loadAdminCredentials } from '../control/admin/credentials.js';
+import { createAdminServer } from '../control/admin/server.js';
+import { createSigV4Authenticator } from '../control/admin/sigv4.js';
+import {
+  createDeployment,
+  putRestApiFromOpenApi,
+  registerApiGatewayRoutes,
+} from '../control/apigateway/index.js';
+import { loadFunctions } from '../control/lambda/load-functions.js';
+import { putFunctionFromFolder } from '../control/lambda/local-functions.js';
+import { registerLambdaRoutes } from '../control/lambda/routes.js';
+import { FunctionsInvoker } from '../functions/functions-invoker.js';
+import { authorizerCachePrefix } from '../gateway/authorizers/cache.js';
+import { Gateway } from '../gateway/gateway.js';
+import { StageLoader } from '../gateway/stage-loader.js';
+import { DEFAULT_SETTINGS, type FunctionConfig, type Settings } from '../model/types.js';
+import type { Logger } from '../observability/logger.js';
+import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+
+export interface NodeOptions {
+  project: Project | undefined;
+  dataDir: string;
+  store: string | undefined;
+  logger: Logger;
+}
+
+export interface SallyportNode {
+  settings: Settings;
+  store: Store;
+  gateway: Gateway;
+  invoker: FunctionsInvoker;
+  /** Stages the project file deployed: `apiId/stage`. */
+  projectStages: { apiId: string; stageName: string }[];
+  startAdmin(port: number, host: string): Promise<{ address: AddressInfo; generatedAt?: string }>;
+  close(): Promise<void>;
+}
+
+export async function startNode(options: NodeOptions): Promise<SallyportNode> {
+  const { project, logger, dataDir } = options;
+  const settings = project?.settings ?? DEFAULT_SETTINGS;
+  const store = await openStore({ store: options.store, dataDir });
+  const invoker = new FunctionsInvoker({ functions: [], settings, logger });
+  let functions: FunctionConfig[] = [];
+  const reloadFunctions = async () => {
+    functions = await loadFunctions(store, dataDir);
+    invoker.setFunctions(functions);
+  };
+  const now = Date.now;
+  let admin: Server | undefined;
+  try {
+    const projectStages = project
+      ? await applyProject(project, store, invoker, reloadFunctions)
+      : [];
+    await reloadFunctions();
+    const gateway = new Gateway({
+      invoker,
+      settings,
+      logger,
+      functionTimeout: (name) => functions.find((f) => f.FunctionName === name)?.Timeout,
+    });
+    const onlyApi = project?.apis.length === 1 ? project.apis[0]!.id : undefined;
+    if (onlyApi) gateway.stages.defaultApiId = onlyApi;
+    const loader = new StageLoader(store, gateway, logger);
+    await loader.syncAll();
+    const unsubscribe = store.subscribe((event) => {
+      if (event.kind === 'function') {
+        reloadFunctions()
+          .then(() => loader.onChange(event))
+          .catch((error: unknown) => logger.error({ err: error }, 'could not reload functions'));
+        return;
+      }
+      void loader.onChange(event);
+    });
+
+    return {
+      settings,
+      store,
+      gateway,
+      invoker,
+      projectStages,
+      async startAdmin(port, host) {
+        const { credentials, generatedAt } = await loadAdminCredentials({ dataDir });
+        const functionExists = (name: string) => invoker.has(name);
+        admin = createAdminServer({
+          logger,
+          authenticate: createSigV4Authenticator({ credentials: [credentials] }),
+          register: [
+            registerApiGatewayRoutes({
+              store,
+              settings,
+              functionExists,
+              invoker,
+              logger,
+              now,
+              flushAuthorizerCache: (apiId, stage) =>
+                gateway.authorizerCache.flush(authorizerCachePrefix(apiId, stage)),
+            }),
+            registerLambdaRoutes({ store, invoker, settings, dataDir, logger, now }),
+          ],
+        });
+        const server = admin;
+        const address = await new Promise<AddressInfo>((ok, fail) => {
+          server.once('error', fail);
+          server.listen(port, host, () => ok(server.address() as AddressInfo));
+        });
+        return generatedAt ? { address, generatedAt } : { address };
+      },
+      async close() {
+        unsubscribe();
+        const closing: Promise<unknown>[] = [gateway.close(), invoker.close()];
+        if (admin) {
+          const server = admin;
+          closing.push(new Promise((r) => server.close(r)));
+          server.closeIdleConnections();
+        }
+        await Promise.allSettled(closing);
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await invoker.close();
+    await store.close();
+    throw error;
+  }
+}
+
+/**
+ * sallyport.yaml goes through the same operations as the admin API: functions stored, each API
+ * put (overwrite, keeping ids) and deployed to its stages — idempotently, so a restart with an
+ * unchanged project writes nothing.
+ */
+async function applyProject(
+  project: Project,
+  store: Store,
+  invoker: FunctionsInvoker,
+  reloadFunctions: () => Promise<void>,
+): Promise<{ apiId: string; stageName: string }[]> {
+  const deps = { store, settings: project.settings, now: Date.now };
+  for (const fn of project.functions) await putFunctionFromFolder(deps, fn);
+  await reloadFunctions();
+  const modelDeps = { ...deps, functionExists: (name: string) => invoker.has(name) };
+  const stages: { apiId: string; stageName: string }[] = [];
+  for (const api of project.apis) {
+    // Imported once on its own first, so a mistake is reported as one line naming file and key.
+    await importOpenApi(api.openapiFile, {
+      apiId: api.id,
+      apiName: api.name,
+      settings: project.settings,
+      functionExists: modelDeps.functionExists,
+    });
+    const { document } = await readOpenApiFile(api.openapiFile);
+    await putRestApiFromOpenApi(modelDeps, {
+      id: api.id,
+      name: api.name,
+      document,
+      mode: 'overwrite',
+    });
+    for (const stage of api.stages) {
+      await createDeployment(modelDeps, api.id, {
+        stageName: stage.stageName,
+        variables: stage.variables,
+        reuseIfUnchanged: true,
+        replaceVariables: true,
+      });
+      stages.push({ apiId: api.id, stageName: stage.stageName });
+    }
+  }
+  return stages;
+}
