@@ -1,4 +1,6 @@
-// The file Piscina runs in each worker thread: one warm Lambda execution environment. It loads the
+// The file each worker thread runs: one warm Lambda execution environment. It takes invocations
+// from its parentPort and answers on the same port, after the invocation's log lines, so the
+// result never overtakes them. It loads the
 // handler on its first invocation (the init phase), then runs one invocation at a time with the
 // runtime's semantics: async or callback handlers, the first completion wins, the result is
 // JSON-serialised once here, errors become Lambda error documents here (a thrown error's class
@@ -14,7 +16,14 @@ import { environmentContext } from './lambda-context.js';
 import { formatErrorForLog, RuntimeError, toErrorDocument } from './lambda-errors.js';
 import { runHandler } from './run-handler.js';
 import { patchConsole, type LogScope } from './worker-console.js';
-import type { FatalMessage, InvokeOutcome, InvokeTask, WorkerSettings } from './worker-protocol.js';
+import type {
+  FatalMessage,
+  InvokeMessage,
+  InvokeOutcome,
+  InvokeTask,
+  ResultMessage,
+  WorkerSettings,
+} from './worker-protocol.js';
 
 const settings = workerData as WorkerSettings;
 const port = parentPort!;
@@ -53,7 +62,28 @@ function die(label: string, error: unknown, exitCode: number): never {
   process.exit(exitCode);
 }
 
-export default async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
+// The pool may send the next invocations before this one ends (so this thread never waits for a
+// wake-up between two); they still run strictly one at a time, in order, as on Lambda.
+const waiting: InvokeMessage[] = [];
+let running = false;
+port.on('message', (message: InvokeMessage) => {
+  waiting.push(message);
+  if (!running) void runWaiting();
+});
+
+async function runWaiting(): Promise<void> {
+  running = true;
+  for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
+    const { requestId, event, timeoutMs } = next;
+    // The deadline counts from the moment the invocation really starts.
+    const outcome = await invoke({ requestId, event, deadline: Date.now() + timeoutMs });
+    const message: ResultMessage = { kind: 'result', requestId, outcome };
+    port.postMessage(message);
+  }
+  running = false;
+}
+
+async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
   scope.requestId = task.requestId;
   scope.lines = 0;
   let initDurationMs: number | undefined;

@@ -16,7 +16,7 @@ export interface NodeWorkerInvokerOptions {
   functions: FunctionConfig[];
   settings: Settings;
   logger: Logger;
-  /** Most workers (concurrent invocations) per function; default os.availableParallelism(). */
+  /** Most workers (concurrent invocations) per function; default one less than the cores. */
   maxThreads?: number;
 }
 
@@ -29,7 +29,9 @@ export class NodeWorkerInvoker implements Invoker {
   constructor(options: NodeWorkerInvokerOptions) {
     this.settings = options.settings;
     this.logger = options.logger;
-    this.maxThreads = options.maxThreads ?? availableParallelism();
+    // The gateway's own thread needs a core too: more busy threads than cores slows a short
+    // handler down (docs/performance.md). Invocations beyond the workers queue, pipelined.
+    this.maxThreads = options.maxThreads ?? Math.max(1, availableParallelism() - 1);
     this.setFunctions(options.functions);
   }
 

@@ -13,7 +13,15 @@ export interface WorkerSettings {
   logGroupName: string;
 }
 
-/** One invocation. The event travels by structured clone, never as JSON text. */
+/** What the pool posts to a worker. The event travels by structured clone, never as JSON text. */
+export interface InvokeMessage {
+  requestId: string;
+  event: unknown;
+  /** The function's Timeout; the deadline is set when the worker starts the invocation. */
+  timeoutMs: number;
+}
+
+/** One invocation as the handler runner sees it. */
 export interface InvokeTask {
   requestId: string;
   event: unknown;
@@ -25,7 +33,7 @@ export interface InvokeOutcome {
   /** JSON text: the handler's result, or the error document when `error` is set. */
   payload: string;
   error?: LambdaErrorDocument;
-  /** How many log lines the worker posted for this invocation (they travel separately). */
+  /** How many log lines the worker posted for this invocation (before this result). */
   logLines: number;
   durationMs: number;
   /** Set on the invocation that loaded the handler in a fresh worker. */
@@ -50,10 +58,11 @@ export interface FatalMessage {
   error: LambdaErrorDocument;
 }
 
-export type WorkerMessage = LogMessage | FatalMessage;
-
-export function isWorkerMessage(value: unknown): value is WorkerMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const kind = (value as { kind?: unknown }).kind;
-  return kind === 'log' || kind === 'fatal';
+/** The invocation's answer, posted after its log lines on the same port. */
+export interface ResultMessage {
+  kind: 'result';
+  requestId: string;
+  outcome: InvokeOutcome;
 }
+
+export type WorkerMessage = LogMessage | FatalMessage | ResultMessage;
