@@ -18,7 +18,7 @@ export interface FunctionsInvokerOptions {
   functions: FunctionConfig[];
   settings: Settings;
   logger: Logger;
-  /** Worker threads per Node.js function; default one less than the cores (at least 1). */
+  /** Worker threads per Node.js function; default os.availableParallelism(). */
   maxThreads?: number;
   /** Limits of each process-runtime function. */
   processes?: Partial<ProcessPoolLimits>;

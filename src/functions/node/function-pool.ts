@@ -58,12 +58,20 @@ const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 const IDLE_SWEEP_MS = 60 * 1000;
 /** Invocations a worker may hold: the one it runs and those sent ahead, waiting in its queue. */
 const PIPELINE_DEPTH = 4;
+/**
+ * A worker whose current invocation has run this long is not sent more ahead: a slow or hung
+ * handler must not hold up the next request while another worker could start for it.
+ */
+const PIPELINE_STALL_MS = 10;
 
 export interface FunctionPoolOptions {
   config: FunctionConfig;
   settings: Settings;
   logger: Logger;
+  /** Most workers (concurrent invocations). */
   maxThreads: number;
+  /** Workers started before busy ones are sent invocations ahead; default maxThreads. */
+  preferredThreads?: number;
 }
 
 interface Invocation {
@@ -94,6 +102,7 @@ export class FunctionPool {
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private readonly maxThreads: number;
+  private readonly preferredThreads: number;
   private readonly workerOptions: ConstructorParameters<typeof Worker>[1];
   private readonly environments = new Set<Environment>();
   /** Idle workers, most recently used last: the warmest is reused first. */
@@ -108,11 +117,12 @@ export class FunctionPool {
   /** The last Max Memory Used a worker reported, for REPORT lines of workers that died. */
   private lastMaxMemoryUsedMB = 0;
 
-  constructor({ config, settings, logger, maxThreads }: FunctionPoolOptions) {
+  constructor({ config, settings, logger, maxThreads, preferredThreads }: FunctionPoolOptions) {
     this.config = config;
     this.logger = logger.child({ functionName: config.FunctionName });
     this.timeoutMs = config.Timeout * 1000;
     this.maxThreads = Math.max(1, maxThreads);
+    this.preferredThreads = Math.min(this.maxThreads, Math.max(1, preferredThreads ?? maxThreads));
     const workerData: WorkerSettings = {
       functionName: config.FunctionName,
       functionVersion: LATEST_VERSION,
@@ -147,7 +157,11 @@ export class FunctionPool {
       const idle = this.idle.pop();
       // An idle worker does not keep the process alive; a busy one does.
       if (idle) idle.worker.ref();
-      const environment = idle ?? this.spawn() ?? this.leastLoaded();
+      const environment =
+        idle ??
+        this.spawn(this.preferredThreads) ??
+        this.leastLoaded() ??
+        this.spawn(this.maxThreads);
       if (environment) this.send(environment, invocation);
       else this.queue.push(invocation);
     });
@@ -175,8 +189,8 @@ export class FunctionPool {
     await Promise.all(ending);
   }
 
-  private spawn(): Environment | undefined {
-    if (this.environments.size >= this.maxThreads) return undefined;
+  private spawn(limit: number): Environment | undefined {
+    if (this.environments.size >= limit) return undefined;
     const environment: Environment = {
       worker: new Worker(WORKER_SCRIPT.script, { ...this.workerOptions, eval: WORKER_SCRIPT.eval }),
       sent: [],
@@ -199,10 +213,13 @@ export class FunctionPool {
 
   /** The busy worker with the fewest invocations sent, if one can take another. */
   private leastLoaded(): Environment | undefined {
+    const stalled = performance.now() - PIPELINE_STALL_MS;
     let best: Environment | undefined;
     for (const environment of this.environments) {
       const load = environment.sent.length;
-      if (load < PIPELINE_DEPTH && (!best || load < best.sent.length)) best = environment;
+      if (load >= PIPELINE_DEPTH || (best && load >= best.sent.length)) continue;
+      if (environment.sent[0]!.started < stalled) continue;
+      best = environment;
     }
     return best;
   }
@@ -291,7 +308,7 @@ export class FunctionPool {
     }
     // Work waiting for a worker gets a fresh one in place of the one that ended.
     if (this.queue.length > 0) {
-      const replacement = this.spawn();
+      const replacement = this.spawn(this.maxThreads);
       if (replacement) {
         replacement.worker.ref();
         this.finished(replacement);

@@ -16,7 +16,7 @@ export interface NodeWorkerInvokerOptions {
   functions: FunctionConfig[];
   settings: Settings;
   logger: Logger;
-  /** Most workers (concurrent invocations) per function; default one less than the cores. */
+  /** Most workers (concurrent invocations) per function; default os.availableParallelism(). */
   maxThreads?: number;
 }
 
@@ -29,9 +29,7 @@ export class NodeWorkerInvoker implements Invoker {
   constructor(options: NodeWorkerInvokerOptions) {
     this.settings = options.settings;
     this.logger = options.logger;
-    // The gateway's own thread needs a core too: more busy threads than cores slows a short
-    // handler down (docs/performance.md). Invocations beyond the workers queue, pipelined.
-    this.maxThreads = options.maxThreads ?? Math.max(1, availableParallelism() - 1);
+    this.maxThreads = options.maxThreads ?? availableParallelism();
     this.setFunctions(options.functions);
   }
 
@@ -78,6 +76,10 @@ export class NodeWorkerInvoker implements Invoker {
       settings: this.settings,
       logger: this.logger,
       maxThreads: this.maxThreads,
+      // The gateway's own thread needs a core too: more busy threads than cores slows a short
+      // handler down (docs/performance.md), so under load busy workers are sent invocations
+      // ahead first; more workers start only for slow handlers.
+      preferredThreads: availableParallelism() - 1,
     });
   }
 
