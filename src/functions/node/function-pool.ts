@@ -57,7 +57,7 @@ const WORKER_SCRIPT = WORKER_FILE.endsWith('.ts')
 const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 const IDLE_SWEEP_MS = 60 * 1000;
 /** Invocations a worker may hold: the one it runs and those sent ahead, waiting in its queue. */
-const PIPELINE_DEPTH = 4;
+const PIPELINE_DEPTH = 16;
 /**
  * A worker whose current invocation has run this long is not sent more ahead: a slow or hung
  * handler must not hold up the next request while another worker could start for it.
@@ -90,6 +90,8 @@ interface Environment {
   worker: Worker;
   /** Sent to the worker, in order: the first one runs, the others wait in the worker's queue. */
   sent: Invocation[];
+  /** Messages not yet posted: every invocation of one event-loop turn goes in one postMessage. */
+  outbox: InvokeMessage[];
   idleSince: number;
   /** The pool ended it (timeout, idle, close): its exit is expected. */
   ending: boolean;
@@ -108,6 +110,9 @@ export class FunctionPool {
   /** Idle workers, most recently used last: the warmest is reused first. */
   private readonly idle: Environment[] = [];
   private readonly queue: Invocation[] = [];
+  /** Workers with messages to post at the end of this event-loop turn. */
+  private outboxes: Environment[] = [];
+  private flushScheduled = false;
   /** One timer for every deadline: armed at the earliest, re-armed from there. */
   private deadlineTimer: NodeJS.Timeout | undefined;
   private deadlineAt = Infinity;
@@ -194,6 +199,7 @@ export class FunctionPool {
     const environment: Environment = {
       worker: new Worker(WORKER_SCRIPT.script, { ...this.workerOptions, eval: WORKER_SCRIPT.eval }),
       sent: [],
+      outbox: [],
       idleSince: 0,
       ending: false,
       timedOut: false,
@@ -231,9 +237,29 @@ export class FunctionPool {
       event: invocation.event,
       timeoutMs: this.timeoutMs,
     };
-    environment.worker.postMessage(message);
+    if (environment.outbox.push(message) === 1) this.outboxes.push(environment);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
     if (environment.sent.length === 1) this.started(invocation);
   }
+
+  /**
+   * Posting to a thread costs far more than cloning the event (a wake-up of the other thread),
+   * so the invocations one turn of the event loop sends to a worker travel together.
+   */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const outboxes = this.outboxes;
+    this.outboxes = [];
+    for (const environment of outboxes) {
+      const { outbox } = environment;
+      environment.outbox = [];
+      if (environment.ending || outbox.length === 0) continue;
+      environment.worker.postMessage(outbox.length === 1 ? outbox[0] : outbox);
+    }
+  };
 
   /** The worker begins the invocation now (as far as this thread can tell). */
   private started(invocation: Invocation): void {
@@ -284,6 +310,7 @@ export class FunctionPool {
     this.environments.delete(environment);
     const idleAt = this.idle.indexOf(environment);
     if (idleAt !== -1) this.idle.splice(idleAt, 1);
+    environment.outbox = [];
     const [invocation, ...notStarted] = environment.sent.splice(0);
     // Invocations sent ahead never started: they go back to the front of the queue.
     this.queue.unshift(...notStarted);

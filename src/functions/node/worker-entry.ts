@@ -66,8 +66,9 @@ function die(label: string, error: unknown, exitCode: number): never {
 // wake-up between two); they still run strictly one at a time, in order, as on Lambda.
 const waiting: InvokeMessage[] = [];
 let running = false;
-port.on('message', (message: InvokeMessage) => {
-  waiting.push(message);
+port.on('message', (message: InvokeMessage | InvokeMessage[]) => {
+  if (Array.isArray(message)) waiting.push(...message);
+  else waiting.push(message);
   if (!running) void runWaiting();
 });
 
