@@ -7,11 +7,16 @@ import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+// `--compare DIR`: also run every Sallyport configuration from another built checkout (e.g. a
+// `git worktree` of an older commit), interleaved with this one, so before/after ratios come from
+// the same run.
+const compareAt = args.indexOf('--compare');
+const compareDir = compareAt === -1 ? undefined : resolve(args[compareAt + 1] ?? '.');
 const settings = {
   connections: 50,
   warmupSeconds: quick ? 1 : 3,
@@ -76,6 +81,22 @@ const CONFIGURATIONS: Configuration[] = [
     refused: { path: '/bench/request-auth', status: 401 },
   },
 ];
+
+/** Each Sallyport configuration followed by its twin from the `--compare` checkout. */
+function withComparisons(configurations: Configuration[]): Configuration[] {
+  if (compareDir === undefined) return configurations;
+  const label = basename(compareDir);
+  return configurations.flatMap((c) => {
+    if (c.start[0] !== sallyport[0]) return [c];
+    const twin = {
+      ...c,
+      name: `${c.name} @${label}`,
+      start: [join(compareDir, sallyport[0]!), ...c.start.slice(1)],
+    };
+    return [c, twin];
+  });
+}
+const RUN = withComparisons(CONFIGURATIONS);
 
 interface Sample {
   rps: number;
@@ -148,16 +169,16 @@ const median = (xs: number[]) => {
 async function main(): Promise<void> {
   const started = Date.now();
   const servers = [];
-  for (const c of CONFIGURATIONS) {
+  for (const c of RUN) {
     const server = await startServer(c.start);
     await check(server.base, c);
     servers.push(server);
   }
-  const samples: Sample[][] = CONFIGURATIONS.map(() => []);
+  const samples: Sample[][] = RUN.map(() => []);
   try {
     for (let round = 0; round < settings.rounds; round++) {
-      for (let i = 0; i < CONFIGURATIONS.length; i++) {
-        const c = CONFIGURATIONS[i]!;
+      for (let i = 0; i < RUN.length; i++) {
+        const c = RUN[i]!;
         const url = servers[i]!.base + c.path;
         await load(url, c.headers, settings.warmupSeconds);
         const sample = await load(url, c.headers, settings.seconds);
@@ -176,7 +197,7 @@ async function main(): Promise<void> {
     for (const s of servers) s.child.kill('SIGTERM');
   }
 
-  const rows = CONFIGURATIONS.map((c, i) => {
+  const rows = RUN.map((c, i) => {
     const s = samples[i]!;
     const ratios = s.map((x, round) => x.rps / samples[0]![round]!.rps);
     return {
@@ -191,11 +212,12 @@ async function main(): Promise<void> {
   });
   const seconds = (Date.now() - started) / 1000;
   const pad = (s: string, n: number) => s.padEnd(n);
+  const width = Math.max(52, ...rows.map((r) => r.configuration.length + 1));
   const lines = [
-    `${pad('configuration', 52)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)}  (min–max)`,
+    `${pad('configuration', width)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)}  (min–max)`,
     ...rows.map(
       (r) =>
-        `${pad(r.configuration, 52)} ${String(r.rps).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${r.ratio.toFixed(3).padStart(6)}  (${r.ratioMin.toFixed(3)}–${r.ratioMax.toFixed(3)})`,
+        `${pad(r.configuration, width)} ${String(r.rps).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${r.ratio.toFixed(3).padStart(6)}  (${r.ratioMin.toFixed(3)}–${r.ratioMax.toFixed(3)})`,
     ),
     '',
     `${settings.rounds} round(s) of ${settings.seconds} s after ${settings.warmupSeconds} s warm-up, ${settings.connections} connections; took ${seconds.toFixed(0)} s`,
