@@ -36,11 +36,24 @@ export function mockIntegration(integration: Integration): IntegrationHandler {
     else fallback = compiled;
   }
 
+  // A constant request template selects the same integration response on every request.
+  const fixedStatus =
+    requestTemplate === undefined
+      ? 200
+      : requestTemplate.constant === undefined
+        ? undefined
+        : statusFromTemplate(requestTemplate.constant);
+  const select = (statusCode: number) =>
+    responses.find((r) => r.pattern!.test(String(statusCode))) ?? fallback;
+  const fixedResponse = fixedStatus === undefined ? undefined : select(fixedStatus);
+
   return (exchange: Exchange): Promise<HttpAnswer> => {
-    const variables = templateVariables(exchange);
-    let statusCode = 200;
-    if (requestTemplate) {
-      const rendered = requestTemplate.render(variables);
+    // The template variables (the whole $context) are built only if a template uses them.
+    let built: TemplateVariables | undefined;
+    const variables = () => (built ??= templateVariables(exchange));
+    let statusCode = fixedStatus ?? 200;
+    if (requestTemplate && fixedStatus === undefined) {
+      const rendered = requestTemplate.render(variables());
       try {
         const parsed = JSON.parse(rendered) as { statusCode?: unknown };
         if (parsed && typeof parsed === 'object' && parsed.statusCode !== undefined)
@@ -51,7 +64,7 @@ export function mockIntegration(integration: Integration): IntegrationHandler {
         );
       }
     }
-    const selected = responses.find((r) => r.pattern!.test(String(statusCode))) ?? fallback;
+    const selected = fixedResponse ?? select(statusCode);
     if (!selected)
       return Promise.reject(
         new ApiConfigurationError(`No integration response for status ${statusCode}`),
@@ -61,9 +74,23 @@ export function mockIntegration(integration: Integration): IntegrationHandler {
       const value = source(exchange);
       if (value !== undefined) headers.push([name, value]);
     }
-    const body = selected.template ? selected.template.render(variables) : '';
+    const template = selected.template;
+    const body = template ? (template.constant ?? template.render(variables())) : '';
     return Promise.resolve({ statusCode: selected.statusCode, headers, body });
   };
+}
+
+/** The status a constant request template selects; undefined when it is not such JSON. */
+function statusFromTemplate(text: string): number | undefined {
+  try {
+    const parsed = JSON.parse(text) as { statusCode?: unknown };
+    if (parsed && typeof parsed === 'object' && parsed.statusCode !== undefined)
+      return Number(parsed.statusCode);
+    return 200;
+  } catch {
+    // Rendered per request, where it is refused as AWS refuses it.
+    return undefined;
+  }
 }
 
 function pickTemplate(templates: Record<string, string> | undefined): CompiledTemplate | undefined {

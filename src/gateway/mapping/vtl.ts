@@ -16,6 +16,8 @@ export interface TemplateInput {
 
 export interface CompiledTemplate {
   render(variables: TemplateVariables): string;
+  /** Set when the template has no VTL in it (no `$`, no `#`): it always renders to this. */
+  readonly constant?: string;
 }
 
 /** `$util`: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#util-template-reference */
@@ -29,6 +31,8 @@ const util = {
 };
 
 export function compileTemplate(text: string): CompiledTemplate {
+  // Most templates of MOCK integrations are fixed JSON: no variables to build per request.
+  if (!text.includes('$') && !text.includes('#')) return { render: () => text, constant: text };
   const compiled = new Compile(parse(text), { escape: false });
   return {
     render(variables: TemplateVariables): string {
