@@ -85,6 +85,28 @@ interface Invocation {
   reject: (error: unknown) => void;
 }
 
+/** A result whose log tail (4 KB, Invoke's `LogType: Tail`) is built when read, if ever. */
+class CompletedInvocation implements InvokeResult {
+  functionError?: 'Unhandled';
+  errorType?: string;
+  errorMessage?: string;
+  private tail: string | undefined;
+
+  constructor(
+    readonly requestId: string,
+    readonly payload: string,
+    private log: InvocationLog | (() => InvocationLog),
+  ) {}
+
+  get logTail(): string {
+    if (this.tail === undefined) {
+      if (typeof this.log === 'function') this.log = this.log();
+      this.tail = this.log.tail();
+    }
+    return this.tail;
+  }
+}
+
 /** One worker thread: one execution environment. */
 interface Environment {
   worker: Worker;
@@ -407,13 +429,17 @@ export class FunctionPool {
       maxMemoryUsedMB: outcome.maxMemoryUsedMB,
     };
     if (outcome.initDurationMs !== undefined) report.initDurationMs = outcome.initDurationMs;
-    log.write(endLine(log.requestId));
-    log.write(reportLine(log.requestId, report));
-    const result: InvokeResult = {
-      requestId: log.requestId,
-      payload: outcome.payload,
-      logTail: log.tail(),
+    const writeEnd = () => {
+      log.write(endLine(log.requestId));
+      log.write(reportLine(log.requestId, report));
+      return log;
     };
+    // With info lines filtered out, END and REPORT are only built if the tail is asked for.
+    const result = new CompletedInvocation(
+      log.requestId,
+      outcome.payload,
+      this.logger.isLevelEnabled('info') ? writeEnd() : writeEnd,
+    );
     if (outcome.error) {
       result.functionError = 'Unhandled';
       result.errorType = outcome.error.errorType;
