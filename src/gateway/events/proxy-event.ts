@@ -14,10 +14,18 @@ import type { AuthorizerOutcome, GatewayRequest } from '../request.js';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
 
+let clfSecond = -1;
+let clfText = '';
+
 /** `$context.requestTime`: CLF format, e.g. `25/Nov/2026:00:29:10 +0000`. */
 export function clfTime(epochMs: number): string {
+  // Requests of the same second share the text: the last one is kept.
+  const second = Math.floor(epochMs / 1000);
+  if (second === clfSecond) return clfText;
   const d = new Date(epochMs);
-  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  clfText = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  clfSecond = second;
+  return clfText;
 }
 
 export function requestContext(
@@ -27,7 +35,8 @@ export function requestContext(
   authorizer: AuthorizerOutcome | undefined,
 ): APIGatewayEventRequestContext {
   const dot = request.domainName.indexOf('.');
-  const ctx: APIGatewayEventRequestContext = {
+  // One literal in AWS's key order; `authorizer` is added last, only when there is one.
+  const ctx = {
     resourceId: method.resourceId,
     resourcePath: method.resourcePath,
     httpMethod: request.httpMethod,
@@ -60,8 +69,7 @@ export function requestContext(
     domainName: request.domainName,
     deploymentId: stage.deploymentId,
     apiId: stage.apiId,
-    authorizer: undefined,
-  } as APIGatewayEventRequestContext;
+  } as unknown as APIGatewayEventRequestContext;
   if (authorizer?.claims) {
     // A COGNITO_USER_POOLS authorizer gives the function its token's claims and nothing else.
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
@@ -73,8 +81,6 @@ export function requestContext(
     out.principalId = authorizer.principalId;
     out.integrationLatency = authorizer.integrationLatency;
     ctx.authorizer = out;
-  } else {
-    delete (ctx as { authorizer?: unknown }).authorizer;
   }
   return ctx;
 }
@@ -111,8 +117,17 @@ export function proxyEvent(
   authorizer: AuthorizerOutcome | undefined,
 ): APIGatewayProxyEvent {
   const binary = request.body.length > 0 && isBinary(request, stage.binaryMediaTypes);
+  // The fields of requestFields(), written out: no intermediate object to spread.
   return {
-    ...requestFields(request, stage, method, pathParameters),
+    resource: method.resourcePath,
+    path: request.path,
+    httpMethod: request.httpMethod,
+    headers: orNull(request.headers.single),
+    multiValueHeaders: orNull(request.headers.multi),
+    queryStringParameters: orNull(request.query.single),
+    multiValueQueryStringParameters: orNull(request.query.multi),
+    pathParameters,
+    stageVariables: orNull(stage.variables),
     requestContext: requestContext(request, stage, method, authorizer),
     body: request.body.length === 0 ? null : request.body.toString(binary ? 'base64' : 'utf8'),
     isBase64Encoded: binary,

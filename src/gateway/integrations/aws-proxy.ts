@@ -15,6 +15,8 @@ const RESPONSE_KEYS = new Set([
   'isBase64Encoded',
 ]);
 
+const newIntegrationTimeout = () => new IntegrationTimeoutError();
+
 export function awsProxyIntegration(
   invoker: Invoker,
   functionName: string,
@@ -25,14 +27,15 @@ export function awsProxyIntegration(
     const { request, stage, method, pathParameters, authorizer } = exchange;
     const event = proxyEvent(request, stage, method, pathParameters, authorizer);
     const invocation = invoker.invoke({ functionName, event, requestId: request.requestId });
-    const result = await (
-      timeoutInMillis === undefined
+    let result: Awaited<typeof invocation>;
+    try {
+      result = await (timeoutInMillis === undefined
         ? invocation
-        : withTimeout(invocation, timeoutInMillis, () => new IntegrationTimeoutError())
-    ).catch((error: unknown) => {
+        : withTimeout(invocation, timeoutInMillis, newIntegrationTimeout));
+    } catch (error) {
       if (error instanceof IntegrationTimeoutError) throw error;
       throw new BadGatewayError(`Lambda invocation failed: ${(error as Error).message}`);
-    });
+    }
     if (result.functionError) {
       throw new BadGatewayError(
         `Lambda function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,
