@@ -20,6 +20,7 @@ import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { InvokeResult } from '../invoker.js';
 import { InvocationLog } from '../invocation-log.js';
+import { packEvent } from './packed-event.js';
 import {
   exitErrorDocument,
   outOfMemoryErrorDocument,
@@ -254,9 +255,11 @@ export class FunctionPool {
 
   private send(environment: Environment, invocation: Invocation): void {
     environment.sent.push(invocation);
+    const packed = packEvent(invocation.event);
     const message: InvokeMessage = {
       requestId: invocation.requestId,
-      event: invocation.event,
+      event: packed === undefined ? invocation.event : undefined,
+      packed,
       timeoutMs: this.timeoutMs,
     };
     if (environment.outbox.push(message) === 1) this.outboxes.push(environment);

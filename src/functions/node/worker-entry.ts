@@ -14,6 +14,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadHandler, type LambdaHandler } from './handler-loader.js';
 import { environmentContext } from './lambda-context.js';
 import { formatErrorForLog, RuntimeError, toErrorDocument } from './lambda-errors.js';
+import { unpackEvent } from './packed-event.js';
 import { runHandler } from './run-handler.js';
 import { patchConsole, type LogScope } from './worker-console.js';
 import type {
@@ -75,7 +76,8 @@ port.on('message', (message: InvokeMessage | InvokeMessage[]) => {
 async function runWaiting(): Promise<void> {
   running = true;
   for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
-    const { requestId, event, timeoutMs } = next;
+    const { requestId, timeoutMs, packed } = next;
+    const event = packed === undefined ? next.event : unpackEvent(packed);
     // The deadline counts from the moment the invocation really starts.
     const outcome = await invoke({ requestId, event, deadline: Date.now() + timeoutMs });
     const message: ResultMessage = { kind: 'result', requestId, outcome };

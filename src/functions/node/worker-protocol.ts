@@ -16,7 +16,10 @@ export interface WorkerSettings {
 /** What the pool posts to a worker. The event travels by structured clone, never as JSON text. */
 export interface InvokeMessage {
   requestId: string;
+  /** Undefined when `packed` carries it. */
   event: unknown;
+  /** A proxy event as a flat array of its values (packed-event.ts), rebuilt by the worker. */
+  packed: unknown[] | undefined;
   /** The function's Timeout; the deadline is set when the worker starts the invocation. */
   timeoutMs: number;
 }

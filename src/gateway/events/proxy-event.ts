@@ -8,6 +8,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
+import { PROXY_EVENT } from '../../functions/node/packed-event.js';
 import type { CompiledMethod, CompiledStage } from '../compiled-api.js';
 import type { AuthorizerOutcome, GatewayRequest } from '../request.js';
 
@@ -131,6 +132,8 @@ export function proxyEvent(
     requestContext: requestContext(request, stage, method, authorizer),
     body: request.body.length === 0 ? null : request.body.toString(binary ? 'base64' : 'utf8'),
     isBase64Encoded: binary,
+    // Lets a worker pool post it as a flat array of values (packed-event.ts); never cloned.
+    [PROXY_EVENT]: true,
   } as APIGatewayProxyEvent;
 }
 
