@@ -2,7 +2,12 @@
 // GetIntegrationResponse.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegration.html
 import { parseLambdaInvocationUri } from '../../model/arn.js';
-import type { Integration, IntegrationResponse, IntegrationType } from '../../model/types.js';
+import type {
+  Integration,
+  IntegrationResponse,
+  IntegrationType,
+  Method,
+} from '../../model/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
@@ -15,7 +20,7 @@ import {
   requiredEnum,
   type Body,
 } from './fields.js';
-import { checkStatusCode, loadMethod } from './methods.js';
+import { changeMethod, checkStatusCode } from './methods.js';
 import {
   applyPatchOperations,
   integerValue,
@@ -58,12 +63,9 @@ export async function putIntegration(
   set('contentHandling', optionalEnum(body, 'contentHandling', op, CONTENT_HANDLING));
   set('cacheKeyParameters', optionalStringList(body, 'cacheKeyParameters', op));
   checkIntegration(integration);
-  const resource = await deps.store.transaction(async (tx) => {
-    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
-    // PutIntegration replaces the integration, its responses included.
+  // PutIntegration replaces the integration, its responses included.
+  const { resource } = await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
     method.methodIntegration = integration;
-    await tx.put('resource', apiId, resource.id, resource);
-    return resource;
   });
   return integrationWire(integration, resource);
 }
@@ -168,16 +170,12 @@ export async function updateIntegration(
   body: Body,
 ) {
   const operations = readPatchOperations(body);
-  const { resource, integration } = await deps.store.transaction(async (tx) => {
-    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
-    const integration = method.methodIntegration;
-    if (!integration) throw new NotFoundError('Invalid Integration identifier specified');
+  const { resource, method } = await changeMethod(deps, apiId, resourceId, httpMethod, (m) => {
+    const integration = requireIntegration(m);
     applyPatchOperations(integration, operations, INTEGRATION_PATCH);
     checkIntegration(integration);
-    await tx.put('resource', apiId, resource.id, resource);
-    return { resource, integration };
   });
-  return integrationWire(integration, resource);
+  return integrationWire(requireIntegration(method), resource);
 }
 
 export async function deleteIntegration(
@@ -186,12 +184,9 @@ export async function deleteIntegration(
   resourceId: string,
   httpMethod: string,
 ): Promise<void> {
-  await deps.store.transaction(async (tx) => {
-    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
-    if (!method.methodIntegration)
-      throw new NotFoundError('Invalid Integration identifier specified');
+  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
+    requireIntegration(method);
     delete method.methodIntegration;
-    await tx.put('resource', apiId, resource.id, resource);
   });
 }
 
@@ -222,15 +217,12 @@ export async function putIntegrationResponse(
   if (templates !== undefined) response.responseTemplates = templates;
   const contentHandling = optionalEnum(body, 'contentHandling', op, CONTENT_HANDLING);
   if (contentHandling !== undefined) response.contentHandling = contentHandling;
-  await deps.store.transaction(async (tx) => {
-    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
-    const integration = method.methodIntegration;
-    if (!integration) throw new NotFoundError('Invalid Integration identifier specified');
+  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
+    const integration = requireIntegration(method);
     integration.integrationResponses = {
       ...integration.integrationResponses,
       [statusCode]: response,
     };
-    await tx.put('resource', apiId, resource.id, resource);
   });
   return response;
 }
@@ -246,4 +238,10 @@ export async function getIntegrationResponse(
   const response = integration.integrationResponses?.[statusCode];
   if (!response) throw new NotFoundError('Invalid Response status code specified');
   return response;
+}
+
+function requireIntegration(method: Method): Integration {
+  if (!method.methodIntegration)
+    throw new NotFoundError('Invalid Integration identifier specified');
+  return method.methodIntegration;
 }

@@ -75,6 +75,25 @@ export async function loadMethod(
   return { resource, method: getMethod(resource, httpMethod) };
 }
 
+/**
+ * Loads a method in a transaction, lets `change` edit it (or its resource), and stores the
+ * resource: the shape every method-level write shares.
+ */
+export async function changeMethod(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  change: (method: Method, resource: Resource, tx: StoreTx) => void | Promise<void>,
+): Promise<{ resource: Resource; method: Method }> {
+  return deps.store.transaction(async (tx) => {
+    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
+    await change(method, resource, tx);
+    await tx.put('resource', apiId, resource.id, resource);
+    return { resource, method };
+  });
+}
+
 export async function putMethod(
   deps: ApiGatewayDeps,
   apiId: string,
@@ -184,13 +203,16 @@ export async function updateMethod(
       throw new BadRequestError(
         "Invalid patch operation: remove '/authorizationScopes' needs a value",
       );
-  const { resource, method } = await deps.store.transaction(async (tx) => {
-    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
-    applyPatchOperations(method, operations, METHOD_PATCH);
-    await checkAuthorization(tx, apiId, method);
-    await tx.put('resource', apiId, resource.id, resource);
-    return { resource, method };
-  });
+  const { resource, method } = await changeMethod(
+    deps,
+    apiId,
+    resourceId,
+    httpMethod,
+    async (method, _resource, tx) => {
+      applyPatchOperations(method, operations, METHOD_PATCH);
+      await checkAuthorization(tx, apiId, method);
+    },
+  );
   return methodWire(method, resource);
 }
 
@@ -200,10 +222,8 @@ export async function deleteMethod(
   resourceId: string,
   httpMethod: string,
 ): Promise<void> {
-  await deps.store.transaction(async (tx) => {
-    const { resource } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
+  await changeMethod(deps, apiId, resourceId, httpMethod, (_method, resource) => {
     delete resource.resourceMethods[httpMethod as HttpMethod];
-    await tx.put('resource', apiId, resource.id, resource);
   });
 }
 
@@ -222,10 +242,8 @@ export async function putMethodResponse(
   if (parameters !== undefined) response.responseParameters = parameters;
   const models = optionalStringMap(body, 'responseModels', 'putMethodResponse');
   if (models !== undefined) response.responseModels = models;
-  await deps.store.transaction(async (tx) => {
-    const { resource, method } = await loadMethod(tx, deps, apiId, resourceId, httpMethod);
+  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
     method.methodResponses = { ...method.methodResponses, [statusCode]: response };
-    await tx.put('resource', apiId, resource.id, resource);
   });
   return response;
 }
