@@ -123,3 +123,16 @@ export class ApiConfigurationError extends GatewayResponseError {
     this.reason = reason;
   }
 }
+
+/**
+ * A request path whose meaning depends on who reads it (dot segments, encoded slashes, `//`,
+ * malformed escapes): refused before routing, as AWS does not document these (request-path.ts).
+ * Rendered through DEFAULT_4XX with status 400.
+ */
+export class BadRequestPathError extends GatewayResponseError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super('DEFAULT_4XX', 'Bad Request');
+    this.reason = `refused request path: ${reason}`;
+  }
+}

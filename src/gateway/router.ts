@@ -3,6 +3,7 @@
 // a literal part beats `{param}`, which beats a greedy `{proxy+}`; a greedy part matches one or
 // more remaining segments and never the root; the most specific resource wins. A general router
 // gets these wrong (find-my-way matches `/` on `/*`, drops long params), so this one is ours.
+import { resourcePathOf } from './http/request-path.js';
 
 export interface RouteTarget<M> {
   resourceId: string;
@@ -66,11 +67,10 @@ export class Router<M> {
     node.target = target;
   }
 
-  /** `path` is the request path after the stage, percent-encoded, starting with `/`. */
+  /** `path` is the canonical request path after the stage (http/request-path.ts). */
   match(path: string): RouteMatch<M> | undefined {
-    let p = path;
     // `/pets/` reaches `/pets` as on AWS; the root stays `/`.
-    if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+    const p = resourcePathOf(path);
     if (p === '/' || p === '') {
       return this.#root.target ? { target: this.#root.target, pathParameters: null } : undefined;
     }

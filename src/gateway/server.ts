@@ -6,6 +6,7 @@ import type { CompiledStage, HttpAnswer } from './compiled-api.js';
 import type { DeployedStages } from './deployments.js';
 import { GatewayResponseError } from './errors.js';
 import { readBody, toGatewayRequest } from './http/incoming.js';
+import { canonicalPath } from './http/request-path.js';
 import type { Pipeline } from './pipeline.js';
 import { GatewayResponses } from './responses.js';
 import { resolveStage } from './steps/resolve-stage.js';
@@ -46,8 +47,9 @@ async function handle(
   try {
     const resolved = resolveStage(deps.stages, req.headers.host, pathname);
     stage = resolved.stage;
+    const path = canonicalPath(resolved.path);
     const body = await readBody(req);
-    const request = toGatewayRequest(req, body, resolved.path, rawQuery, requestId, started);
+    const request = toGatewayRequest(req, body, path, rawQuery, requestId, started);
     answer = await deps.pipeline(request, stage);
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;

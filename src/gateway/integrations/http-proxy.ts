@@ -5,6 +5,7 @@ import { errors, request, type Dispatcher } from 'undici';
 import type { Integration } from '../../model/types.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { IntegrationFailureError, IntegrationTimeoutError } from '../errors.js';
+import { checkPathValue } from '../http/request-path.js';
 import { compileParameterSource, type ParameterSource } from '../mapping/parameters.js';
 
 const HOP_BY_HOP = new Set([
@@ -52,8 +53,11 @@ export function httpProxyIntegration(
       const value = mapped
         ? mapped[1](exchange)
         : exchange.pathParameters?.[name.replace(/\+$/, '')];
-      return value === undefined ? '' : encodePath(value);
+      if (value === undefined) return '';
+      checkPathValue(value);
+      return encodePath(value);
     });
+    checkBackendUrl(url, withVariables);
     const extraQuery = queryParams
       .map(([name, source]) => [name, source(exchange)] as const)
       .filter(([, v]) => v !== undefined)
@@ -106,4 +110,40 @@ export function httpProxyIntegration(
 
 function encodePath(value: string): string {
   return value.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * The last guard before a request leaves: the URL parser must read the path exactly as it was
+ * built (no dot segment resolved away), and a value substituted after the host must not have
+ * changed the host (`http://backend{proxy}` with `.evil.example`). Otherwise the backend would
+ * get a resource other than the one routed and authorized.
+ */
+function checkBackendUrl(url: string, template: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new IntegrationFailureError(`the backend URL is not a URL: ${url}`);
+  }
+  const authorityStart = url.indexOf('//') + 2;
+  const pathStart = url.indexOf('/', authorityStart);
+  const q = url.indexOf('?');
+  const built =
+    pathStart === -1 || (q !== -1 && q < pathStart)
+      ? '/'
+      : url.slice(pathStart, q === -1 ? undefined : q);
+  if (parsed.pathname !== built)
+    throw new IntegrationFailureError(
+      `the backend path ${built} would be sent as ${parsed.pathname}`,
+    );
+  const authorityEnd = template.slice(authorityStart).search(/[/?{]/);
+  const authority =
+    authorityEnd === -1
+      ? template.slice(authorityStart)
+      : template.slice(authorityStart, authorityStart + authorityEnd);
+  if (template[authorityStart + authority.length] === '{') return; // the host itself is a parameter
+  if (parsed.host !== new URL(`${parsed.protocol}//${authority}`).host)
+    throw new IntegrationFailureError(
+      `a path parameter changed the backend host to ${parsed.host}`,
+    );
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../../observability/logger.js';
 import { authorizerCacheKey, type AuthorizerCache } from '../authorizers/cache.js';
 import { parseAuthorizerOutput, type AuthorizerResult } from '../authorizers/output.js';
 import type { CompiledAuthorizer, Exchange } from '../compiled-api.js';
+import { resourcePathOf } from '../http/request-path.js';
 import { AccessDeniedError, AuthorizerConfigurationError, UnauthorizedError } from '../errors.js';
 import { requestAuthorizerEvent, tokenAuthorizerEvent } from '../events/proxy-event.js';
 
@@ -24,12 +25,14 @@ export type AuthorizeStep = (exchange: Exchange, authorizer: CompiledAuthorizer)
 export function createAuthorizeStep(deps: AuthorizeDeps): AuthorizeStep {
   return async (exchange, authorizer) => {
     const { request, stage } = exchange;
+    // The ARN names the resource the router matched: `/admin/` is `…/GET/admin`, so a Deny
+    // on `…/GET/admin` cannot be stepped around with a trailing slash.
     const methodArn = executeApiArn(
       stage.settings,
       stage.apiId,
       stage.stageName,
       request.httpMethod,
-      request.path,
+      resourcePathOf(request.path),
     );
     const identity = authorizer.identitySource.extract({
       headersLower: request.headersLower,
