@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadProject, type Project } from '../config/project-file.js';
 import { createLogger } from '../observability/logger.js';
 import { fail } from './main.js';
 import { parsePort } from './options.js';
+import { preparePrivateDataDir } from './private-data-dir.js';
 import { startNode } from './start-node.js';
 
 interface ServeOptions {
@@ -56,8 +57,8 @@ async function serve(options: ServeOptions): Promise<void> {
   const dataDir = resolve(
     options.dataDir ?? (project ? join(project.dir, '.sallyport') : '.sallyport'),
   );
-  mkdirSync(dataDir, { recursive: true });
   const logger = createLogger({ level: options.logLevel });
+  preparePrivateDataDir(dataDir, logger);
   const node = await startNode({ project, dataDir, store: options.store, logger });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.

@@ -23,6 +23,10 @@ const DEFAULT_RESPONSES = new GatewayResponses();
 export function createGatewayServer(deps: GatewayServerDeps): Server {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     handle(req, res, deps).catch((error: unknown) => {
+      if (clientGone(req, res)) {
+        logClientAbort(deps, req, error);
+        return;
+      }
       deps.logger.error({ err: error }, 'unexpected error answering a request');
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end('{"message":"Internal server error"}');
@@ -65,12 +69,14 @@ async function handle(
         { requestId, type: error.responseType, reason: error.reason },
         error.message,
       );
+    if (clientGone(req, res)) return logClientAbort(deps, req, error);
     rendered.headers['Content-Length'] = String(Buffer.byteLength(rendered.body));
     res.writeHead(rendered.statusCode, rendered.headers);
     res.end(rendered.body);
     logAccess(deps, req, requestId, rendered.statusCode, started);
     return;
   }
+  if (clientGone(req, res)) return logClientAbort(deps, req);
   send(res, answer, requestId);
   logAccess(deps, req, requestId, answer.statusCode, started);
 }
@@ -89,6 +95,22 @@ function send(res: ServerResponse, answer: HttpAnswer, requestId: string): void 
   flat.push('Content-Length', String(Buffer.byteLength(answer.body)));
   res.writeHead(answer.statusCode, flat);
   res.end(answer.body);
+}
+
+/**
+ * The client closed its connection before the answer: nothing can be written to it, and it is
+ * no fault of ours (a reader that reads no further), so it is not an error.
+ */
+function clientGone(req: IncomingMessage, res: ServerResponse): boolean {
+  return res.destroyed || req.socket.destroyed;
+}
+
+function logClientAbort(deps: GatewayServerDeps, req: IncomingMessage, error?: unknown): void {
+  if (!deps.logger.isLevelEnabled('debug')) return;
+  deps.logger.debug(
+    { method: req.method, url: req.url, reason: (error as Error | undefined)?.message },
+    'client aborted the request',
+  );
 }
 
 function logAccess(

@@ -1,10 +1,11 @@
 // `--store` → a Store: `postgres://…` (or `postgresql://…`) for PostgreSQL, `memory` for a store
 // that forgets everything on exit, nothing for the SQLite file `<data-dir>/sallyport.db`.
 // Every failure is one line a person can act on (no stack, no password).
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MemoryStore } from './memory-store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
+import { createPrivateFile, makePrivateDir, makePrivateFile } from './private-files.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -15,6 +16,8 @@ export interface OpenStoreOptions {
 }
 
 export const SQLITE_FILE = 'sallyport.db';
+/** SQLite's write-ahead log and its index, beside the database file: they hold data too. */
+export const SQLITE_SIDE_FILES = ['-wal', '-shm'] as const;
 
 export class StoreOpenError extends Error {
   readonly code = 'ERR_STORE_OPEN';
@@ -33,14 +36,17 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 function openSqlite(dataDir: string): Store {
   const dir = resolve(dataDir);
   try {
-    mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     accessSync(dir, constants.W_OK);
   } catch (error) {
     throw new StoreOpenError(`data directory ${dir} is not writable: ${reason(error)}`);
   }
   const file = join(dir, SQLITE_FILE);
   try {
-    return new SqliteStore(file);
+    createPrivateFile(file);
+    const store = new SqliteStore(file);
+    for (const suffix of SQLITE_SIDE_FILES) makePrivateFile(file + suffix);
+    return store;
   } catch (error) {
     throw new StoreOpenError(`cannot open the SQLite store ${file}: ${reason(error)}`);
   }

@@ -59,3 +59,8 @@ export interface Store extends StoreReader {
 export class StoreConflictError extends Error {
   readonly code = 'ERR_STORE_CONFLICT';
 }
+
+/** The store cannot take writes safely (its file is gone, its database was replaced, …). */
+export class StoreUnavailableError extends Error {
+  readonly code = 'ERR_STORE_UNAVAILABLE';
+}

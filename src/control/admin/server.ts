@@ -10,6 +10,7 @@ import {
 import findMyWay, { type HTTPVersion } from 'find-my-way';
 import { readBody } from '../../gateway/http/incoming.js';
 import type { Logger } from '../../observability/logger.js';
+import { StoreUnavailableError } from '../../store/store.js';
 import { BadRequestError, ControlError } from '../errors.js';
 
 /** Lambda accepts a 50 MB zip inline, base64 in JSON: about 70 MB of body. */
@@ -86,7 +87,11 @@ export function createAdminServer(options: AdminServerOptions): Server {
       options.logger.error({ err: error }, 'admin operation failed');
       send({
         status: 500,
-        body: { message: 'Internal server error' },
+        // A store that refuses writes says why: the operator has something to fix.
+        body: {
+          message:
+            error instanceof StoreUnavailableError ? error.message : 'Internal server error',
+        },
         headers: { 'x-amzn-ErrorType': 'ServiceException' },
       });
     };

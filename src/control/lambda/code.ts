@@ -4,7 +4,7 @@
 // run; a folder that exists already holds exactly that code (its name is the zip's hash).
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LambdaError } from '../errors.js';
 import { invalidParameter } from './errors.js';
@@ -98,6 +98,8 @@ export async function unpack(
     return folder;
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
+    // The function's own folder, if this attempt made it and nothing else is in it.
+    await rmdir(dirname(temp)).catch(() => undefined);
     throw error;
   }
 }

@@ -63,7 +63,43 @@ export function readZip(zip: Buffer, maxUnzipped = MAX_UNZIPPED_BYTES): ZipEntry
     if (!path.endsWith('/') && crc32(data) !== crc) throw new ZipError(`${path}: CRC mismatch`);
     entries.push({ path, data, mode: mode & 0o777 });
   }
+  assertUnpackable(entries);
   return entries;
+}
+
+/** Linux's NAME_MAX: the longest file name, in bytes. */
+const MAX_NAME_BYTES = 255;
+/**
+ * The longest path inside the package, in bytes: PATH_MAX (4096) less room for the folder it is
+ * unpacked into (`<dataDir>/functions/<name>/<sha256 hex>/`).
+ */
+const MAX_PATH_BYTES = 3072;
+
+/**
+ * Refuses what cannot be written to a file system, before anything is: a name that is both a
+ * file and a folder (`a` and `a/b`), a name over 255 bytes or a path over MAX_PATH_BYTES.
+ */
+function assertUnpackable(entries: readonly ZipEntry[]): void {
+  const files = new Set<string>();
+  const folders = new Set<string>();
+  for (const { path } of entries) {
+    if (Buffer.byteLength(path) > MAX_PATH_BYTES)
+      throw new ZipError(`path longer than ${MAX_PATH_BYTES} bytes: ${path.slice(0, 64)}…`);
+    const parts = path.split('/');
+    const isFolder = path.endsWith('/');
+    if (isFolder) parts.pop();
+    let prefix = '';
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (Buffer.byteLength(part) > MAX_NAME_BYTES)
+        throw new ZipError(`name longer than ${MAX_NAME_BYTES} bytes: ${part.slice(0, 64)}…`);
+      prefix = i === 0 ? part : `${prefix}/${part}`;
+      if (i < parts.length - 1 || isFolder) folders.add(prefix);
+      else files.add(prefix);
+    }
+  }
+  for (const file of files)
+    if (folders.has(file)) throw new ZipError(`${file} is both a file and a folder`);
 }
 
 function findEndOfCentralDirectory(zip: Buffer): number {

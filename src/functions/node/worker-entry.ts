@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { MAX_RESPONSE_PAYLOAD_BYTES, responseTooLargeErrorDocument } from '../platform-errors.js';
 import { loadHandler, type LambdaHandler } from './handler-loader.js';
 import { environmentContext } from './lambda-context.js';
 import { formatErrorForLog, RuntimeError, toErrorDocument } from './lambda-errors.js';
@@ -118,7 +119,11 @@ async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
     failure = settled.error;
   }
   const outcome: InvokeOutcome = { payload: '', logLines: 0, durationMs, maxMemoryUsedMB: 0 };
-  if (payload !== undefined) {
+  if (payload !== undefined && exceedsResponseLimit(payload)) {
+    // Lambda's 6 MB synchronous response quota, as the Runtime API path enforces it.
+    outcome.error = responseTooLargeErrorDocument();
+    outcome.payload = JSON.stringify(outcome.error);
+  } else if (payload !== undefined) {
     outcome.payload = payload;
   } else {
     console.error('Invoke Error', formatErrorForLog(failure));
@@ -129,6 +134,13 @@ async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
   outcome.logLines = scope.lines;
   outcome.maxMemoryUsedMB = memoryUsedMB();
   return outcome;
+}
+
+/** UTF-8 takes 1 to 3 bytes per UTF-16 unit: most payloads are judged without counting. */
+function exceedsResponseLimit(payload: string): boolean {
+  if (payload.length > MAX_RESPONSE_PAYLOAD_BYTES) return true;
+  if (payload.length * 3 <= MAX_RESPONSE_PAYLOAD_BYTES) return false;
+  return Buffer.byteLength(payload) > MAX_RESPONSE_PAYLOAD_BYTES;
 }
 
 /** The environment's high-water mark of its own V8 heap, in MB, as REPORT's Max Memory Used. */

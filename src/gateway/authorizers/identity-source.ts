@@ -6,6 +6,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html
 import { InvalidIdentitySourceError, InvalidValidationExpressionError } from './errors.js';
+import { compileFullMatch } from './linear-regex.js';
 
 export { InvalidIdentitySourceError, InvalidValidationExpressionError };
 
@@ -151,14 +152,13 @@ const ALWAYS = (): boolean => true;
  */
 export function compileValidationExpression(expr: string | undefined): (token: string) => boolean {
   if (expr === undefined || expr === '') return ALWAYS;
-  let re: RegExp;
+  // Linear-time matching: the token is the client's, and a backtracking engine would let one
+  // request stall the whole data plane (see linear-regex.ts).
   try {
-    new RegExp(expr); // validates the expression alone, so a stray ')' cannot close our group
-    re = new RegExp(`^(?:${expr})$`);
+    return compileFullMatch(expr);
   } catch (err) {
     throw new InvalidValidationExpressionError(
-      `Invalid identityValidationExpression '${expr}': ${(err as Error).message}`,
+      `Invalid identityValidationExpression ${(err as Error).message}`,
     );
   }
-  return (token) => re.test(token);
 }

@@ -17,6 +17,7 @@
 // - a context value null: the key is dropped (no value to pass on)
 // - usageIdentifierKey: read like principalId; absent or null → none
 // - any other key is ignored.
+import { anyKeyMap } from '../any-key-map.js';
 import { AuthorizerConfigurationError } from '../errors.js';
 import { compilePolicy, type CompiledPolicy } from './policy.js';
 import { InvalidPolicyError } from './errors.js';
@@ -40,7 +41,7 @@ function scalarText(value: unknown): string | undefined {
 }
 
 function parseContext(raw: unknown): Record<string, string | number | boolean> {
-  const context: Record<string, string | number | boolean> = {};
+  const context = anyKeyMap<string | number | boolean>();
   if (raw === undefined || raw === null) return context;
   if (!isObject(raw)) throw new AuthorizerConfigurationError('context must be an object');
   for (const [key, value] of Object.entries(raw)) {

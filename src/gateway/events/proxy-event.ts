@@ -9,6 +9,7 @@ import type {
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
 import { PROXY_EVENT } from '../../functions/node/packed-event.js';
+import { anyKeyMap } from '../any-key-map.js';
 import type { CompiledMethod, CompiledStage } from '../compiled-api.js';
 import type { AuthorizerOutcome, GatewayRequest } from '../request.js';
 
@@ -77,7 +78,7 @@ export function requestContext(
     ctx.authorizer = { claims: authorizer.claims };
   } else if (authorizer) {
     // AWS passes the authorizer's context values to the function as strings.
-    const out: Record<string, unknown> = {};
+    const out = anyKeyMap<unknown>();
     for (const key in authorizer.context) out[key] = String(authorizer.context[key]);
     out.principalId = authorizer.principalId;
     out.integrationLatency = authorizer.integrationLatency;

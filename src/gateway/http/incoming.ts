@@ -2,6 +2,7 @@
 // order the client sent (rawHeaders), because AWS's events do.
 import type { IncomingMessage } from 'node:http';
 import { RequestTooLargeError } from '../errors.js';
+import { anyKeyMap } from '../any-key-map.js';
 import type { GatewayRequest, MultiValueMap } from '../request.js';
 
 /** API Gateway's payload limit: 10 MB. https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html */
@@ -35,8 +36,8 @@ export function headerMaps(rawHeaders: string[]): {
   headers: MultiValueMap;
   lower: Map<string, string>;
 } {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = anyKeyMap<string>();
+  const multi = anyKeyMap<string[]>();
   const lower = new Map<string, string>();
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
@@ -49,8 +50,8 @@ export function headerMaps(rawHeaders: string[]): {
 }
 
 export function queryMaps(rawQuery: string): MultiValueMap {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = anyKeyMap<string>();
+  const multi = anyKeyMap<string[]>();
   if (rawQuery === '') return { single, multi };
   for (const pair of rawQuery.split('&')) {
     if (pair === '') continue;

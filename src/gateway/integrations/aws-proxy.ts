@@ -1,6 +1,7 @@
 // AWS_PROXY: the Lambda proxy integration. The function gets the 1.0 event and must answer with
 // { statusCode, headers, multiValueHeaders, body, isBase64Encoded }; anything else is a 502.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Invoker } from '../../functions/invoker.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { BadGatewayError, IntegrationTimeoutError } from '../errors.js';
@@ -106,15 +107,33 @@ function mergeHeaders(single: unknown, multi: unknown): [string, string][] {
       throw new BadGatewayError(
         'Malformed Lambda proxy response: multiValueHeaders values must be arrays',
       );
-    for (const v of values) out.push([name, scalar(v)]);
+    for (const v of values) out.push(sendable(name, scalar(v)));
   }
   const s = (single ?? {}) as Record<string, unknown>;
   for (const name in s) {
     const value = scalar(s[name]);
-    if (m[name] !== undefined && (m[name] as unknown[]).some((v) => scalar(v) === value)) continue;
-    out.push([name, value]);
+    if (Object.hasOwn(m, name) && (m[name] as unknown[]).some((v) => scalar(v) === value)) continue;
+    out.push(sendable(name, value));
   }
   return out;
+}
+
+/**
+ * A header HTTP can carry: a token for a name, no CR, LF or NUL and nothing beyond Latin-1 in the
+ * value. Written as is, a CR/LF would end the status line's headers early (response splitting)
+ * and node:http refuses it only after the status is chosen. AWS documents nothing for such a
+ * header; we refuse the whole response as malformed (502), the safe reading of its rules.
+ */
+function sendable(name: string, value: string): [string, string] {
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+  } catch {
+    throw new BadGatewayError(
+      `Malformed Lambda proxy response: header ${JSON.stringify(name)} has characters HTTP cannot carry`,
+    );
+  }
+  return [name, value];
 }
 
 function scalar(v: unknown): string {

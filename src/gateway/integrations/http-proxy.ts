@@ -1,12 +1,14 @@
 // HTTP_PROXY: pass the request through to an HTTP backend and its answer back, untouched.
 // undici, not fetch: a proxy must not follow redirects or decompress.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html#api-gateway-set-up-http-proxy-integration-on-proxy-resource
+import { validateHeaderValue } from 'node:http';
 import { errors, request, type Dispatcher } from 'undici';
 import type { Integration } from '../../model/types.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
-import { IntegrationFailureError, IntegrationTimeoutError } from '../errors.js';
+import { BadGatewayError, IntegrationFailureError, IntegrationTimeoutError } from '../errors.js';
 import { checkPathValue } from '../http/request-path.js';
 import { compileParameterSource, type ParameterSource } from '../mapping/parameters.js';
+import { anyKeyMap } from '../any-key-map.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -65,14 +67,14 @@ export function httpProxyIntegration(
     const query = [req.rawQuery, ...extraQuery].filter(Boolean).join('&');
     if (query) url += (url.includes('?') ? '&' : '?') + query;
 
-    const headers: Record<string, string | string[]> = {};
+    const headers = anyKeyMap<string | string[]>();
     for (const [name, values] of Object.entries(req.headers.multi)) {
       if (!HOP_BY_HOP.has(name.toLowerCase()))
         headers[name] = values.length === 1 ? values[0]! : values;
     }
     for (const [name, source] of headerParams) {
       const value = source(exchange);
-      if (value !== undefined) headers[name] = value;
+      if (value !== undefined) headers[name] = mappedHeaderValue(name, value);
     }
     const forwardedFor = req.headersLower.get('x-forwarded-for');
     headers['X-Forwarded-For'] = forwardedFor ? `${forwardedFor}, ${req.sourceIp}` : req.sourceIp;
@@ -106,6 +108,23 @@ export function httpProxyIntegration(
       throw new IntegrationFailureError(`HTTP backend failed: ${(error as Error).message}`);
     }
   };
+}
+
+/**
+ * A mapped value (an authorizer's principalId or context, a stage variable) may hold what no HTTP
+ * header can: CR/LF, or characters beyond Latin-1. AWS documents nothing for this; sending it
+ * would split or corrupt the upstream request, so the request is refused as a 502 before any
+ * byte goes upstream.
+ */
+function mappedHeaderValue(name: string, value: string): string {
+  try {
+    validateHeaderValue(name, value);
+  } catch {
+    throw new BadGatewayError(
+      `integration.request.header.${name} maps a value with characters HTTP cannot carry`,
+    );
+  }
+  return value;
 }
 
 function encodePath(value: string): string {

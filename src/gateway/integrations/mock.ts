@@ -8,6 +8,7 @@ import { ApiConfigurationError } from '../errors.js';
 import { compileParameterSource, type ParameterSource } from '../mapping/parameters.js';
 import { compileTemplate, type CompiledTemplate, type TemplateVariables } from '../mapping/vtl.js';
 import { requestContext } from '../events/proxy-event.js';
+import { anyKeyMap, ownValue } from '../any-key-map.js';
 
 interface CompiledResponse {
   pattern: RegExp | undefined;
@@ -111,14 +112,14 @@ function templateVariables(exchange: Exchange): TemplateVariables {
       body: request.body.toString(),
       params: (name?: string) => {
         const all = {
-          path: pathParameters ?? {},
+          path: pathParameters ?? anyKeyMap<string>(),
           querystring: request.query.single,
           header: request.headers.single,
         };
         if (name === undefined) return all;
         return (
-          all.path[name] ??
-          all.querystring[name] ??
+          ownValue(all.path, name) ??
+          ownValue(all.querystring, name) ??
           request.headersLower.get(name.toLowerCase()) ??
           ''
         );

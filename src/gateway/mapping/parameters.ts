@@ -1,6 +1,7 @@
 // Request parameter mapping expressions: `method.request.{path|querystring|header}.NAME`,
 // `stageVariables.NAME`, `context.NAME` and `'literal'`.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
+import { ownValue } from '../any-key-map.js';
 import type { Exchange } from '../compiled-api.js';
 
 export type ParameterSource = (exchange: Exchange) => string | undefined;
@@ -17,16 +18,16 @@ export function compileParameterSource(expression: string): ParameterSource {
     );
   if (m) {
     const [, where, name] = m as unknown as [string, string, string];
-    if (where === 'path') return (x) => x.pathParameters?.[name];
+    if (where === 'path') return (x) => ownValue(x.pathParameters, name);
     if (where === 'querystring') return (x) => x.request.query.single[name];
     if (where === 'multivaluequerystring') return (x) => x.request.query.multi[name]?.join(',');
     const lower = name.toLowerCase();
     if (where === 'header') return (x) => x.request.headersLower.get(lower);
-    return (x) => x.request.raw.headers[lower]?.toString();
+    return (x) => multiValueHeader(x, lower);
   }
   if (expression.startsWith('stageVariables.')) {
     const name = expression.slice('stageVariables.'.length);
-    return (x) => x.stage.variables[name];
+    return (x) => ownValue(x.stage.variables, name);
   }
   if (expression.startsWith('context.authorizer.')) {
     const name = expression.slice('context.authorizer.'.length);
@@ -42,6 +43,18 @@ export function compileParameterSource(expression: string): ParameterSource {
     return (x) => contextValue(x, name);
   }
   throw new Error(`unsupported mapping expression: ${expression}`);
+}
+
+/** Every value of a header, any case, comma-joined, from the request's own maps. */
+function multiValueHeader(x: Exchange, lower: string): string | undefined {
+  let joined: string | undefined;
+  const multi = x.request.headers.multi;
+  for (const name in multi) {
+    if (name.toLowerCase() !== lower) continue;
+    const values = multi[name]!.join(',');
+    joined = joined === undefined ? values : `${joined},${values}`;
+  }
+  return joined;
 }
 
 function contextValue(x: Exchange, name: string): string | undefined {

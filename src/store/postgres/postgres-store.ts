@@ -57,8 +57,10 @@ export class PostgresStore implements Store {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #reconnectAttempts = 0;
   #closed = false;
+  readonly #schema: string | undefined;
 
   private constructor(options: PostgresStoreOptions) {
+    this.#schema = options.schema;
     this.#config = {
       connectionString: options.connectionString,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
@@ -87,10 +89,7 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(options);
     try {
       await store.#migrate(options.schema);
-      const { rows } = await store.#pool.query<{ seq: string }>(
-        'SELECT coalesce(max(seq), 0)::text AS seq FROM changes',
-      );
-      store.#lastSeq = BigInt(rows[0]?.seq ?? '0');
+      store.#lastSeq = await store.#maxSeq();
     } catch (error) {
       await store.#pool.end();
       throw error;
@@ -99,15 +98,15 @@ export class PostgresStore implements Store {
   }
 
   async get<T>(kind: EntityKind, scope: string, id: string): Promise<T | undefined> {
-    return getDoc<T>(this.#pool, kind, scope, id);
+    return this.#recovering(() => getDoc<T>(this.#pool, kind, scope, id));
   }
 
   async list<T>(kind: EntityKind, scope: string): Promise<T[]> {
-    return listDocs<T>(this.#pool, kind, scope);
+    return this.#recovering(() => listDocs<T>(this.#pool, kind, scope));
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    const run = () => this.#run(fn);
+    const run = () => this.#recovering(() => this.#run(fn));
     const next = this.#queue.then(run, run);
     this.#queue = next.catch(() => undefined);
     return next;
@@ -132,6 +131,32 @@ export class PostgresStore implements Store {
     this.#listener = undefined;
     await listener?.end().catch(() => undefined);
     await this.#pool.end();
+  }
+
+  /**
+   * The database was dropped and recreated (or restored) under this node: the pool's connections
+   * were ended, and the new database may lack our tables. Such a failure is retried once on a
+   * fresh connection, after re-applying the migrations when a table is missing, so the node
+   * carries on without a restart. It does not refill a new, empty database: what it held is gone.
+   */
+  async #recovering<R>(work: () => Promise<R>): Promise<R> {
+    try {
+      return await work();
+    } catch (error) {
+      const cause = recoverableCause(error);
+      if (cause === undefined || this.#closed) throw error;
+      if (cause === 'missing-table') await this.#migrate(this.#schema);
+      // A recreated database numbers its changes from 1 again.
+      this.#lastSeq = await this.#maxSeq();
+      return work();
+    }
+  }
+
+  async #maxSeq(): Promise<bigint> {
+    const { rows } = await this.#pool.query<{ seq: string }>(
+      'SELECT coalesce(max(seq), 0)::text AS seq FROM changes',
+    );
+    return BigInt(rows[0]?.seq ?? '0');
   }
 
   async #run<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -348,6 +373,19 @@ async function listDocs<T>(
     [kind, scope],
   );
   return rows.map((r) => r.doc);
+}
+
+/** PostgreSQL error codes https://www.postgresql.org/docs/current/errcodes-appendix.html */
+const MISSING_TABLE = '42P01';
+const CONNECTION_ENDED = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+function recoverableCause(error: unknown): 'missing-table' | 'connection' | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === MISSING_TABLE) return 'missing-table';
+  if (typeof code === 'string' && CONNECTION_ENDED.has(code)) return 'connection';
+  // pg's own words for a socket the server closed.
+  if (error instanceof Error && /Connection terminated/i.test(error.message)) return 'connection';
+  return undefined;
 }
 
 function quoteIdent(name: string): string {

@@ -6,10 +6,12 @@
 // Another process on the same file (`sallyport deploy` beside `serve`) is noticed by polling the
 // `changes` table once a second while someone is subscribed.
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../migrations/migrations.js';
 import {
   StoreConflictError,
+  StoreUnavailableError,
   type ChangeEvent,
   type EntityKind,
   type Store,
@@ -47,6 +49,9 @@ export class SqliteStore implements Store {
   #lastSeq = 0;
   #poller: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #file: string;
+  /** The opened file's device and inode: a write goes only to the file still at that path. */
+  readonly #identity: string | undefined;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     const busyTimeout = options.busyTimeoutMs ?? 5000;
@@ -66,6 +71,8 @@ export class SqliteStore implements Store {
       throw error;
     }
     this.#lastSeq = (this.#r.maxChangeSeq.get() as { seq: number }).seq;
+    this.#file = file;
+    this.#identity = fileIdentity(file);
   }
 
   get<T>(kind: EntityKind, scope: string, id: string): Promise<T | undefined> {
@@ -104,6 +111,7 @@ export class SqliteStore implements Store {
 
   async #run<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.#closed) throw new Error('store is closed');
+    this.#assertFileInPlace();
     const db = this.#writer;
     const state = new TxState();
     const events: ChangeEvent[] = [];
@@ -123,6 +131,20 @@ export class SqliteStore implements Store {
       if (db.inTransaction) db.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  /**
+   * SQLite keeps writing to an open file that was deleted or replaced: every write would be
+   * acknowledged and lost with the process. Refuse instead, until the node is restarted.
+   */
+  #assertFileInPlace(): void {
+    const now = fileIdentity(this.#file);
+    if (now === this.#identity) return;
+    throw new StoreUnavailableError(
+      now === undefined
+        ? `the SQLite store ${this.#file} was deleted while this node was running; writes are refused until it is restarted`
+        : `the SQLite store ${this.#file} was replaced by another file while this node was running; writes are refused until it is restarted`,
+    );
   }
 
   #tx(state: TxState, events: ChangeEvent[]): StoreTx {
@@ -183,6 +205,16 @@ export class SqliteStore implements Store {
     if (last) this.#lastSeq = last.seq;
     // Our own changes were delivered at commit.
     this.#subscribers.deliver(rows.filter((r) => r.origin !== this.#origin));
+  }
+}
+
+/** `dev:ino` of the file at `path`, or undefined when nothing is there. */
+function fileIdentity(path: string): string | undefined {
+  try {
+    const st = statSync(path, { bigint: true });
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
   }
 }
 

@@ -6,6 +6,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
 import type { JWTPayload } from 'jose';
+import { anyKeyMap } from '../../any-key-map.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -35,7 +36,7 @@ function javaString(value: unknown): string {
 
 /** The claims as `requestContext.authorizer.claims` carries them. */
 export function awsClaims(payload: JWTPayload): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = anyKeyMap<string>();
   for (const [key, value] of Object.entries(payload)) {
     out[key] =
       DATE_CLAIMS.has(key) && typeof value === 'number' ? javaDateString(value) : javaString(value);

@@ -9,6 +9,7 @@
 import type { JWTPayload } from 'jose';
 import type { Authorizer } from '../../../model/types.js';
 import { compileIdentitySource, type IdentitySource } from '../identity-source.js';
+import { compileFind } from '../linear-regex.js';
 import { awsClaims } from './claims.js';
 import { resolveJwtConfig } from './config.js';
 import { JwtVerifier, type KeySetTuning, type VerifyResult } from './verifier.js';
@@ -30,7 +31,7 @@ export class JwtAuthorizer {
   readonly identitySource: IdentitySource;
   readonly #verifier: JwtVerifier;
   readonly #ttlMs: number;
-  readonly #validateAudience: RegExp | undefined;
+  readonly #validateAudience: ((aud: string) => boolean) | undefined;
   readonly #cache = new Map<string, { token: VerifiedToken; expiresAt: number }>();
 
   /** `tuning` (tests) overrides what the authorizer's jwtConfiguration says. */
@@ -48,7 +49,7 @@ export class JwtAuthorizer {
     // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
     this.#validateAudience =
       authorizer.identityValidationExpression !== undefined
-        ? new RegExp(authorizer.identityValidationExpression)
+        ? compileFind(authorizer.identityValidationExpression)
         : undefined;
   }
 
@@ -61,7 +62,7 @@ export class JwtAuthorizer {
     const result = await this.#verifier.verify(token, now);
     if (!result.ok) return result;
     const { claims } = result;
-    if (this.#validateAudience && !this.#validateAudience.test(audienceOf(claims)))
+    if (this.#validateAudience && !this.#validateAudience(audienceOf(claims)))
       return {
         ok: false,
         expired: false,
