@@ -175,7 +175,12 @@ function compileIntegration(
       const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
       const timeout =
         functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis;
-      return awsProxyIntegration(deps.invoker, functionName, timeout, deps.permissions ?? NOT_ENFORCED);
+      return awsProxyIntegration(
+        deps.invoker,
+        functionName,
+        timeout,
+        deps.permissions ?? NOT_ENFORCED,
+      );
     }
     case 'HTTP_PROXY':
       return httpProxyIntegration(integration, deps.dispatcher);

@@ -64,10 +64,7 @@ export function verifySigV4(request: SignedRequest, context: SigV4Context): SigV
  * Phase one, on the headers alone: the Authorization header's shape, the date, the credential
  * scope, the clock and the access key. A request refused here never needs its body read.
  */
-export function checkSigV4Headers(
-  headers: IncomingHttpHeaders,
-  context: SigV4Context,
-): SigV4Claim {
+export function checkSigV4Headers(headers: IncomingHttpHeaders, context: SigV4Context): SigV4Claim {
   const header = single(headers.authorization);
   if (header === undefined || header.trim() === '')
     throw new SigV4Error('MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -288,5 +285,4 @@ function signingKey(secret: string, date: string, region: string, service: strin
 
 const hmac = (key: string | Buffer, data: string) =>
   createHmac('sha256', key).update(data).digest();
-export const sha256Hex = (data: string | Buffer) =>
-  createHash('sha256').update(data).digest('hex');
+export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');

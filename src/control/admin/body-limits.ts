@@ -12,7 +12,11 @@ export const MAX_INVOKE_BODY_BYTES = 6 * 1024 * 1024;
 export const MAX_DOCUMENT_BODY_BYTES = 10 * 1024 * 1024;
 
 const LIMITS: { pattern: RegExp; bytes: number; operation: string }[] = [
-  { pattern: /^\/2015-03-31\/functions\/?$/, bytes: MAX_CODE_BODY_BYTES, operation: 'CreateFunction' },
+  {
+    pattern: /^\/2015-03-31\/functions\/?$/,
+    bytes: MAX_CODE_BODY_BYTES,
+    operation: 'CreateFunction',
+  },
   {
     pattern: /^\/2015-03-31\/functions\/[^/]+\/code\/?$/,
     bytes: MAX_CODE_BODY_BYTES,

@@ -30,7 +30,8 @@ export class FunctionPolicies implements InvokePermissions {
     const statements = new Map<string, Statement[]>();
     for (const fn of await store.list<StoredFunction>('function', '')) {
       if (fn.LocalCode !== undefined) implicit.add(fn.FunctionName);
-      else statements.set(fn.FunctionName, await store.list<Statement>('permission', fn.FunctionName));
+      else
+        statements.set(fn.FunctionName, await store.list<Statement>('permission', fn.FunctionName));
     }
     this.#implicit = implicit;
     this.#statements = statements;

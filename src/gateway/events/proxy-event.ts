@@ -122,7 +122,7 @@ export function proxyEvent(
 ): APIGatewayProxyEvent {
   const binary = request.body.length > 0 && isBinary(request, stage.binaryMediaTypes);
   // The fields of requestFields(), written out: no intermediate object to spread.
-  return {
+  const event = {
     resource: method.resourcePath,
     path: request.path,
     httpMethod: request.httpMethod,
@@ -138,6 +138,12 @@ export function proxyEvent(
     // Lets a worker pool post it as a flat array of values (packed-event.ts); never cloned.
     [PROXY_EVENT]: true,
   } as APIGatewayProxyEvent;
+  if (caller === undefined) return event;
+  // The flat hand-off carries no signer; an AWS_IAM event travels as a plain object instead.
+  const { [PROXY_EVENT]: _packed, ...plain } = event as APIGatewayProxyEvent & {
+    [PROXY_EVENT]: true;
+  };
+  return plain;
 }
 
 export function requestAuthorizerEvent(

@@ -28,7 +28,10 @@ export function awsProxyIntegration(
 ): IntegrationHandler {
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     const { request, stage, method, pathParameters, authorizer, caller } = exchange;
-    if (permissions.enforced(functionName) && !permissions.allows(functionName, sourceArns(exchange)))
+    if (
+      permissions.enforced(functionName) &&
+      !permissions.allows(functionName, sourceArns(exchange))
+    )
       throw new LambdaPermissionError(functionName);
     const event = proxyEvent(request, stage, method, pathParameters, authorizer, caller);
     const invocation = invoker.invoke({ functionName, event, requestId: request.requestId });

@@ -27,7 +27,12 @@ export function createAuthorizeIamStep(deps: AuthorizeIamDeps): AuthorizeIamStep
     let accessKey: string;
     try {
       accessKey = verifySigV4(
-        { method: request.httpMethod, url: raw.url ?? '/', headers: raw.headers, body: request.body },
+        {
+          method: request.httpMethod,
+          url: raw.url ?? '/',
+          headers: raw.headers,
+          body: request.body,
+        },
         {
           secrets: deps.secrets,
           services: SERVICES,
