@@ -15,7 +15,16 @@ export interface SignedCall {
   tamper?: (request: { url: string; headers: Record<string, string>; body: string }) => void;
 }
 
-export async function signedCall(input: SignedCall): Promise<Answer> {
+export interface Signed {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Signs and sends; with `send: false`, only signs and returns what would be sent. */
+export async function signedCall(input: SignedCall & { send: false }): Promise<Signed>;
+export async function signedCall(input: SignedCall & { send?: true }): Promise<Answer>;
+export async function signedCall(input: SignedCall & { send?: boolean }): Promise<Answer | Signed> {
   const url = new URL(input.url);
   const body = input.body ?? '';
   const signer = new SignatureV4({
@@ -41,6 +50,7 @@ export async function signedCall(input: SignedCall): Promise<Answer> {
   );
   const sent = { url: input.url, headers: { ...signed.headers }, body };
   input.tamper?.(sent);
+  if (input.send === false) return sent;
   return call(sent.url, {
     method: input.method ?? 'GET',
     headers: sent.headers,
