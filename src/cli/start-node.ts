@@ -13,6 +13,7 @@ import {
 } from '../control/apigateway/index.js';
 import { loadFunctions } from '../control/lambda/load-functions.js';
 import { putFunctionFromFolder } from '../control/lambda/local-functions.js';
+import { FunctionPolicies } from '../control/lambda/resource-policy.js';
 import { registerLambdaRoutes } from '../control/lambda/routes.js';
 import { FunctionsInvoker } from '../functions/functions-invoker.js';
 import { authorizerCachePrefix } from '../gateway/authorizers/cache.js';
@@ -59,17 +60,28 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       ? await applyProject(project, store, invoker, reloadFunctions)
       : [];
     await reloadFunctions();
+    const policies = new FunctionPolicies(settings);
+    await policies.reload(store);
+    // AWS_IAM methods accept the admin credentials, so they exist even without the admin API.
+    const loaded = await loadAdminCredentials({ dataDir });
     const gateway = new Gateway({
       invoker,
       settings,
       logger,
       functionTimeout: (name) => functions.find((f) => f.FunctionName === name)?.Timeout,
+      accessKeys: [loaded.credentials],
+      permissions: policies,
     });
     const onlyApi = project?.apis.length === 1 ? project.apis[0]!.id : undefined;
     if (onlyApi) gateway.stages.defaultApiId = onlyApi;
     const loader = new StageLoader(store, gateway, logger);
     await loader.syncAll();
     const unsubscribe = store.subscribe((event) => {
+      if (event.kind === 'function' || event.kind === 'permission') {
+        policies
+          .reload(store)
+          .catch((error: unknown) => logger.error({ err: error }, 'could not reload policies'));
+      }
       if (event.kind === 'function') {
         reloadFunctions()
           .then(() => loader.onChange(event))
@@ -86,7 +98,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       invoker,
       projectStages,
       async startAdmin(port, host) {
-        const { credentials, generatedAt } = await loadAdminCredentials({ dataDir });
+        const { credentials, generatedAt } = loaded;
         const functionExists = (name: string) => invoker.has(name);
         admin = createAdminServer({
           logger,

@@ -16,6 +16,7 @@ import type {
   IntegrationHandler,
 } from './compiled-api.js';
 import { awsProxyIntegration } from './integrations/aws-proxy.js';
+import { NOT_ENFORCED, type InvokePermissions } from './invoke-permissions.js';
 import { httpProxyIntegration } from './integrations/http-proxy.js';
 import { mockIntegration } from './integrations/mock.js';
 import { GatewayResponses } from './responses.js';
@@ -27,6 +28,8 @@ export interface CompileDeps {
   settings: Settings;
   /** Function Timeout in seconds, to skip arming an integration timer the function beats anyway. */
   functionTimeout: (functionName: string) => number | undefined;
+  /** Lambda resource policies; absent: every function may be invoked. */
+  permissions?: InvokePermissions;
 }
 
 export interface StageInput {
@@ -57,12 +60,14 @@ export function compileStage(
     for (const method of Object.values(resource.resourceMethods)) {
       if (!method) continue;
       const where = `${method.httpMethod} ${resource.path}`;
+      refuseUnenforced(method, where);
       const compiled: CompiledMethod = {
         httpMethod: method.httpMethod,
         resourceId: resource.id,
         resourcePath: resource.path,
         authorizer: methodAuthorizer(method, authorizers, where),
         apiKeyRequired: method.apiKeyRequired,
+        iam: method.authorizationType === 'AWS_IAM',
         integrate: compileIntegration(method.methodIntegration, deps, where),
       };
       const jwt = methodJwtAuthorizer(method, jwtAuthorizers, where);
@@ -82,6 +87,18 @@ export function compileStage(
     router,
     responses: new GatewayResponses(snapshot.gatewayResponses),
   };
+}
+
+/**
+ * Protection a method asks for that is not built yet must not answer as if it were there: a
+ * deployment with such a method is refused rather than served open.
+ */
+function refuseUnenforced(method: Method, where: string): void {
+  if (method.apiKeyRequired)
+    throw new DeploymentError(
+      `API keys and usage plans are not supported yet: method ${where} has apiKeyRequired set to true; ` +
+        'set it to false (and protect the method another way) to deploy',
+    );
 }
 
 function lambdaFunction(uri: string | undefined, deps: CompileDeps, where: string): string {
@@ -158,7 +175,12 @@ function compileIntegration(
       const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
       const timeout =
         functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis;
-      return awsProxyIntegration(deps.invoker, functionName, timeout);
+      return awsProxyIntegration(
+        deps.invoker,
+        functionName,
+        timeout,
+        deps.permissions ?? NOT_ENFORCED,
+      );
     }
     case 'HTTP_PROXY':
       return httpProxyIntegration(integration, deps.dispatcher);

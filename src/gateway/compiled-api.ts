@@ -4,7 +4,7 @@
 import type { AuthorizerType, Settings } from '../model/types.js';
 import type { IdentitySource } from './authorizers/identity-source.js';
 import type { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
-import type { GatewayRequest, AuthorizerOutcome } from './request.js';
+import type { GatewayRequest, AuthorizerOutcome, IamCaller } from './request.js';
 import type { GatewayResponses } from './responses.js';
 import type { Router } from './router.js';
 
@@ -26,6 +26,8 @@ export interface Exchange {
   method: CompiledMethod;
   pathParameters: Record<string, string> | null;
   authorizer: AuthorizerOutcome | undefined;
+  /** AWS_IAM: the verified signer. */
+  caller: IamCaller | undefined;
 }
 
 /** An HTTP answer; headers as [name, value] pairs so repeated headers and case survive. */
@@ -45,6 +47,8 @@ export interface CompiledMethod {
   /** COGNITO_USER_POOLS: the built-in JWT authorizer and the method's authorizationScopes. */
   jwtAuthorizer?: { authorizer: JwtAuthorizer; scopes: readonly string[] | undefined };
   apiKeyRequired: boolean;
+  /** authorizationType AWS_IAM: SigV4 with the gateway's access keys. */
+  iam: boolean;
   integrate: IntegrationHandler;
 }
 

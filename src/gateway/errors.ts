@@ -136,3 +136,38 @@ export class BadRequestPathError extends GatewayResponseError {
     this.reason = `refused request path: ${reason}`;
   }
 }
+
+/**
+ * An AWS_IAM method's SigV4 check failed. The type follows AWS's answer: an unsigned request is
+ * MISSING_AUTHENTICATION_TOKEN, a wrong or stale signature INVALID_SIGNATURE (403
+ * InvalidSignatureException); an unknown access key or a malformed Authorization header is a 403
+ * with its own x-amzn-ErrorType (UnrecognizedClientException, IncompleteSignatureException),
+ * rendered through DEFAULT_4XX as AWS has no response type for them.
+ * https://repost.aws/knowledge-center/api-gateway-iam-sigv4-mismatch
+ */
+export class IamAuthenticationError extends GatewayResponseError {
+  constructor(code: string, message: string) {
+    if (code === 'MissingAuthenticationTokenException')
+      super('MISSING_AUTHENTICATION_TOKEN', message);
+    else if (code === 'InvalidSignatureException') super('INVALID_SIGNATURE', message);
+    else super('DEFAULT_4XX', message, { status: 403, errorType: code });
+  }
+}
+
+/**
+ * The function's resource policy does not let API Gateway invoke it: AWS answers 500 and logs
+ * "Execution failed due to configuration error: Invalid permissions on Lambda function".
+ * https://repost.aws/knowledge-center/api-gateway-rest-api-lambda-integrations
+ */
+export class LambdaPermissionError extends GatewayResponseError {
+  readonly reason: string;
+  constructor(functionName: string) {
+    super('DEFAULT_5XX', 'Internal server error', {
+      status: 500,
+      errorType: 'InternalServerErrorException',
+    });
+    this.reason = `Invalid permissions on Lambda function ${functionName}`;
+    // The line AWS's execution log shows; the caller sees only the generic 500.
+    this.message = `Execution failed due to configuration error: ${this.reason}`;
+  }
+}

@@ -11,6 +11,8 @@ import { compileStage, type StageInput } from './compile.js';
 import { DeployedStages } from './deployments.js';
 import { createPipeline } from './pipeline.js';
 import { createGatewayServer } from './server.js';
+import { secretsOf, type AccessKey } from '../auth/sigv4/verify.js';
+import type { InvokePermissions } from './invoke-permissions.js';
 
 export interface GatewayOptions {
   invoker: Invoker;
@@ -19,6 +21,10 @@ export interface GatewayOptions {
   functionTimeout?: (functionName: string) => number | undefined;
   now?: () => number;
   dispatcher?: Dispatcher;
+  /** The keys AWS_IAM methods accept (the admin credentials); none: every signed call refused. */
+  accessKeys?: readonly AccessKey[];
+  /** Lambda resource policies; absent: every function may be invoked. */
+  permissions?: InvokePermissions;
 }
 
 export class Gateway {
@@ -38,6 +44,8 @@ export class Gateway {
       cache: this.authorizerCache,
       logger: options.logger,
       now,
+      secrets: secretsOf(options.accessKeys ?? []),
+      ...(options.permissions ? { permissions: options.permissions } : {}),
     });
     this.#server = createGatewayServer({
       stages: this.stages,
@@ -54,6 +62,7 @@ export class Gateway {
       dispatcher: this.#dispatcher,
       settings: this.#options.settings,
       functionTimeout: this.#options.functionTimeout ?? (() => undefined),
+      ...(this.#options.permissions ? { permissions: this.#options.permissions } : {}),
     });
     this.stages.deploy(compiled);
     // A new deployment starts with an empty authorizer cache, as on AWS.

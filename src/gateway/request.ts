@@ -21,6 +21,15 @@ export interface AuthorizerOutcome {
   integrationLatency: number;
 }
 
+/** An AWS_IAM caller, as `requestContext.identity` describes it. */
+export interface IamCaller {
+  accessKey: string;
+  accountId: string;
+  caller: string;
+  user: string;
+  userArn: string;
+}
+
 export interface GatewayRequest {
   requestId: string;
   /** Milliseconds since epoch when the request arrived. */

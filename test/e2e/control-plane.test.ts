@@ -21,7 +21,12 @@ import {
   TestInvokeMethodCommand,
   UpdateMethodCommand,
 } from '@aws-sdk/client-api-gateway';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  AddPermissionCommand,
+  CreateFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
 import { makeZip } from '../control/lambda/make-zip.js';
 import { ROOT, call, serve, type Served } from './harness.js';
 
@@ -103,6 +108,17 @@ async function walkthrough(a: Served, b: Served = a) {
       uri: uri('sayhello'),
     }),
   );
+  // The console's "Grant & Create": API Gateway may invoke the function for this method.
+  const executeApi = `arn:aws:execute-api:us-east-1:123456789012:${api.id}`;
+  await lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'sayhello',
+      StatementId: 'apigateway-get-sayhello',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: `${executeApi}/*/GET/sayhello`,
+    }),
+  );
   await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
   const url = `${b.base}/restapis/${api.id}/dev/_user_request_/sayhello`;
 
@@ -119,6 +135,15 @@ async function walkthrough(a: Served, b: Served = a) {
       authorizerUri: uri('api-authorizer'),
       identitySource: 'method.request.header.jwt_token',
       authorizerResultTtlInSeconds: 0,
+    }),
+  );
+  await lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'api-authorizer',
+      StatementId: 'apigateway-authorizer',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: `${executeApi}/authorizers/${authorizer.id}`,
     }),
   );
   await apigw.send(

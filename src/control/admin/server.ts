@@ -8,13 +8,12 @@ import {
   type Server,
 } from 'node:http';
 import findMyWay, { type HTTPVersion } from 'find-my-way';
-import { readBody } from '../../gateway/http/incoming.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../../store/store.js';
 import { BadRequestError, ControlError } from '../errors.js';
-
-/** Lambda accepts a 50 MB zip inline, base64 in JSON: about 70 MB of body. */
-export const MAX_ADMIN_BODY_BYTES = 70 * 1024 * 1024;
+import { bodyLimitFor, bodyTooLarge } from './body-limits.js';
+import { readHashedBody } from './read-hashed-body.js';
+import type { AdminAuthenticator } from './sigv4.js';
 
 export interface AdminRequest {
   method: string;
@@ -42,8 +41,11 @@ export interface AdminRoutes {
 
 export interface AdminServerOptions {
   logger: Logger;
-  /** Verifies the request's signature; throws a ControlError to refuse it. */
-  authenticate: (request: IncomingMessage, body: Buffer) => void;
+  /**
+   * Verifies the request's signature: on its headers first, then (the returned function) with
+   * its body's hash. Either throws a ControlError to refuse the request.
+   */
+  authenticate: AdminAuthenticator;
   /** Each registers its operations' routes. */
   register: ((routes: AdminRoutes) => void)[];
 }
@@ -95,52 +97,61 @@ export function createAdminServer(options: AdminServerOptions): Server {
         headers: { 'x-amzn-ErrorType': 'ServiceException' },
       });
     };
-    readBody(
-      req,
-      MAX_ADMIN_BODY_BYTES,
-      () =>
-        new ControlError(
-          413,
-          'RequestEntityTooLargeException',
-          `Request must be smaller than ${MAX_ADMIN_BODY_BYTES} bytes`,
-        ),
-    )
-      .then(async (body) => {
-        options.authenticate(req, body);
-        const url = new URL(req.url ?? '/', 'http://admin');
-        const found = router.find(req.method as never, url.pathname);
-        if (!found) {
-          throw new ControlError(
-            404,
-            'UnknownOperationException',
-            `Unknown operation: ${req.method} ${url.pathname}`,
+    // Refused on the headers alone (signature, size): answered at once, the body never read,
+    // and the connection closed rather than drained.
+    const refuse = (error: unknown) => {
+      res.setHeader('Connection', 'close');
+      fail(error);
+    };
+    let finish: ReturnType<AdminAuthenticator>;
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    const limit = bodyLimitFor(path);
+    try {
+      finish = options.authenticate(req);
+      if (Number(req.headers['content-length'] ?? 0) > limit.bytes) throw bodyTooLarge(limit);
+    } catch (error) {
+      refuse(error);
+      return;
+    }
+    readHashedBody(req, limit.bytes, () => bodyTooLarge(limit))
+      .then(async ({ body, sha256 }) => {
+        finish(sha256);
+        send(await dispatch(req, body));
+      })
+      .catch((error: unknown) => (req.complete ? fail(error) : refuse(error)));
+  });
+
+  async function dispatch(req: IncomingMessage, body: Buffer): Promise<AdminResponse> {
+    const url = new URL(req.url ?? '/', 'http://admin');
+    const found = router.find(req.method as never, url.pathname);
+    if (!found) {
+      throw new ControlError(
+        404,
+        'UnknownOperationException',
+        `Unknown operation: ${req.method} ${url.pathname}`,
+      );
+    }
+    const handler = (found.store as { handler: AdminHandler }).handler;
+    return handler({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      params: found.params as Record<string, string>,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      json<T>() {
+        if (body.length === 0) return {} as T;
+        try {
+          const parsed: unknown = JSON.parse(body.toString('utf8'));
+          if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new Error('not an object');
+          return parsed as T;
+        } catch {
+          throw new BadRequestError(
+            'Could not parse request body into json: the body is not a JSON object',
           );
         }
-        const handler = (found.store as { handler: AdminHandler }).handler;
-        const params = found.params as Record<string, string>;
-        const request: AdminRequest = {
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          params,
-          query: url.searchParams,
-          headers: req.headers,
-          body,
-          json<T>() {
-            if (body.length === 0) return {} as T;
-            try {
-              const parsed: unknown = JSON.parse(body.toString('utf8'));
-              if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-                throw new Error('not an object');
-              return parsed as T;
-            } catch {
-              throw new BadRequestError(
-                'Could not parse request body into json: the body is not a JSON object',
-              );
-            }
-          },
-        };
-        send(await handler(request));
-      })
-      .catch(fail);
-  });
+      },
+    });
+  }
 }

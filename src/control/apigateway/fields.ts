@@ -1,6 +1,7 @@
 // Reading request bodies the way API Gateway validates them: required members, enums, types,
 // each failure a BadRequestException in AWS's "validation error detected" words.
 import { BadRequestError } from '../errors.js';
+import { checkLength } from './limits.js';
 
 export type Body = Record<string, unknown>;
 
@@ -22,6 +23,7 @@ export function requiredString(body: Body, field: string, operation: string): st
     throw validation(operation, field, value, 'Member must have length greater than or equal to 1');
   if (typeof value !== 'string')
     throw validation(operation, field, value, 'Member must be a string');
+  checkLength(field, value, `${operation}Input.${field}`);
   return value;
 }
 
@@ -30,6 +32,7 @@ export function optionalString(body: Body, field: string, operation: string): st
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string')
     throw validation(operation, field, value, 'Member must be a string');
+  checkLength(field, value, `${operation}Input.${field}`);
   return value;
 }
 

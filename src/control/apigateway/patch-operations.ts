@@ -5,6 +5,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PatchOperation.html
 import { BadRequestError } from '../errors.js';
+import { checkLength } from './limits.js';
 
 export type PatchOp = 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
 const OPS: readonly PatchOp[] = ['add', 'remove', 'replace', 'move', 'copy', 'test'];
@@ -176,6 +177,7 @@ export function stringField<T>(
         delete record[key];
         return;
       }
+      checkLength(key, value);
       options.check?.(value);
       record[key] = value;
     },

@@ -14,6 +14,7 @@ import {
   stringField,
   type PatchRule,
 } from './patch-operations.js';
+import { checkStageVariable, checkStageVariableCount } from './limits.js';
 import { stageWire } from './wire.js';
 
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
@@ -26,10 +27,12 @@ export function checkStageName(stageName: string): void {
 }
 
 export function checkVariables(variables: Record<string, string>): void {
+  checkStageVariableCount(variables);
   for (const [name, value] of Object.entries(variables)) checkVariable(name, value);
 }
 
 function checkVariable(name: string, value: string): void {
+  checkStageVariable(name, value);
   if (!VARIABLE_NAME.test(name))
     throw new BadRequestError(
       `Stage variable name ${name} does not match the regular expression: [a-zA-Z0-9_]+`,
@@ -105,6 +108,7 @@ export async function updateStage(
     const stage = await getStage(tx, apiId, stageName);
     applyPatchOperations(stage, operations, STAGE_PATCH);
     stage.variables ??= {};
+    checkStageVariableCount(stage.variables);
     await getDeployment(tx, apiId, stage.deploymentId);
     stage.lastUpdatedDate = deps.now();
     await tx.put('stage', apiId, stageName, stage);

@@ -179,6 +179,7 @@ async function answerFor(
       method,
       pathParameters,
       authorizer: undefined,
+      caller: undefined,
     });
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
@@ -327,6 +328,7 @@ function testMethod(): CompiledMethod {
     resourcePath: '/',
     authorizer: undefined,
     apiKeyRequired: false,
+    iam: false,
     integrate: () => Promise.reject(new Error('not integrated')),
   };
 }

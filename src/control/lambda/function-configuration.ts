@@ -141,6 +141,13 @@ function integer(value: unknown, member: string, min: number, max: number): numb
   return value;
 }
 
+/**
+ * "The total size of the set of environment variables doesn't exceed 4 KB", measured as Lambda
+ * measures it: the variables as compact JSON, in UTF-8 bytes.
+ * https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-deployment.html
+ */
+export const MAX_ENVIRONMENT_BYTES = 4096;
+
 function variables(environment: unknown): Record<string, string> {
   const vars = (environment as { Variables?: unknown } | null)?.Variables ?? {};
   if (typeof vars !== 'object' || vars === null || Array.isArray(vars))
@@ -155,5 +162,10 @@ function variables(environment: unknown): Record<string, string> {
       throw invalidParameter(`Environment variable ${key} must be a string`);
     out[key] = value;
   }
+  const measured = JSON.stringify(out);
+  if (Buffer.byteLength(measured) > MAX_ENVIRONMENT_BYTES)
+    throw invalidParameter(
+      `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${measured}`,
+    );
   return out;
 }

@@ -1,6 +1,7 @@
 // AddPermission, RemovePermission, GetPolicy: the function's resource-based policy, one stored
-// statement per Sid. Sallyport records the policy (so tools that manage it work) but does not
-// enforce it: API Gateway may always invoke a function, as an account owner's gateway could.
+// statement per Sid. The data plane enforces it for API Gateway's invocations
+// (resource-policy.ts): a function created through this API must allow apigateway.amazonaws.com,
+// as on AWS; functions from sallyport.yaml are permitted implicitly.
 // https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html
 import { lambdaFunctionArn } from '../../model/arn.js';
 import type { LambdaDeps } from './deps.js';
@@ -8,7 +9,7 @@ import { conflict, notFound, preconditionFailed, validation } from './errors.js'
 import type { StoredFunction } from './function-configuration.js';
 import { functionNotFound } from './errors.js';
 
-interface Statement {
+export interface Statement {
   Sid: string;
   Effect: 'Allow';
   Principal: string | Record<string, string>;
@@ -52,6 +53,7 @@ export async function addPermission(deps: LambdaDeps, name: string, body: Body):
           ') provided already exists. Please provide a new statement id, or remove the existing statement.',
       );
     await tx.insert('permission', name, sid, statement);
+    tx.notify({ kind: 'permission', scope: name, id: sid });
   });
   return { Statement: JSON.stringify(statement) };
 }
@@ -62,6 +64,7 @@ export async function removePermission(deps: LambdaDeps, name: string, sid: stri
       throw functionNotFound(lambdaFunctionArn(deps.settings, name));
     if (!(await tx.delete('permission', name, sid)))
       throw notFound(`Statement ${sid} is not found in resource policy.`);
+    tx.notify({ kind: 'permission', scope: name, id: sid });
   });
 }
 

@@ -11,7 +11,7 @@ import type {
 import { PROXY_EVENT } from '../../functions/node/packed-event.js';
 import { anyKeyMap } from '../any-key-map.js';
 import type { CompiledMethod, CompiledStage } from '../compiled-api.js';
-import type { AuthorizerOutcome, GatewayRequest } from '../request.js';
+import type { AuthorizerOutcome, GatewayRequest, IamCaller } from '../request.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
@@ -35,6 +35,8 @@ export function requestContext(
   stage: CompiledStage,
   method: CompiledMethod,
   authorizer: AuthorizerOutcome | undefined,
+  /** AWS_IAM: the signer, filled into `identity` as AWS fills it for IAM callers. */
+  caller?: IamCaller,
 ): APIGatewayEventRequestContext {
   const dot = request.domainName.indexOf('.');
   // One literal in AWS's key order; `authorizer` is added last, only when there is one.
@@ -53,17 +55,17 @@ export function requestContext(
     requestId: request.requestId,
     identity: {
       cognitoIdentityPoolId: null,
-      accountId: null,
+      accountId: caller ? caller.accountId : null,
       cognitoIdentityId: null,
-      caller: null,
+      caller: caller ? caller.caller : null,
       sourceIp: request.sourceIp,
       principalOrgId: null,
-      accessKey: null,
+      accessKey: caller ? caller.accessKey : null,
       cognitoAuthenticationType: null,
       cognitoAuthenticationProvider: null,
-      userArn: null,
+      userArn: caller ? caller.userArn : null,
       userAgent: request.headersLower.get('user-agent') ?? null,
-      user: null,
+      user: caller ? caller.user : null,
       apiKey: null,
       apiKeyId: null,
       clientCert: null,
@@ -117,10 +119,11 @@ export function proxyEvent(
   method: CompiledMethod,
   pathParameters: Record<string, string> | null,
   authorizer: AuthorizerOutcome | undefined,
+  caller?: IamCaller,
 ): APIGatewayProxyEvent {
   const binary = request.body.length > 0 && isBinary(request, stage.binaryMediaTypes);
   // The fields of requestFields(), written out: no intermediate object to spread.
-  return {
+  const event = {
     resource: method.resourcePath,
     path: request.path,
     httpMethod: request.httpMethod,
@@ -130,12 +133,18 @@ export function proxyEvent(
     multiValueQueryStringParameters: orNull(request.query.multi),
     pathParameters,
     stageVariables: orNull(stage.variables),
-    requestContext: requestContext(request, stage, method, authorizer),
+    requestContext: requestContext(request, stage, method, authorizer, caller),
     body: request.body.length === 0 ? null : request.body.toString(binary ? 'base64' : 'utf8'),
     isBase64Encoded: binary,
     // Lets a worker pool post it as a flat array of values (packed-event.ts); never cloned.
     [PROXY_EVENT]: true,
   } as APIGatewayProxyEvent;
+  if (caller === undefined) return event;
+  // The flat hand-off carries no signer; an AWS_IAM event travels as a plain object instead.
+  const { [PROXY_EVENT]: _packed, ...plain } = event as APIGatewayProxyEvent & {
+    [PROXY_EVENT]: true;
+  };
+  return plain;
 }
 
 export function requestAuthorizerEvent(

@@ -4,8 +4,10 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Invoker } from '../../functions/invoker.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
-import { BadGatewayError, IntegrationTimeoutError } from '../errors.js';
+import { executeApiArn } from '../../model/arn.js';
+import { BadGatewayError, IntegrationTimeoutError, LambdaPermissionError } from '../errors.js';
 import { matchesMediaType, proxyEvent } from '../events/proxy-event.js';
+import type { InvokePermissions } from '../invoke-permissions.js';
 import { withTimeout } from './timeout.js';
 
 const RESPONSE_KEYS = new Set([
@@ -23,10 +25,16 @@ export function awsProxyIntegration(
   functionName: string,
   /** Undefined when the function's own Timeout always fires first: no race to arm per call. */
   timeoutInMillis: number | undefined,
+  permissions: InvokePermissions,
 ): IntegrationHandler {
   return async (exchange: Exchange): Promise<HttpAnswer> => {
-    const { request, stage, method, pathParameters, authorizer } = exchange;
-    const event = proxyEvent(request, stage, method, pathParameters, authorizer);
+    const { request, stage, method, pathParameters, authorizer, caller } = exchange;
+    if (
+      permissions.enforced(functionName) &&
+      !permissions.allows(functionName, sourceArns(exchange))
+    )
+      throw new LambdaPermissionError(functionName);
+    const event = proxyEvent(request, stage, method, pathParameters, authorizer, caller);
     const invocation = invoker.invoke({ functionName, event, requestId: request.requestId });
     let result: Awaited<typeof invocation>;
     try {
@@ -44,6 +52,16 @@ export function awsProxyIntegration(
     }
     return toHttpAnswer(result.payload, exchange);
   };
+}
+
+/**
+ * The source ARNs API Gateway presents: the method as defined (resource path, as the console's
+ * "Grant & Create" writes it) and as called (the request's path).
+ */
+function sourceArns({ request, stage, method }: Exchange): string[] {
+  const arn = (path: string) =>
+    executeApiArn(stage.settings, stage.apiId, stage.stageName, request.httpMethod, path);
+  return [arn(method.resourcePath), arn(request.path)];
 }
 
 /** Validates the function's output exactly as AWS does and turns it into an HTTP answer. */

@@ -101,9 +101,9 @@ function pickTemplate(templates: Record<string, string> | undefined): CompiledTe
 }
 
 function templateVariables(exchange: Exchange): TemplateVariables {
-  const { request, stage, method, pathParameters, authorizer } = exchange;
+  const { request, stage, method, pathParameters, authorizer, caller } = exchange;
   return {
-    context: requestContext(request, stage, method, authorizer) as unknown as Record<
+    context: requestContext(request, stage, method, authorizer, caller) as unknown as Record<
       string,
       unknown
     >,

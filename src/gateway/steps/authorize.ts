@@ -12,12 +12,15 @@ import type { CompiledAuthorizer, Exchange } from '../compiled-api.js';
 import { resourcePathOf } from '../http/request-path.js';
 import { AccessDeniedError, AuthorizerConfigurationError, UnauthorizedError } from '../errors.js';
 import { requestAuthorizerEvent, tokenAuthorizerEvent } from '../events/proxy-event.js';
+import { authorizerSourceArn, type InvokePermissions } from '../invoke-permissions.js';
 
 export interface AuthorizeDeps {
   invoker: Invoker;
   cache: AuthorizerCache;
   logger: Logger;
   now: () => number;
+  /** Lambda resource policies; absent: every authorizer function may be invoked. */
+  permissions?: InvokePermissions;
 }
 
 export type AuthorizeStep = (exchange: Exchange, authorizer: CompiledAuthorizer) => Promise<void>;
@@ -86,6 +89,22 @@ async function invokeAuthorizer(
   deps: AuthorizeDeps,
 ): Promise<AuthorizerResult> {
   const { request, stage, method, pathParameters } = exchange;
+  const permissions = deps.permissions;
+  if (
+    permissions?.enforced(authorizer.functionName) &&
+    !permissions.allows(authorizer.functionName, [
+      authorizerSourceArn(stage.settings, stage.apiId, authorizer.id),
+    ])
+  ) {
+    // AWS logs the permission failure, then "Authorizer error"; the caller gets 500 {"message":null}.
+    throw logged(
+      deps,
+      request.requestId,
+      new AuthorizerConfigurationError(
+        `Invalid permissions on Lambda function ${authorizer.functionName}`,
+      ),
+    );
+  }
   const event =
     authorizer.type === 'TOKEN'
       ? tokenAuthorizerEvent(identity![0]!, methodArn)

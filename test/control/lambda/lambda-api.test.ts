@@ -73,7 +73,7 @@ describe('Lambda control API', () => {
   before(async () => {
     server = createAdminServer({
       logger,
-      authenticate: () => undefined,
+      authenticate: () => () => undefined,
       register: [
         registerLambdaRoutes({
           store,
