@@ -11,7 +11,8 @@ import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
 import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
 import { functionEnvironment } from '../lambda-environment.js';
-import { ExecutionEnvironment } from './execution-environment.js';
+import type { SandboxHost } from '../sandbox/sandbox-host.js';
+import { ExecutionEnvironment, type EnvironmentOptions } from './execution-environment.js';
 import type { Launch } from './runtime-launchers.js';
 
 export interface ProcessPoolLimits {
@@ -32,6 +33,8 @@ export interface ProcessPoolOptions extends ProcessPoolLimits {
   settings: Settings;
   logger: Logger;
   launch: Launch;
+  /** Isolation `sandbox`: each environment gets its own sandbox from this host. */
+  sandbox?: SandboxHost | undefined;
 }
 
 type Waiter = (environment: ExecutionEnvironment) => void;
@@ -126,18 +129,16 @@ export class ProcessPool {
   }
 
   private spawn(): ExecutionEnvironment {
-    const options = {
+    const options: EnvironmentOptions = {
       config: this.config,
       launch: this.options.launch,
       env: this.env,
       invokedFunctionArn: this.invokedFunctionArn,
       logger: this.logger,
     };
-    return new ExecutionEnvironment(
-      this.options.killGraceMs === undefined
-        ? options
-        : { ...options, killGraceMs: this.options.killGraceMs },
-    );
+    if (this.options.killGraceMs !== undefined) options.killGraceMs = this.options.killGraceMs;
+    if (this.options.sandbox) options.sandbox = this.options.sandbox.create(this.config, this.options.launch);
+    return new ExecutionEnvironment(options);
   }
 
   private reap(): void {
