@@ -21,7 +21,9 @@ const relay = createServer((inside) => {
 });
 
 relay.listen(Number(port), '127.0.0.1', () => {
-  const runtime = spawn(command, args, { stdio: 'inherit' });
+  // bubblewrap sets PWD; Lambda's runtime environment has no such variable.
+  const { PWD: _pwd, ...env } = process.env;
+  const runtime = spawn(command, args, { stdio: 'inherit', env });
   runtime.once('error', (error: NodeJS.ErrnoException) => {
     process.stderr.write(`cannot start ${command}: ${error.code ?? error.message}\n`);
     process.exit(127);

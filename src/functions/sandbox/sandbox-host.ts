@@ -144,7 +144,7 @@ export class SandboxHost {
       command: '/bin/sh',
       args: [
         '-c',
-        'for f in $SALLYPORT_CGROUP_PROCS; do echo $$ > "$f" || exit 125; done; unset SALLYPORT_CGROUP_PROCS PWD; exec bwrap "$@"',
+        'for f in $SALLYPORT_CGROUP_PROCS; do echo $$ > "$f" || exit 125; done; unset SALLYPORT_CGROUP_PROCS; exec bwrap "$@"',
         'sallyport-sandbox',
         ...bwrap,
       ],
