@@ -97,7 +97,7 @@ export class FunctionsInvoker implements Invoker {
 
   async close(): Promise<void> {
     await Promise.all([this.threads.close(), this.processes.close()]);
-    this.sandboxHost?.close();
+    await this.sandboxHost?.close();
   }
 
   private sandbox(): SandboxHost {

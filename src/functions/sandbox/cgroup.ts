@@ -15,8 +15,8 @@ export interface EnvironmentCgroup {
   procsFiles: string[];
   /** SIGKILLs every process in the group until none is left. */
   killAll(): void;
-  /** Removes the group (once its processes are gone). */
-  remove(): void;
+  /** Removes the group once its processes are gone; true when it is gone. */
+  remove(): boolean;
   /** Peak memory of the group, MB (REPORT's Max Memory Used). */
   peakMemoryMB(): number | undefined;
 }
@@ -24,6 +24,7 @@ export interface EnvironmentCgroup {
 export interface CgroupTree {
   version: 1 | 2;
   create(name: string, memoryMB: number): EnvironmentCgroup;
+  /** Removes our parent group (once every environment's group is gone). */
   close(): void;
 }
 
@@ -106,11 +107,11 @@ function openV1(memoryRoot: string, pidsRoot: string, name: string): CgroupTree 
       return {
         procsFiles: [join(memory, 'cgroup.procs'), join(pids, 'cgroup.procs')],
         killAll: () => killEvery(join(pids, 'cgroup.procs')),
-        remove: () => [memory, pids].forEach(removeGroup),
+        remove: () => [memory, pids].map(removeGroup).every(Boolean),
         peakMemoryMB: () => megabytes(join(memory, 'memory.max_usage_in_bytes')),
       };
     },
-    close: () => [memoryParent, pidsParent].forEach(removeGroup),
+    close: () => void [memoryParent, pidsParent].map(removeGroup),
   };
 }
 
@@ -151,7 +152,7 @@ function openV2(root: string, name: string): CgroupTree {
         peakMemoryMB: () => megabytes(join(group, 'memory.peak')),
       };
     },
-    close: () => removeGroup(parent),
+    close: () => void removeGroup(parent),
   };
 }
 
@@ -178,12 +179,13 @@ function readPids(procsFile: string): number[] {
   }
 }
 
-function removeGroup(dir: string): void {
-  if (!existsSync(dir)) return;
+function removeGroup(dir: string): boolean {
+  if (!existsSync(dir)) return true;
   try {
     rmdirSync(dir);
+    return true;
   } catch {
-    // still has processes (they are being killed) or children: removed with its parent later
+    return false; // still has processes: they are being killed
   }
 }
 

@@ -52,6 +52,10 @@ export class SandboxHost {
   private readonly uidBase = 1_000_000 + randomInt(0, 30_000) * UID_BLOCK;
   private readonly uids = new Set<number>();
   private nextUid = 0;
+  /** Groups of running environments, and of ended ones not yet removed (still being reaped). */
+  private readonly live = new Set<EnvironmentCgroup>();
+  private readonly ended = new Set<EnvironmentCgroup>();
+  private sweeper: NodeJS.Timeout | undefined;
   private readonly pythons = new Map<string, { executable: string; prefixes: string[] }>();
 
   private constructor(cgroups: CgroupTree) {
@@ -118,6 +122,7 @@ export class SandboxHost {
       rmSync(socketDir, { recursive: true, force: true });
       throw error;
     }
+    this.live.add(cgroup);
     const { command, readOnly } = this.runtimeCommand(config, launch);
     const inside = (value: string) =>
       value === config.Code || value.startsWith(`${config.Code}/`)
@@ -160,18 +165,45 @@ export class SandboxHost {
         if (disposed) return;
         disposed = true;
         cgroup.killAll();
-        removeWhenEmpty(cgroup);
         rmSync(socketDir, { recursive: true, force: true });
         this.uids.delete(uid);
+        this.live.delete(cgroup);
+        this.ended.add(cgroup);
+        this.sweep();
       },
       peakMemoryMB: () => cgroup.peakMemoryMB(),
       signalOf: (code) => signalFromStatus(code),
     };
   }
 
-  close(): void {
+  /** Ends every environment still running and removes what the host created. */
+  async close(): Promise<void> {
+    clearTimeout(this.sweeper);
+    for (const group of this.live) this.ended.add(group);
+    this.live.clear();
+    const deadline = Date.now() + 2000;
+    for (;;) {
+      for (const group of this.ended) group.killAll();
+      this.removeEmptyGroups();
+      if (this.ended.size === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     this.cgroups.close();
     rmSync(this.runDir, { recursive: true, force: true });
+  }
+
+  /** The kernel reaps a killed tree shortly after its kill; a group can only go once empty. */
+  private sweep(): void {
+    this.removeEmptyGroups();
+    if (this.ended.size === 0 || this.sweeper) return;
+    this.sweeper = setTimeout(() => {
+      this.sweeper = undefined;
+      this.sweep();
+    }, 100).unref();
+  }
+
+  private removeEmptyGroups(): void {
+    for (const group of this.ended) if (group.remove()) this.ended.delete(group);
   }
 
   private allocateUid(): number {
@@ -227,10 +259,4 @@ function signalFromStatus(code: number | null): NodeJS.Signals | undefined {
   if (code === null || code <= 128) return undefined;
   const entry = Object.entries(constants.signals).find(([, number]) => number === code - 128);
   return entry?.[0] as NodeJS.Signals | undefined;
-}
-
-/** The kernel reaps a killed tree shortly after; the group can only go once it is empty. */
-function removeWhenEmpty(cgroup: EnvironmentCgroup, attempt = 0): void {
-  cgroup.remove();
-  if (attempt < 10) setTimeout(() => removeWhenEmpty(cgroup, attempt + 1), 100 * (attempt + 1)).unref();
 }
