@@ -14,6 +14,7 @@ import { DEFAULT_ISOLATION, isolationOf } from './isolation.js';
 import { NodeWorkerInvoker } from './node/worker-pool-invoker.js';
 import { ProcessInvoker } from './process/process-invoker.js';
 import type { ProcessPoolLimits } from './process/process-pool.js';
+import { CgroupLauncher } from './sandbox/cgroup-launcher.js';
 import { SandboxHost } from './sandbox/sandbox-host.js';
 
 export interface FunctionsInvokerOptions {
@@ -36,6 +37,8 @@ export class FunctionsInvoker implements Invoker {
   private readonly threads: NodeWorkerInvoker;
   private readonly processes: ProcessInvoker;
   private sandboxHost: SandboxHost | undefined;
+  /** undefined: not tried yet; null: this machine gives sallyport no cgroups. */
+  private processCgroups: CgroupLauncher | null | undefined;
 
   constructor(options: FunctionsInvokerOptions) {
     this.defaultIsolation = options.defaultIsolation ?? DEFAULT_ISOLATION;
@@ -49,6 +52,7 @@ export class FunctionsInvoker implements Invoker {
       settings: options.settings,
       logger: options.logger,
       sandbox: () => this.sandbox(),
+      cgroups: () => this.cgroupsForProcesses(),
     });
     const threadOptions = {
       functions: functions.filter(runsInThreads),
@@ -97,10 +101,17 @@ export class FunctionsInvoker implements Invoker {
 
   async close(): Promise<void> {
     await Promise.all([this.threads.close(), this.processes.close()]);
-    await this.sandboxHost?.close();
+    await Promise.all([this.sandboxHost?.close(), this.processCgroups?.close()]);
   }
 
   private sandbox(): SandboxHost {
     return (this.sandboxHost ??= SandboxHost.open());
+  }
+
+  /** Isolation `process` uses cgroups where it can (root), its process group everywhere. */
+  private cgroupsForProcesses(): CgroupLauncher | undefined {
+    if (this.processCgroups === undefined)
+      this.processCgroups = CgroupLauncher.tryOpen(`sallyport-${process.pid}-process`) ?? null;
+    return this.processCgroups ?? undefined;
   }
 }

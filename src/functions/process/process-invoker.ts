@@ -11,6 +11,7 @@ import {
   type InvokeResult,
   type Invoker,
 } from '../invoker.js';
+import type { CgroupLauncher } from '../sandbox/cgroup-launcher.js';
 import type { SandboxHost } from '../sandbox/sandbox-host.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, ProcessPool, type ProcessPoolLimits } from './process-pool.js';
 import { launchFor } from './runtime-launchers.js';
@@ -21,6 +22,8 @@ export interface ProcessInvokerOptions extends Partial<ProcessPoolLimits> {
   logger: Logger;
   /** The sandbox host, opened on first use (throws when the machine cannot sandbox). */
   sandbox?: () => SandboxHost;
+  /** Cgroups for isolation `process`, where this machine lets sallyport create them. */
+  cgroups?: () => CgroupLauncher | undefined;
 }
 
 export class ProcessInvoker implements Invoker {
@@ -69,6 +72,7 @@ export class ProcessInvoker implements Invoker {
           logger: this.options.logger,
           launch: launches[index]!,
           sandbox: sandboxes[index],
+          cgroups: config.Isolation === 'process' ? this.options.cgroups?.() : undefined,
         }),
       );
     });

@@ -11,6 +11,7 @@ import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
 import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
 import { functionEnvironment } from '../lambda-environment.js';
+import type { CgroupLauncher } from '../sandbox/cgroup-launcher.js';
 import type { SandboxHost } from '../sandbox/sandbox-host.js';
 import { ExecutionEnvironment, type EnvironmentOptions } from './execution-environment.js';
 import type { Launch } from './runtime-launchers.js';
@@ -35,6 +36,8 @@ export interface ProcessPoolOptions extends ProcessPoolLimits {
   launch: Launch;
   /** Isolation `sandbox`: each environment gets its own sandbox from this host. */
   sandbox?: SandboxHost | undefined;
+  /** Isolation `process` where cgroups can be made: each environment in a group of its own. */
+  cgroups?: CgroupLauncher | undefined;
 }
 
 type Waiter = (environment: ExecutionEnvironment) => void;
@@ -137,7 +140,9 @@ export class ProcessPool {
       logger: this.logger,
     };
     if (this.options.killGraceMs !== undefined) options.killGraceMs = this.options.killGraceMs;
-    if (this.options.sandbox) options.sandbox = this.options.sandbox.create(this.config, this.options.launch);
+    const { sandbox, cgroups, launch } = this.options;
+    if (sandbox) options.confinement = sandbox.create(this.config, launch);
+    else if (cgroups) options.confinement = cgroups.confineProcess(launch.command, launch.args);
     return new ExecutionEnvironment(options);
   }
 

@@ -4,8 +4,8 @@
 // cgroup v1 (memory + pids controllers) or v2 (memory + pids enabled for our children), whichever
 // this machine lets us write. https://docs.kernel.org/admin-guide/cgroup-v2.html
 // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (processes/threads: 1,024)
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SandboxUnavailableError } from './sandbox-errors.js';
 
 const PIDS_MAX = 1024;
@@ -23,7 +23,8 @@ export interface EnvironmentCgroup {
 
 export interface CgroupTree {
   version: 1 | 2;
-  create(name: string, memoryMB: number): EnvironmentCgroup;
+  /** A child group; `memoryMB` caps all of its memory when given. */
+  create(name: string, memoryMB?: number): EnvironmentCgroup;
   /** Removes our parent group (once every environment's group is gone). */
   close(): void;
 }
@@ -78,6 +79,7 @@ function ownGroups(): Map<string, string> {
 }
 
 function makeParent(dir: string, what: string): void {
+  removeStale(dirname(dir));
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
@@ -99,10 +101,12 @@ function openV1(memoryRoot: string, pidsRoot: string, name: string): CgroupTree 
       const pids = join(pidsParent, env);
       mkdirSync(memory);
       mkdirSync(pids);
-      const bytes = String(memoryMB * 1024 * 1024);
-      writeFileSync(join(memory, 'memory.limit_in_bytes'), bytes);
-      // With swap accounting on, swap counts too: the limit is on all memory.
-      tryWrite(join(memory, 'memory.memsw.limit_in_bytes'), bytes);
+      if (memoryMB !== undefined) {
+        const bytes = String(memoryMB * 1024 * 1024);
+        writeFileSync(join(memory, 'memory.limit_in_bytes'), bytes);
+        // With swap accounting on, swap counts too: the limit is on all memory.
+        tryWrite(join(memory, 'memory.memsw.limit_in_bytes'), bytes);
+      }
       writeFileSync(join(pids, 'pids.max'), String(PIDS_MAX));
       return {
         procsFiles: [join(memory, 'cgroup.procs'), join(pids, 'cgroup.procs')],
@@ -139,8 +143,10 @@ function openV2(root: string, name: string): CgroupTree {
     create(env, memoryMB) {
       const group = join(parent, env);
       mkdirSync(group);
-      writeFileSync(join(group, 'memory.max'), String(memoryMB * 1024 * 1024));
-      tryWrite(join(group, 'memory.swap.max'), '0');
+      if (memoryMB !== undefined) {
+        writeFileSync(join(group, 'memory.max'), String(memoryMB * 1024 * 1024));
+        tryWrite(join(group, 'memory.swap.max'), '0');
+      }
       writeFileSync(join(group, 'pids.max'), String(PIDS_MAX));
       return {
         procsFiles: [join(group, 'cgroup.procs')],
@@ -154,6 +160,28 @@ function openV2(root: string, name: string): CgroupTree {
     },
     close: () => void removeGroup(parent),
   };
+}
+
+/**
+ * Groups left by a gateway that was killed (SIGKILL leaves no chance to clean up): the groups of
+ * `sallyport-<pid>…` whose process is gone, once empty.
+ */
+function removeStale(root: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const pid = /^sallyport-(\d+)/.exec(name)?.[1];
+    if (pid === undefined || existsSync(`/proc/${pid}`)) continue;
+    const dir = join(root, name);
+    for (const child of readdirSync(dir, { withFileTypes: true })) {
+      if (child.isDirectory()) removeGroup(join(dir, child.name));
+    }
+    removeGroup(dir);
+  }
 }
 
 function killEvery(procsFile: string): void {

@@ -1,17 +1,19 @@
 // The `sandbox` isolation level: what this machine must offer (checked once, at start-up, with a
-// clear refusal naming what is missing — never a silent downgrade), and one `Sandbox` per
+// clear refusal naming what is missing — never a silent downgrade), and one confinement per
 // execution environment: its own uid, cgroup, Runtime API socket and bubblewrap command line.
 // docs/security.md, "Isolation levels".
 import { spawnSync } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionConfig } from '../../model/types.js';
 import type { Launch } from '../process/runtime-launchers.js';
 import { bwrapArgs, SOCKET_DIR_INSIDE, TASK_ROOT } from './bwrap-args.js';
-import { openCgroupTree, type CgroupTree, type EnvironmentCgroup } from './cgroup.js';
+import { CgroupLauncher, type ConfinedGroup } from './cgroup-launcher.js';
+import { openCgroupTree } from './cgroup.js';
+import type { Confinement } from './confinement.js';
 import { SandboxUnavailableError } from './sandbox-errors.js';
 
 const thisFile = fileURLToPath(import.meta.url);
@@ -28,37 +30,15 @@ const LAMBDA_PATH = '/usr/local/bin:/usr/bin/:/bin:/opt/bin';
 /** uids handed to environments: a block of 65,536 picked at random per gateway, below 2^31. */
 const UID_BLOCK = 65_536;
 
-/** What the execution environment needs from its sandbox. */
-export interface Sandbox {
-  socketPath: string;
-  /** The value of AWS_LAMBDA_RUNTIME_API inside. */
-  runtimeApi: string;
-  command: string;
-  args: string[];
-  /** The runtime's environment with host paths replaced by the sandbox's. */
-  environment(env: Record<string, string>): Record<string, string>;
-  /** Ends every process of the environment, detached grandchildren included. */
-  killAll(): void;
-  /** After the sandbox ended: its cgroup, socket folder and uid are released. */
-  dispose(): void;
-  peakMemoryMB(): number | undefined;
-  /** bubblewrap reports a runtime killed by signal N as exit status 128+N. */
-  signalOf(exitCode: number | null): NodeJS.Signals | undefined;
-}
-
 export class SandboxHost {
-  private readonly cgroups: CgroupTree;
+  private readonly cgroups: CgroupLauncher;
   private readonly runDir: string;
   private readonly uidBase = 1_000_000 + randomInt(0, 30_000) * UID_BLOCK;
   private readonly uids = new Set<number>();
   private nextUid = 0;
-  /** Groups of running environments, and of ended ones not yet removed (still being reaped). */
-  private readonly live = new Set<EnvironmentCgroup>();
-  private readonly ended = new Set<EnvironmentCgroup>();
-  private sweeper: NodeJS.Timeout | undefined;
   private readonly pythons = new Map<string, { executable: string; prefixes: string[] }>();
 
-  private constructor(cgroups: CgroupTree) {
+  private constructor(cgroups: CgroupLauncher) {
     this.cgroups = cgroups;
     this.runDir = mkdtempSync(join(tmpdir(), 'sallyport-sandbox-'));
   }
@@ -92,7 +72,7 @@ export class SandboxHost {
         `the kernel refused new pid, network, IPC or mount namespaces: ${probe.stderr.trim()}`,
       );
     }
-    return new SandboxHost(openCgroupTree(`sallyport-${process.pid}`));
+    return new SandboxHost(new CgroupLauncher(openCgroupTree(`sallyport-${process.pid}`)));
   }
 
   /** Fails at load time, not at the first request: what a function's sandbox would lack. */
@@ -107,22 +87,19 @@ export class SandboxHost {
     if (config.Runtime.startsWith('python')) this.python(launch.command);
   }
 
-  create(config: FunctionConfig, launch: Launch): Sandbox {
+  create(config: FunctionConfig, launch: Launch): Confinement {
     const uid = this.allocateUid();
-    const id = randomBytes(8).toString('hex');
-    const socketDir = join(this.runDir, id);
-    mkdirSync(socketDir, { mode: 0o700 });
-    // Only the environment's uid (and root) may reach its Runtime API.
-    chownSync(socketDir, uid, uid);
-    let cgroup: EnvironmentCgroup;
+    const socketDir = mkdtempSync(join(this.runDir, 'env-'));
+    let confined: ConfinedGroup;
     try {
-      cgroup = this.cgroups.create(id, config.MemorySize);
+      // Only the environment's uid (and root) may reach its Runtime API.
+      chownSync(socketDir, uid, uid);
+      confined = this.cgroups.enter(config.MemorySize);
     } catch (error) {
       this.uids.delete(uid);
       rmSync(socketDir, { recursive: true, force: true });
       throw error;
     }
-    this.live.add(cgroup);
     const { command, readOnly } = this.runtimeCommand(config, launch);
     const inside = (value: string) =>
       value === config.Code || value.startsWith(`${config.Code}/`)
@@ -141,69 +118,30 @@ export class SandboxHost {
         ...command.map(inside),
       ],
     });
-    let disposed = false;
     return {
       socketPath: join(socketDir, SOCKET_NAME),
       runtimeApi: `127.0.0.1:${RUNTIME_API_PORT}`,
-      // The launcher joins the cgroup before anything else starts, so nothing escapes it.
-      command: '/bin/sh',
-      args: [
-        '-c',
-        'for f in $SALLYPORT_CGROUP_PROCS; do echo $$ > "$f" || exit 125; done; unset SALLYPORT_CGROUP_PROCS; exec bwrap "$@"',
-        'sallyport-sandbox',
-        ...bwrap,
-      ],
+      ...confined.launcher(['bwrap', ...bwrap]),
       environment: (env) => {
         const out: Record<string, string> = {};
         for (const [key, value] of Object.entries(env)) out[key] = inside(value);
-        out.PATH = LAMBDA_PATH;
-        out.SALLYPORT_CGROUP_PROCS = cgroup.procsFiles.join(' ');
-        return out;
+        return { ...out, PATH: LAMBDA_PATH, ...confined.variables };
       },
-      killAll: () => cgroup.killAll(),
+      killAll: () => confined.group.killAll(),
       dispose: () => {
-        if (disposed) return;
-        disposed = true;
-        cgroup.killAll();
+        confined.release();
         rmSync(socketDir, { recursive: true, force: true });
         this.uids.delete(uid);
-        this.live.delete(cgroup);
-        this.ended.add(cgroup);
-        this.sweep();
       },
-      peakMemoryMB: () => cgroup.peakMemoryMB(),
+      peakMemoryMB: () => confined.group.peakMemoryMB(),
       signalOf: (code) => signalFromStatus(code),
     };
   }
 
   /** Ends every environment still running and removes what the host created. */
   async close(): Promise<void> {
-    clearTimeout(this.sweeper);
-    for (const group of this.live) this.ended.add(group);
-    this.live.clear();
-    const deadline = Date.now() + 2000;
-    for (;;) {
-      for (const group of this.ended) group.killAll();
-      this.removeEmptyGroups();
-      if (this.ended.size === 0 || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    this.cgroups.close();
+    await this.cgroups.close();
     rmSync(this.runDir, { recursive: true, force: true });
-  }
-
-  /** The kernel reaps a killed tree shortly after its kill; a group can only go once empty. */
-  private sweep(): void {
-    this.removeEmptyGroups();
-    if (this.ended.size === 0 || this.sweeper) return;
-    this.sweeper = setTimeout(() => {
-      this.sweeper = undefined;
-      this.sweep();
-    }, 100).unref();
-  }
-
-  private removeEmptyGroups(): void {
-    for (const group of this.ended) if (group.remove()) this.ended.delete(group);
   }
 
   private allocateUid(): number {
