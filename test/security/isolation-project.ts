@@ -114,7 +114,9 @@ export function hostileProject(): string {
     mkdirSync(code);
     writeFileSync(join(code, 'index.js'), fn.source);
     functions += `  ${name}:\n    Runtime: nodejs20.x\n    Handler: index.handler\n    Code: ./${name}\n${fn.yaml ?? ''}`;
-    paths.push(`  /${name}:\n    get:\n      x-amazon-apigateway-integration:\n        type: aws_proxy\n        httpMethod: POST\n        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${name}/invocations\n`);
+    paths.push(
+      `  /${name}:\n    get:\n      x-amazon-apigateway-integration:\n        type: aws_proxy\n        httpMethod: POST\n        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${name}/invocations\n`,
+    );
   }
   writeFileSync(
     join(dir, 'sallyport.yaml'),

@@ -38,42 +38,49 @@ describe("isolation 'sandbox' for every runtime", { skip: unavailable }, () => {
   });
 });
 
-describe("functions created through the Lambda API run at serve's --isolation", { skip: unavailable }, () => {
-  const credentials = { accessKeyId: 'AKIASALLYPORTTEST001', secretAccessKey: 'x'.repeat(40) };
-  let s: Served;
-  before(async () => {
-    s = await serve(['--isolation', 'sandbox'], {
-      SALLYPORT_ACCESS_KEY_ID: credentials.accessKeyId,
-      SALLYPORT_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+describe(
+  "functions created through the Lambda API run at serve's --isolation",
+  { skip: unavailable },
+  () => {
+    const credentials = { accessKeyId: 'AKIASALLYPORTTEST001', secretAccessKey: 'x'.repeat(40) };
+    let s: Served;
+    before(async () => {
+      s = await serve(['--isolation', 'sandbox'], {
+        SALLYPORT_ACCESS_KEY_ID: credentials.accessKeyId,
+        SALLYPORT_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      });
     });
-  });
-  after(() => s.stop());
+    after(() => s.stop());
 
-  it('CreateFunction then Invoke: the handler runs as its own uid with its code at /var/task', async () => {
-    const lambda = new LambdaClient({ endpoint: s.admin!, region: 'us-east-1', credentials });
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: 'whoami',
-        Runtime: 'nodejs20.x',
-        Role: 'arn:aws:iam::123456789012:role/lambda',
-        Handler: 'index.handler',
-        Code: {
-          ZipFile: makeZip([
-            {
-              path: 'index.js',
-              content:
-                'exports.handler = async () => ({ uid: process.getuid(), root: process.env.LAMBDA_TASK_ROOT });',
-            },
-          ]),
-        },
-      }),
-    );
-    const out = await lambda.send(new InvokeCommand({ FunctionName: 'whoami' }));
-    const payload = JSON.parse(Buffer.from(out.Payload!).toString()) as { uid: number; root: string };
-    assert.notEqual(payload.uid, 0);
-    assert.equal(payload.root, '/var/task');
-  });
-});
+    it('CreateFunction then Invoke: the handler runs as its own uid with its code at /var/task', async () => {
+      const lambda = new LambdaClient({ endpoint: s.admin!, region: 'us-east-1', credentials });
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: 'whoami',
+          Runtime: 'nodejs20.x',
+          Role: 'arn:aws:iam::123456789012:role/lambda',
+          Handler: 'index.handler',
+          Code: {
+            ZipFile: makeZip([
+              {
+                path: 'index.js',
+                content:
+                  'exports.handler = async () => ({ uid: process.getuid(), root: process.env.LAMBDA_TASK_ROOT });',
+              },
+            ]),
+          },
+        }),
+      );
+      const out = await lambda.send(new InvokeCommand({ FunctionName: 'whoami' }));
+      const payload = JSON.parse(Buffer.from(out.Payload!).toString()) as {
+        uid: number;
+        root: string;
+      };
+      assert.notEqual(payload.uid, 0);
+      assert.equal(payload.root, '/var/task');
+    });
+  },
+);
 
 describe('a level that cannot be given is refused at start-up', () => {
   it('sandbox without bubblewrap: serve exits 1 naming what is missing', async () => {
@@ -83,26 +90,33 @@ describe('a level that cannot be given is refused at start-up', () => {
     );
   });
 
-  it('sandbox with a code folder only its owner can read: refused, as Lambda requires world-readable code', { skip: unavailable }, async () => {
-    const code = mkdtempSync(join(tmpdir(), 'sallyport-private-code-'));
-    writeFileSync(join(code, 'index.js'), 'exports.handler = async () => 1;');
-    const project = tempProject(
-      `functions:\n  private:\n    Runtime: nodejs20.x\n    Handler: index.handler\n    Code: ${code}\n    Isolation: sandbox\n`,
-    );
-    await assert.rejects(
-      serve(['--config', project]),
-      /function private: its code folder .* must be readable by everyone/,
-    );
-  });
+  it(
+    'sandbox with a code folder only its owner can read: refused, as Lambda requires world-readable code',
+    { skip: unavailable },
+    async () => {
+      const code = mkdtempSync(join(tmpdir(), 'sallyport-private-code-'));
+      writeFileSync(join(code, 'index.js'), 'exports.handler = async () => 1;');
+      const project = tempProject(
+        `functions:\n  private:\n    Runtime: nodejs20.x\n    Handler: index.handler\n    Code: ${code}\n    Isolation: sandbox\n`,
+      );
+      await assert.rejects(
+        serve(['--config', project]),
+        /function private: its code folder .* must be readable by everyone/,
+      );
+    },
+  );
 
-  it("Isolation: thread for a Python function: refused (threads run Node.js only)", async () => {
+  it('Isolation: thread for a Python function: refused (threads run Node.js only)', async () => {
     const code = join(mkdtempSync(join(tmpdir(), 'sallyport-py-')), 'fn');
     mkdirSync(code);
     writeFileSync(join(code, 'app.py'), 'def handler(event, context):\n  return 1\n');
     const project = tempProject(
       `functions:\n  py:\n    Runtime: python3.12\n    Handler: app.handler\n    Code: ${code}\n    Isolation: thread\n`,
     );
-    await assert.rejects(serve(['--config', project]), /only Node\.js functions can run in threads/);
+    await assert.rejects(
+      serve(['--config', project]),
+      /only Node\.js functions can run in threads/,
+    );
   });
 
   it('--isolation with an unknown level: refused by the option parser', async () => {

@@ -131,68 +131,72 @@ describe("isolation 'process': the gateway outlives its functions", () => {
 const unavailable = sandboxUnavailable();
 if (unavailable) console.log(`# skipping isolation 'sandbox' tests: ${unavailable}`);
 
-describe("isolation 'sandbox': hostile code reaches nothing but itself", { skip: unavailable }, () => {
-  let s: Served;
-  let dataDir: string;
-  before(async () => ({ s, dataDir } = await start('sandbox')));
-  after(() => s.stop());
+describe(
+  "isolation 'sandbox': hostile code reaches nothing but itself",
+  { skip: unavailable },
+  () => {
+    let s: Served;
+    let dataDir: string;
+    before(async () => ({ s, dataDir } = await start('sandbox')));
+    after(() => s.stop());
 
-  it('no data directory, no other process’s environment, only Lambda’s variables, its own pids', async () => {
-    const report = await spy(s, dataDir);
-    assert.equal(report.credentials, 'ENOENT');
-    assert.equal(report.database, 'ENOENT');
-    assert.deepEqual(report.secrets, []);
-    assert.deepEqual(report.env, LAMBDA_VARIABLES);
-    assert.notEqual(report.uid, 0);
-    // bubblewrap's init, the relay, the runtime: nothing of the host.
-    assert.ok(report.pids <= 3, `sees ${report.pids} pids`);
-  });
+    it('no data directory, no other process’s environment, only Lambda’s variables, its own pids', async () => {
+      const report = await spy(s, dataDir);
+      assert.equal(report.credentials, 'ENOENT');
+      assert.equal(report.database, 'ENOENT');
+      assert.deepEqual(report.secrets, []);
+      assert.deepEqual(report.env, LAMBDA_VARIABLES);
+      assert.notEqual(report.uid, 0);
+      // bubblewrap's init, the relay, the runtime: nothing of the host.
+      assert.ok(report.pids <= 3, `sees ${report.pids} pids`);
+    });
 
-  it('/tmp is its own and writable; its code is read-only', async () => {
-    const report = await spy(s, dataDir);
-    assert.equal(report.tmp, 'written');
-    assert.equal(report.code, 'EROFS');
-  });
+    it('/tmp is its own and writable; its code is read-only', async () => {
+      const report = await spy(s, dataDir);
+      assert.equal(report.tmp, 'written');
+      assert.equal(report.code, 'EROFS');
+    });
 
-  it('its Runtime API is 127.0.0.1:9001 as on Lambda, and another environment’s is out of reach', async () => {
-    const other = victimRuntimeApi();
-    assert.ok(other, 'the victim runtime is running');
-    const report = await spy(s, dataDir, other);
-    assert.equal(report.runtimeApi, '127.0.0.1:9001');
-    assert.equal(report.otherRuntimeApi, 'ECONNREFUSED');
-  });
+    it('its Runtime API is 127.0.0.1:9001 as on Lambda, and another environment’s is out of reach', async () => {
+      const other = victimRuntimeApi();
+      assert.ok(other, 'the victim runtime is running');
+      const report = await spy(s, dataDir, other);
+      assert.equal(report.runtimeApi, '127.0.0.1:9001');
+      assert.equal(report.otherRuntimeApi, 'ECONNREFUSED');
+    });
 
-  it('SIGKILL of its own process: 502 for that call, the gateway serves the next', async () => {
-    const r = await call(`${s.base}/dev/killer`);
-    assert.equal(r.status, 502);
-    assert.equal(r.body, INTERNAL_SERVER_ERROR);
-    assert.equal((await call(`${s.base}/dev/victim`)).body, 'victim');
-  });
+    it('SIGKILL of its own process: 502 for that call, the gateway serves the next', async () => {
+      const r = await call(`${s.base}/dev/killer`);
+      assert.equal(r.status, 502);
+      assert.equal(r.body, INTERNAL_SERVER_ERROR);
+      assert.equal((await call(`${s.base}/dev/victim`)).body, 'victim');
+    });
 
-  // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html — an out-of-memory
-  // runtime is killed: `Runtime exited with error: signal: killed`, Runtime.ExitError; API
-  // Gateway's proxy integration answers 502.
-  it('Buffer.alloc of 4×1 GB in a 128 MB function: killed at 128 MB, 502, the gateway unharmed', async () => {
-    const r = await call(`${s.base}/dev/hog`);
-    assert.equal(r.status, 502);
-    assert.equal(r.body, INTERNAL_SERVER_ERROR);
-    // The log line may reach stdout just after the answer.
-    await eventually(() =>
-      /"functionName":"hog".*Error: Runtime exited with error: signal: killed\\nRuntime\.ExitError/.test(
-        s.output(),
-      ),
-    );
-    assert.equal((await call(`${s.base}/dev/victim`)).body, 'victim');
-  });
+    // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html — an out-of-memory
+    // runtime is killed: `Runtime exited with error: signal: killed`, Runtime.ExitError; API
+    // Gateway's proxy integration answers 502.
+    it('Buffer.alloc of 4×1 GB in a 128 MB function: killed at 128 MB, 502, the gateway unharmed', async () => {
+      const r = await call(`${s.base}/dev/hog`);
+      assert.equal(r.status, 502);
+      assert.equal(r.body, INTERNAL_SERVER_ERROR);
+      // The log line may reach stdout just after the answer.
+      await eventually(() =>
+        /"functionName":"hog".*Error: Runtime exited with error: signal: killed\\nRuntime\.ExitError/.test(
+          s.output(),
+        ),
+      );
+      assert.equal((await call(`${s.base}/dev/victim`)).body, 'victim');
+    });
 
-  it('Timeout: 3 with execSync("sleep 45"): the whole tree ends, detached grandchildren included', async () => {
-    const r = await call(`${s.base}/dev/sleeper`);
-    assert.equal(r.status, 502);
-    assert.equal(r.body, INTERNAL_SERVER_ERROR);
-    await eventually(
-      () => sleepers(SLEEP_CHILD).length === 0 && sleepers(SLEEP_DETACHED).length === 0,
-      10_000,
-    );
-    assert.equal((await call(`${s.base}/dev/victim`)).body, 'victim');
-  });
-});
+    it('Timeout: 3 with execSync("sleep 45"): the whole tree ends, detached grandchildren included', async () => {
+      const r = await call(`${s.base}/dev/sleeper`);
+      assert.equal(r.status, 502);
+      assert.equal(r.body, INTERNAL_SERVER_ERROR);
+      await eventually(
+        () => sleepers(SLEEP_CHILD).length === 0 && sleepers(SLEEP_DETACHED).length === 0,
+        10_000,
+      );
+      assert.equal((await call(`${s.base}/dev/victim`)).body, 'victim');
+    });
+  },
+);

@@ -43,7 +43,8 @@ export function bwrapArgs(layout: SandboxLayout): string[] {
     'localhost',
   ];
   for (const dir of SYSTEM_DIRS) args.push(...systemEntry(dir));
-  for (const file of ETC_FILES) if (existsSync(file)) args.push(...parents(file), '--ro-bind', file, file);
+  for (const file of ETC_FILES)
+    if (existsSync(file)) args.push(...parents(file), '--ro-bind', file, file);
   args.push('--proc', '/proc', '--dev', '/dev');
   args.push('--size', String(TMP_BYTES), '--perms', '1777', '--tmpfs', '/tmp');
   args.push(...parents(TASK_ROOT), '--ro-bind', layout.code, TASK_ROOT);

@@ -4,7 +4,14 @@
 // cgroup v1 (memory + pids controllers) or v2 (memory + pids enabled for our children), whichever
 // this machine lets us write. https://docs.kernel.org/admin-guide/cgroup-v2.html
 // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (processes/threads: 1,024)
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SandboxUnavailableError } from './sandbox-errors.js';
 

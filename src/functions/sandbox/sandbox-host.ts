@@ -52,7 +52,9 @@ export class SandboxHost {
       );
     }
     if (extname(thisFile) !== '.js') {
-      throw new SandboxUnavailableError('it runs from the built package (npm run build), not from sources');
+      throw new SandboxUnavailableError(
+        'it runs from the built package (npm run build), not from sources',
+      );
     }
     for (const [tool, pkg] of [
       ['bwrap', 'bubblewrap'],
@@ -64,7 +66,16 @@ export class SandboxHost {
     }
     const probe = spawnSync(
       'bwrap',
-      ['--ro-bind', '/', '/', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--die-with-parent', 'true'],
+      [
+        '--ro-bind',
+        '/',
+        '/',
+        '--unshare-pid',
+        '--unshare-net',
+        '--unshare-ipc',
+        '--die-with-parent',
+        'true',
+      ],
       { encoding: 'utf8' },
     );
     if (probe.status !== 0) {
