@@ -4,7 +4,7 @@
 // baseline measured in the same round. Ratios, not absolute req/s: the load generator shares the
 // machine's cores with the server.
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -80,7 +80,34 @@ const CONFIGURATIONS: Configuration[] = [
     headers: { 'x-tenant': 'acme' },
     refused: { path: '/bench/request-auth', status: 401 },
   },
+  // The cost of each isolation level (docs/security.md): the same function and cached authorizer,
+  // each invocation a trip through the Lambda Runtime API to a child process.
+  {
+    name: 'AWS_PROXY Node.js (process) + TOKEN authorizer (cache hit)',
+    start: [...sallyport, '--isolation', 'process'],
+    path: '/bench/lambda-auth',
+    headers: { jwt_token: 'allow' },
+    refused: { path: '/bench/lambda-auth', status: 401 },
+  },
+  ...(canSandbox()
+    ? [
+        {
+          name: 'AWS_PROXY Node.js (sandbox) + TOKEN authorizer (cache hit)',
+          start: [...sallyport, '--isolation', 'sandbox'],
+          path: '/bench/lambda-auth',
+          headers: { jwt_token: 'allow' },
+          refused: { path: '/bench/lambda-auth', status: 401 },
+        },
+      ]
+    : []),
 ];
+
+/** The sandbox level needs root and bubblewrap; without them its row is left out, and said so. */
+function canSandbox(): boolean {
+  if (process.getuid?.() === 0 && !spawnSync('bwrap', ['--version']).error) return true;
+  process.stderr.write('bench: no sandbox row (it needs root and bubblewrap)\n');
+  return false;
+}
 
 /** Each Sallyport configuration followed by its twin from the `--compare` checkout. */
 function withComparisons(configurations: Configuration[]): Configuration[] {

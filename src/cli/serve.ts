@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadProject, type Project } from '../config/project-file.js';
+import { DEFAULT_ISOLATION, ISOLATION_LEVELS } from '../functions/isolation.js';
+import type { FunctionIsolation } from '../model/types.js';
 import { createLogger } from '../observability/logger.js';
 import { fail } from './main.js';
 import { parsePort } from './options.js';
@@ -18,6 +20,7 @@ interface ServeOptions {
   adminHost: string;
   admin: boolean;
   logLevel: string;
+  isolation: FunctionIsolation;
 }
 
 export function serveCommand(): Command {
@@ -43,6 +46,14 @@ export function serveCommand(): Command {
     .option('--admin-host <host>', 'address for the admin API', '127.0.0.1')
     .option('--no-admin', 'do not start the admin API')
     .addOption(
+      new Option(
+        '--isolation <level>',
+        'isolation of functions that set none (thread: Node.js worker threads, other runtimes a process; see docs/security.md)',
+      )
+        .choices(ISOLATION_LEVELS)
+        .default(DEFAULT_ISOLATION),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(['debug', 'info', 'warn', 'error'])
         .default('info'),
@@ -59,7 +70,13 @@ async function serve(options: ServeOptions): Promise<void> {
   );
   const logger = createLogger({ level: options.logLevel });
   preparePrivateDataDir(dataDir, logger);
-  const node = await startNode({ project, dataDir, store: options.store, logger });
+  const node = await startNode({
+    project,
+    dataDir,
+    store: options.store,
+    logger,
+    isolation: options.isolation,
+  });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
   let stopping = false;
@@ -121,6 +138,11 @@ async function serve(options: ServeOptions): Promise<void> {
     );
     if (admin.generatedAt)
       lines.push(`  generated admin credentials, stored in ${admin.generatedAt}`);
+  }
+  if (node.invoker.runsThreads()) {
+    lines.push(
+      "Warning: functions at isolation 'thread' share the gateway's process and protect nothing against hostile code: use --isolation sandbox for code you do not trust",
+    );
   }
   lines.push(
     `State: ${options.store?.startsWith('postgres') ? 'PostgreSQL' : options.store === 'memory' ? 'memory' : dataDir}`,

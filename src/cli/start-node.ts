@@ -19,7 +19,12 @@ import { FunctionsInvoker } from '../functions/functions-invoker.js';
 import { authorizerCachePrefix } from '../gateway/authorizers/cache.js';
 import { Gateway } from '../gateway/gateway.js';
 import { StageLoader } from '../gateway/stage-loader.js';
-import { DEFAULT_SETTINGS, type FunctionConfig, type Settings } from '../model/types.js';
+import {
+  DEFAULT_SETTINGS,
+  type FunctionConfig,
+  type FunctionIsolation,
+  type Settings,
+} from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
 import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
 import { openStore } from '../store/open-store.js';
@@ -30,6 +35,8 @@ export interface NodeOptions {
   dataDir: string;
   store: string | undefined;
   logger: Logger;
+  /** Level of functions that set no `Isolation` (`serve --isolation`). */
+  isolation?: FunctionIsolation;
 }
 
 export interface SallyportNode {
@@ -47,7 +54,12 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   const { project, logger, dataDir } = options;
   const settings = project?.settings ?? DEFAULT_SETTINGS;
   const store = await openStore({ store: options.store, dataDir });
-  const invoker = new FunctionsInvoker({ functions: [], settings, logger });
+  const invoker = new FunctionsInvoker({
+    functions: [],
+    settings,
+    logger,
+    ...(options.isolation ? { defaultIsolation: options.isolation } : {}),
+  });
   let functions: FunctionConfig[] = [];
   const reloadFunctions = async () => {
     functions = await loadFunctions(store, dataDir);

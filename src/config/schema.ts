@@ -139,8 +139,9 @@ const functionSchema = z
       .max(10240, { error: 'must be between 128 and 10240 MB' })
       .default(128),
     Environment: environmentSchema.optional(),
-    // Sallyport's own: worker threads (Node.js only) or a child process per environment.
-    Isolation: z.enum(['thread', 'process']).optional(),
+    // Sallyport's own: worker threads (Node.js only), a child process per environment, or a
+    // sandboxed process (docs/security.md, "Isolation levels").
+    Isolation: z.enum(['thread', 'process', 'sandbox']).optional(),
   })
   .superRefine((fn, ctx) => {
     const { Runtime, Handler } = fn;

@@ -1,8 +1,8 @@
-// The gateway's one Invoker: each function goes to the plane that runs it — Node.js worker
-// threads (the fast default for Node.js), or a process behind the Lambda Runtime API (Python,
-// custom runtimes, and Node.js with `Isolation: process`).
+// The gateway's one Invoker: each function goes to the plane its isolation level runs it in —
+// Node.js worker threads (`thread`), or a process behind the Lambda Runtime API (`process`, and
+// `sandbox`: that process in its own uid, namespaces and cgroup).
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
-import type { FunctionConfig, Settings } from '../model/types.js';
+import type { FunctionConfig, FunctionIsolation, Settings } from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
 import {
   ResourceNotFoundError,
@@ -10,9 +10,12 @@ import {
   type InvokeResult,
   type Invoker,
 } from './invoker.js';
+import { DEFAULT_ISOLATION, isolationOf } from './isolation.js';
 import { NodeWorkerInvoker } from './node/worker-pool-invoker.js';
 import { ProcessInvoker } from './process/process-invoker.js';
 import type { ProcessPoolLimits } from './process/process-pool.js';
+import { CgroupLauncher } from './sandbox/cgroup-launcher.js';
+import { SandboxHost } from './sandbox/sandbox-host.js';
 
 export interface FunctionsInvokerOptions {
   functions: FunctionConfig[];
@@ -22,27 +25,37 @@ export interface FunctionsInvokerOptions {
   maxThreads?: number;
   /** Limits of each process-runtime function. */
   processes?: Partial<ProcessPoolLimits>;
+  /** The level of functions that set no `Isolation` (`serve --isolation`); default `thread`. */
+  defaultIsolation?: FunctionIsolation;
 }
 
-/** Worker threads for Node.js unless the function asks for a process; a process for the rest. */
-export function runsInThreads(config: FunctionConfig): boolean {
-  return config.Runtime.startsWith('nodejs') && config.Isolation !== 'process';
-}
+const runsInThreads = (config: FunctionConfig) => config.Isolation === 'thread';
+const runsInProcesses = (config: FunctionConfig) => config.Isolation !== 'thread';
 
 export class FunctionsInvoker implements Invoker {
+  readonly defaultIsolation: FunctionIsolation;
   private readonly threads: NodeWorkerInvoker;
   private readonly processes: ProcessInvoker;
+  private sandboxHost: SandboxHost | undefined;
+  /** undefined: not tried yet; null: this machine gives sallyport no cgroups. */
+  private processCgroups: CgroupLauncher | null | undefined;
 
   constructor(options: FunctionsInvokerOptions) {
+    this.defaultIsolation = options.defaultIsolation ?? DEFAULT_ISOLATION;
+    // A gateway whose default is `sandbox` refuses to start on a machine that cannot give it.
+    if (this.defaultIsolation === 'sandbox') this.sandbox();
+    const functions = this.withLevels(options.functions);
     // Processes first: a missing python3 fails here, before any worker starts.
     this.processes = new ProcessInvoker({
       ...options.processes,
-      functions: options.functions.filter((f) => !runsInThreads(f)),
+      functions: functions.filter(runsInProcesses),
       settings: options.settings,
       logger: options.logger,
+      sandbox: () => this.sandbox(),
+      cgroups: () => this.cgroupsForProcesses(),
     });
     const threadOptions = {
-      functions: options.functions.filter(runsInThreads),
+      functions: functions.filter(runsInThreads),
       settings: options.settings,
       logger: options.logger,
     };
@@ -53,9 +66,27 @@ export class FunctionsInvoker implements Invoker {
     );
   }
 
-  setFunctions(functions: FunctionConfig[]): void {
-    this.processes.setFunctions(functions.filter((f) => !runsInThreads(f)));
+  /**
+   * Replaces the set of functions. Throws, changing nothing, when a function's level cannot be
+   * given (a runtime threads cannot run, a sandbox this machine cannot build).
+   */
+  setFunctions(configs: FunctionConfig[]): void {
+    const functions = this.withLevels(configs);
+    this.processes.setFunctions(functions.filter(runsInProcesses));
     this.threads.setFunctions(functions.filter(runsInThreads));
+  }
+
+  /** Each function with the level it runs at, resolved once here. */
+  withLevels(functions: FunctionConfig[]): FunctionConfig[] {
+    return functions.map((f) => ({ ...f, Isolation: isolationOf(f, this.defaultIsolation) }));
+  }
+
+  /**
+   * Whether any function runs, or a new Node.js function would run, in the gateway's own process
+   * (isolation `thread`): `serve` says plainly that this protects nothing against hostile code.
+   */
+  runsThreads(): boolean {
+    return this.defaultIsolation === 'thread' || this.threads.size > 0;
   }
 
   has(functionName: string): boolean {
@@ -70,5 +101,17 @@ export class FunctionsInvoker implements Invoker {
 
   async close(): Promise<void> {
     await Promise.all([this.threads.close(), this.processes.close()]);
+    await Promise.all([this.sandboxHost?.close(), this.processCgroups?.close()]);
+  }
+
+  private sandbox(): SandboxHost {
+    return (this.sandboxHost ??= SandboxHost.open());
+  }
+
+  /** Isolation `process` uses cgroups where it can (root), its process group everywhere. */
+  private cgroupsForProcesses(): CgroupLauncher | undefined {
+    if (this.processCgroups === undefined)
+      this.processCgroups = CgroupLauncher.tryOpen(`sallyport-${process.pid}-process`) ?? null;
+    return this.processCgroups ?? undefined;
   }
 }

@@ -179,10 +179,11 @@ export type FunctionRuntime = NodeRuntime | PythonRuntime | ProvidedRuntime;
 
 /**
  * Where a function's execution environments live (Sallyport's own setting, not Lambda's): worker
- * threads in the gateway's process (Node.js only, the default for it), or one child process each
- * speaking the Lambda Runtime API (always for Python and `provided*`).
+ * threads in the gateway's process (Node.js only), one child process each speaking the Lambda
+ * Runtime API, or such a process in a sandbox (its own uid, namespaces and cgroup). See
+ * docs/security.md, "Isolation levels".
  */
-export type FunctionIsolation = 'thread' | 'process';
+export type FunctionIsolation = 'thread' | 'process' | 'sandbox';
 
 /** A Lambda function as the project runs it; `Code` is an absolute folder path. */
 export interface FunctionConfig {
@@ -195,7 +196,7 @@ export interface FunctionConfig {
   /** MB; default 128, as Lambda. */
   MemorySize: number;
   Environment: { Variables: Record<string, string> };
-  /** Absent: `thread` for Node.js, `process` for every other runtime. */
+  /** Absent: `serve --isolation` (default `thread`; `process` for runtimes threads cannot run). */
   Isolation?: FunctionIsolation;
 }
 

@@ -21,6 +21,7 @@ it('npm run bench -- --quick prints every configuration with its ratio to the ba
     'AWS_PROXY Node.js + TOKEN authorizer (cache hit)',
     'AWS_PROXY Node.js + TOKEN authorizer (caching off)',
     'AWS_PROXY Node.js + REQUEST authorizer (cache hit)',
+    'AWS_PROXY Node.js (process) + TOKEN authorizer (cache hit)',
   ]) {
     assert.match(
       r.stdout,

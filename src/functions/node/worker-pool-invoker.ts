@@ -54,6 +54,11 @@ export class NodeWorkerInvoker implements Invoker {
     this.pools = next;
   }
 
+  /** Functions served by worker threads. */
+  get size(): number {
+    return this.pools.size;
+  }
+
   has(functionName: string): boolean {
     return this.pools.has(functionName);
   }

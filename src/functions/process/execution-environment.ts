@@ -29,6 +29,7 @@ import {
   type ReportFields,
 } from '../platform-log-lines.js';
 import { RuntimeApiServer, type RuntimeOutcome } from '../runtime-api/runtime-api-server.js';
+import type { Confinement } from '../sandbox/confinement.js';
 import type { Launch } from './runtime-launchers.js';
 
 /** "The Init phase is limited to 10 seconds"; a cold invocation gets it on top of its Timeout. */
@@ -46,6 +47,11 @@ export interface EnvironmentOptions {
   invokedFunctionArn: string;
   logger: Logger;
   killGraceMs?: number;
+  /**
+   * The runtime's sandbox (isolation `sandbox`: its Runtime API on a socket only it reaches), or
+   * its cgroup (isolation `process`, where sallyport can create one).
+   */
+  confinement?: Confinement;
 }
 
 type Ended =
@@ -78,19 +84,20 @@ export class ExecutionEnvironment {
   }
 
   private async start(): Promise<RuntimeApiServer> {
-    const api = await RuntimeApiServer.listen();
+    const { config, launch, confinement } = this.options;
+    const api = await RuntimeApiServer.listen(confinement?.socketPath);
     this.api = api;
-    const { config, launch } = this.options;
     // One log stream per execution environment: `YYYY/MM/DD/[$LATEST]<32 hex>`.
     const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[${LATEST_VERSION}]${randomBytes(16).toString('hex')}`;
-    const child = spawn(launch.command, launch.args, {
+    const env = {
+      ...this.options.env,
+      ...launch.env,
+      AWS_LAMBDA_RUNTIME_API: confinement?.runtimeApi ?? api.address,
+      AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+    };
+    const child = spawn(confinement?.command ?? launch.command, confinement?.args ?? launch.args, {
       cwd: config.Code,
-      env: {
-        ...this.options.env,
-        ...launch.env,
-        AWS_LAMBDA_RUNTIME_API: api.address,
-        AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
-      },
+      env: confinement ? confinement.environment(env) : env,
       // Its own process group, so a timeout can end the runtime and everything it started.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,10 +107,12 @@ export class ExecutionEnvironment {
     this.ended = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.alive = false;
-        resolve({ kind: 'exit', code, signal });
+        confinement?.dispose();
+        resolve({ kind: 'exit', code, signal: signal ?? confinement?.signalOf(code) ?? null });
       });
       child.once('error', (error: NodeJS.ErrnoException) => {
         this.alive = false;
+        confinement?.dispose();
         resolve({ kind: 'spawnError', code: error.code });
       });
     });
@@ -159,6 +168,8 @@ export class ExecutionEnvironment {
     void this.api?.close();
     const pid = this.child?.pid;
     if (pid === undefined || this.child?.exitCode !== null) return;
+    // Its whole cgroup ends now, processes that left the process group included.
+    this.options.confinement?.killAll();
     signalGroup(pid, 'SIGTERM');
     setTimeout(
       () => signalGroup(pid, 'SIGKILL'),
@@ -259,8 +270,10 @@ export class ExecutionEnvironment {
     else this.options.logger.info({ requestId: this.lastRequestId }, line);
   }
 
-  /** The process's peak resident memory (Linux VmHWM), as REPORT's Max Memory Used. */
+  /** Peak memory (a sandbox's cgroup peak, else Linux VmHWM), as REPORT's Max Memory Used. */
   private memoryUsedMB(): number {
+    const peak = this.options.confinement?.peakMemoryMB();
+    if (peak !== undefined) return (this.maxMemoryUsedMB = Math.max(this.maxMemoryUsedMB, peak));
     const pid = this.child?.pid;
     if (pid === undefined || process.platform !== 'linux') return this.maxMemoryUsedMB;
     try {

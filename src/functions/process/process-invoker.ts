@@ -1,5 +1,6 @@
-// The Invoker for functions that run as processes behind the Lambda Runtime API: Python, custom
-// runtimes (`provided*`) and Node.js with `Isolation: process`. One ProcessPool per function.
+// The Invoker for functions that run as processes behind the Lambda Runtime API (isolation
+// `process` or `sandbox`): Python, custom runtimes (`provided*`) and Node.js. One ProcessPool per
+// function.
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 import { availableParallelism } from 'node:os';
 import type { FunctionConfig, Settings } from '../../model/types.js';
@@ -10,6 +11,8 @@ import {
   type InvokeResult,
   type Invoker,
 } from '../invoker.js';
+import type { CgroupLauncher } from '../sandbox/cgroup-launcher.js';
+import type { SandboxHost } from '../sandbox/sandbox-host.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, ProcessPool, type ProcessPoolLimits } from './process-pool.js';
 import { launchFor } from './runtime-launchers.js';
 
@@ -17,6 +20,10 @@ export interface ProcessInvokerOptions extends Partial<ProcessPoolLimits> {
   functions: FunctionConfig[];
   settings: Settings;
   logger: Logger;
+  /** The sandbox host, opened on first use (throws when the machine cannot sandbox). */
+  sandbox?: () => SandboxHost;
+  /** Cgroups for isolation `process`, where this machine lets sallyport create them. */
+  cgroups?: () => CgroupLauncher | undefined;
 }
 
 export class ProcessInvoker implements Invoker {
@@ -42,6 +49,13 @@ export class ProcessInvoker implements Invoker {
    */
   setFunctions(functions: FunctionConfig[]): void {
     const launches = functions.map((config) => launchFor(config));
+    const sandboxes = functions.map((config, index) => {
+      if (config.Isolation !== 'sandbox') return undefined;
+      if (!this.options.sandbox) throw new Error('no sandbox host configured');
+      const host = this.options.sandbox();
+      host.check(config, launches[index]!);
+      return host;
+    });
     const next = new Map<string, ProcessPool>();
     functions.forEach((config, index) => {
       const current = this.pools.get(config.FunctionName);
@@ -57,6 +71,8 @@ export class ProcessInvoker implements Invoker {
           settings: this.options.settings,
           logger: this.options.logger,
           launch: launches[index]!,
+          sandbox: sandboxes[index],
+          cgroups: config.Isolation === 'process' ? this.options.cgroups?.() : undefined,
         }),
       );
     });

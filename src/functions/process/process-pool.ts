@@ -11,7 +11,9 @@ import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
 import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
 import { functionEnvironment } from '../lambda-environment.js';
-import { ExecutionEnvironment } from './execution-environment.js';
+import type { CgroupLauncher } from '../sandbox/cgroup-launcher.js';
+import type { SandboxHost } from '../sandbox/sandbox-host.js';
+import { ExecutionEnvironment, type EnvironmentOptions } from './execution-environment.js';
 import type { Launch } from './runtime-launchers.js';
 
 export interface ProcessPoolLimits {
@@ -32,6 +34,10 @@ export interface ProcessPoolOptions extends ProcessPoolLimits {
   settings: Settings;
   logger: Logger;
   launch: Launch;
+  /** Isolation `sandbox`: each environment gets its own sandbox from this host. */
+  sandbox?: SandboxHost | undefined;
+  /** Isolation `process` where cgroups can be made: each environment in a group of its own. */
+  cgroups?: CgroupLauncher | undefined;
 }
 
 type Waiter = (environment: ExecutionEnvironment) => void;
@@ -126,18 +132,18 @@ export class ProcessPool {
   }
 
   private spawn(): ExecutionEnvironment {
-    const options = {
+    const options: EnvironmentOptions = {
       config: this.config,
       launch: this.options.launch,
       env: this.env,
       invokedFunctionArn: this.invokedFunctionArn,
       logger: this.logger,
     };
-    return new ExecutionEnvironment(
-      this.options.killGraceMs === undefined
-        ? options
-        : { ...options, killGraceMs: this.options.killGraceMs },
-    );
+    if (this.options.killGraceMs !== undefined) options.killGraceMs = this.options.killGraceMs;
+    const { sandbox, cgroups, launch } = this.options;
+    if (sandbox) options.confinement = sandbox.create(this.config, launch);
+    else if (cgroups) options.confinement = cgroups.confineProcess(launch.command, launch.args);
+    return new ExecutionEnvironment(options);
   }
 
   private reap(): void {

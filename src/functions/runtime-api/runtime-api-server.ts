@@ -4,6 +4,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 // One server per environment keeps AWS_LAMBDA_RUNTIME_API a plain host:port, as on Lambda, and
 // makes "which invocation is this runtime on" a field instead of a lookup.
+import { chmodSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_RESPONSE_PAYLOAD_BYTES } from '../platform-errors.js';
@@ -61,7 +62,8 @@ export class RuntimeApiServer {
 
   private constructor(private readonly server: Server) {}
 
-  static async listen(): Promise<RuntimeApiServer> {
+  /** On 127.0.0.1 (an ephemeral port), or on `socketPath` for a sandbox's relay. */
+  static async listen(socketPath?: string): Promise<RuntimeApiServer> {
     const server = createServer();
     const api = new RuntimeApiServer(server);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => api.route(req, res));
@@ -70,15 +72,22 @@ export class RuntimeApiServer {
     server.keepAliveTimeout = 24 * 60 * 60 * 1000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      if (socketPath === undefined) server.listen(0, '127.0.0.1', () => resolve());
+      // Writable by all: the folder around it (mode 0700, the sandbox's uid) is what guards it.
+      else
+        server.listen(socketPath, () => {
+          chmodSync(socketPath, 0o666);
+          resolve();
+        });
     });
     return api;
   }
 
-  /** `host:port`, the value of AWS_LAMBDA_RUNTIME_API. */
+  /** `host:port`, the value of AWS_LAMBDA_RUNTIME_API (a sandbox gives its own). */
   get address(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `127.0.0.1:${port}`;
+    const address = this.server.address();
+    if (typeof address === 'string') return address;
+    return `127.0.0.1:${(address as AddressInfo).port}`;
   }
 
   /**

@@ -1,0 +1,12 @@
+/**
+ * The machine cannot give a function the `sandbox` level (no bubblewrap, not root, no writable
+ * cgroup memory controller, no namespaces). `serve` refuses to start rather than run the function
+ * with less isolation than it asked for.
+ */
+export class SandboxUnavailableError extends Error {
+  readonly code = 'ERR_SANDBOX_UNAVAILABLE';
+  constructor(missing: string) {
+    super(`isolation 'sandbox' is not available on this machine: ${missing}`);
+    this.name = 'SandboxUnavailableError';
+  }
+}
