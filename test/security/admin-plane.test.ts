@@ -18,6 +18,7 @@ import {
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { makeZip } from '../control/lambda/make-zip.js';
 import { serve, type Served } from '../e2e/harness.js';
+import { keysEnv } from './echo-project.js';
 import { signedCall } from './signed-call.js';
 
 const KEYS = { accessKeyId: 'AKIASALLYPORTADMIN01', secretAccessKey: 'a'.repeat(40) };
@@ -30,10 +31,7 @@ let apigw: APIGatewayClient;
 let lambda: LambdaClient;
 
 before(async () => {
-  s = await serve([], {
-    SALLYPORT_ACCESS_KEY_ID: KEYS.accessKeyId,
-    SALLYPORT_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
-  });
+  s = await serve([], keysEnv(KEYS));
   const config = { endpoint: s.admin!, region: 'us-east-1', credentials: KEYS, maxAttempts: 1 };
   apigw = new APIGatewayClient(config);
   lambda = new LambdaClient(config);

@@ -5,16 +5,12 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/permissions.html
 // https://repost.aws/knowledge-center/api-gateway-iam-sigv4-mismatch
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, call, serve, tempProject, type Served } from '../e2e/harness.js';
+import { call, serve, type Served } from '../e2e/harness.js';
+import { ECHO_INTEGRATION, echoProject, keysEnv, refusal } from './echo-project.js';
 import { signedCall } from './signed-call.js';
 
 const KEYS = { accessKeyId: 'AKIASALLYPORTIAM0001', secretAccessKey: 's'.repeat(40) };
-const ECHO = join(ROOT, 'test/fixtures/e2e/functions/echo');
-const URI =
-  'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:echo/invocations';
 const MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
@@ -29,34 +25,19 @@ let s: Served;
 const url = (path: string) => `${s.base}/dev${path}`;
 
 before(async () => {
-  const dir = tempProject(`
-functions:
-  echo:
-    Runtime: nodejs20.x
-    Handler: index.handler
-    Code: ${ECHO}
-apis:
-  - name: iam-api
-    id: iamapi0001
-    openapi: openapi.yaml
-    stages:
-      dev: {}
-`);
-  writeFileSync(
-    join(dir, 'openapi.yaml'),
-    `openapi: 3.0.1
-info: { title: iam-api, version: '1' }
-paths:
+  const dir = echoProject(
+    'iamapi0001',
+    `paths:
   /iam:
     get:
       security: [{ sigv4: [] }]
-      x-amazon-apigateway-integration: &echo { type: aws_proxy, httpMethod: POST, uri: ${URI} }
+      x-amazon-apigateway-integration: ${ECHO_INTEGRATION}
     post:
       security: [{ sigv4: [] }]
-      x-amazon-apigateway-integration: *echo
+      x-amazon-apigateway-integration: ${ECHO_INTEGRATION}
   /open:
     get:
-      x-amazon-apigateway-integration: *echo
+      x-amazon-apigateway-integration: ${ECHO_INTEGRATION}
 components:
   securitySchemes:
     sigv4:
@@ -66,10 +47,7 @@ components:
       x-amazon-apigateway-authtype: awsSigv4
 `,
   );
-  s = await serve(['--config', dir], {
-    SALLYPORT_ACCESS_KEY_ID: KEYS.accessKeyId,
-    SALLYPORT_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
-  });
+  s = await serve(['--config', dir], keysEnv(KEYS));
 });
 
 after(async () => {
@@ -79,12 +57,6 @@ after(async () => {
 /** The same X-Amz-Date one second digit off: still within the clock window, no longer signed. */
 const otherSecond = (amzDate: string) =>
   `${amzDate.slice(0, -2)}${amzDate.at(-2) === '0' ? '1' : '0'}Z`;
-
-const refusal = (r: { status: number; body: string; headers: Record<string, unknown> }) => ({
-  status: r.status,
-  body: r.body,
-  errorType: r.headers['x-amzn-errortype'],
-});
 
 describe('AWS_IAM authorization', () => {
   it('a request signed with the gateway keys reaches the function with identity filled as AWS fills it for IAM callers', async () => {

@@ -3,7 +3,7 @@
 // API Gateway invoked functions whose resource policy does not allow it.
 // https://repost.aws/knowledge-center/api-gateway-rest-api-lambda-integrations
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,56 +23,33 @@ import {
   RemovePermissionCommand,
 } from '@aws-sdk/client-lambda';
 import { makeZip } from '../control/lambda/make-zip.js';
-import { ROOT, call, run, serve, tempProject, type Answer, type Served } from '../e2e/harness.js';
+import { ROOT, call, eventually, run, serve, type Served } from '../e2e/harness.js';
+import {
+  ECHO_INTEGRATION,
+  echoProject,
+  keysEnv,
+  lambdaUri,
+  refusal,
+  until,
+} from './echo-project.js';
 
 const KEYS = { accessKeyId: 'AKIASALLYPORTFAIL001', secretAccessKey: 'f'.repeat(40) };
-const ENV = {
-  SALLYPORT_ACCESS_KEY_ID: KEYS.accessKeyId,
-  SALLYPORT_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
-};
+const ENV = keysEnv(KEYS);
 const FUNCTIONS = join(ROOT, 'examples/sayhello/functions');
-const ECHO = join(ROOT, 'test/fixtures/e2e/functions/echo');
 const EXECUTE_API = 'arn:aws:execute-api:us-east-1:123456789012';
-const uri = (name: string) =>
-  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${name}/invocations`;
+const uri = lambdaUri;
 const APIKEY_REFUSAL =
   'API keys and usage plans are not supported yet: method GET /x has apiKeyRequired set to true; set it to false (and protect the method another way) to deploy';
 
-/** Polls until the answer's status is `status` (policies reach the data plane asynchronously). */
-async function until(url: string, status: number, headers: Record<string, string> = {}) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const r = await call(url, { headers });
-    if (r.status === status || Date.now() > deadline) return r;
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-}
-
-const answer = (r: Answer) => ({
-  status: r.status,
-  body: r.body,
-  errorType: r.headers['x-amzn-errortype'],
-});
-
 describe('apiKeyRequired is refused until API keys are built', () => {
   it('serve --config exits with one line that says why', async () => {
-    const dir = tempProject(`
-functions:
-  echo: { Runtime: nodejs20.x, Handler: index.handler, Code: ${ECHO} }
-apis:
-  - name: keyed
-    openapi: openapi.yaml
-    stages: { dev: {} }
-`);
-    writeFileSync(
-      join(dir, 'openapi.yaml'),
-      `openapi: 3.0.1
-info: { title: keyed, version: '1' }
-paths:
+    const dir = echoProject(
+      'keyedapi01',
+      `paths:
   /x:
     get:
       security: [{ api_key: [] }]
-      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: ${uri('echo')} }
+      x-amazon-apigateway-integration: ${ECHO_INTEGRATION}
 components:
   securitySchemes:
     api_key: { type: apiKey, name: x-api-key, in: header }
@@ -200,14 +177,16 @@ describe('Lambda resource policies for functions created through the control pla
 
   it('no permission: 500 {"message": "Internal server error"}, "Invalid permissions on Lambda function" logged', async () => {
     const r = await until(`${url}/open`, 500);
-    assert.deepEqual(answer(r), {
+    assert.deepEqual(refusal(r), {
       status: 500,
       body: '{"message":"Internal server error"}',
       errorType: 'InternalServerErrorException',
     });
-    assert.match(
-      s.output(),
-      /Execution failed due to configuration error: Invalid permissions on Lambda function sayhello/,
+    // The log line is written asynchronously: wait for it.
+    await eventually(() =>
+      /Execution failed due to configuration error: Invalid permissions on Lambda function sayhello/.test(
+        s.output(),
+      ),
     );
   });
 
@@ -251,7 +230,7 @@ describe('Lambda resource policies for functions created through the control pla
     );
     const headers = { jwt_token: 'allow' };
     const refused = await until(`${url}/guarded`, 500, headers);
-    assert.deepEqual(answer(refused), {
+    assert.deepEqual(refusal(refused), {
       status: 500,
       body: '{"message":null}',
       errorType: 'AuthorizerConfigurationException',
@@ -270,22 +249,12 @@ describe('Lambda resource policies for functions created through the control pla
   });
 
   it('functions from sallyport.yaml are permitted implicitly', async () => {
-    const dir = tempProject(`
-functions:
-  echo: { Runtime: nodejs20.x, Handler: index.handler, Code: ${ECHO} }
-apis:
-  - name: local
-    openapi: openapi.yaml
-    stages: { dev: {} }
-`);
-    writeFileSync(
-      join(dir, 'openapi.yaml'),
-      `openapi: 3.0.1
-info: { title: local, version: '1' }
-paths:
+    const dir = echoProject(
+      'localapi01',
+      `paths:
   /x:
     get:
-      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: ${uri('echo')} }
+      x-amazon-apigateway-integration: ${ECHO_INTEGRATION}
 `,
     );
     const local = await serve(['--config', dir], ENV);
