@@ -172,9 +172,9 @@ describe(
       assert.equal((await call(`${s.base}/dev/victim`)).body, 'victim');
     });
 
-    // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html — an out-of-memory
-    // runtime is killed: `Runtime exited with error: signal: killed`, Runtime.ExitError; API
-    // Gateway's proxy integration answers 502.
+    // https://repost.aws/knowledge-center/lambda-runtime-error — a runtime the kernel kills for
+    // memory: `Runtime exited with error: signal: killed`, Runtime.ExitError; API Gateway's proxy
+    // integration answers 502 for a function error.
     it('Buffer.alloc of 4×1 GB in a 128 MB function: killed at 128 MB, 502, the gateway unharmed', async () => {
       const r = await call(`${s.base}/dev/hog`);
       assert.equal(r.status, 502);

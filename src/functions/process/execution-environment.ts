@@ -85,7 +85,10 @@ export class ExecutionEnvironment {
 
   private async start(): Promise<RuntimeApiServer> {
     const { config, launch, confinement } = this.options;
-    const api = await RuntimeApiServer.listen(confinement?.socketPath);
+    const api = await RuntimeApiServer.listen(confinement?.socketPath).catch((error: unknown) => {
+      confinement?.dispose();
+      throw error;
+    });
     this.api = api;
     // One log stream per execution environment: `YYYY/MM/DD/[$LATEST]<32 hex>`.
     const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[${LATEST_VERSION}]${randomBytes(16).toString('hex')}`;

@@ -10,3 +10,12 @@ export class SandboxUnavailableError extends Error {
     this.name = 'SandboxUnavailableError';
   }
 }
+
+/** A function the sandbox cannot run as configured (its code is not readable by other users). */
+export class SandboxFunctionError extends Error {
+  readonly code = 'ERR_SANDBOX_FUNCTION';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxFunctionError';
+  }
+}

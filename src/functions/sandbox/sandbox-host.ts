@@ -14,7 +14,7 @@ import { bwrapArgs, SOCKET_DIR_INSIDE, TASK_ROOT } from './bwrap-args.js';
 import { CgroupLauncher, type ConfinedGroup } from './cgroup-launcher.js';
 import { openCgroupTree } from './cgroup.js';
 import type { Confinement } from './confinement.js';
-import { SandboxUnavailableError } from './sandbox-errors.js';
+import { SandboxFunctionError, SandboxUnavailableError } from './sandbox-errors.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 /** dist/functions: the Node.js bootstrap and the relay, bound read-only into every sandbox. */
@@ -91,7 +91,7 @@ export class SandboxHost {
     // "Lambda requires global read permissions on code files" — the sandbox's uid is not the owner.
     // https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-deployment.html
     if ((statSync(config.Code).mode & 0o005) !== 0o005) {
-      throw new SandboxUnavailableError(
+      throw new SandboxFunctionError(
         `function ${config.FunctionName}: its code folder ${config.Code} must be readable by everyone (chmod -R a+rX), as Lambda requires`,
       );
     }
