@@ -8,15 +8,21 @@
 // - Client aborts are not errors.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   APIGatewayClient,
   CreateAuthorizerCommand,
   CreateRestApiCommand,
+  GetRestApisCommand,
 } from '@aws-sdk/client-api-gateway';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import fc from 'fast-check';
+import pg from 'pg';
+import { makeZip } from '../control/lambda/make-zip.js';
 import { ROOT, call, eventually, serve, tempProject, type Served } from '../e2e/harness.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures');
@@ -26,6 +32,19 @@ const ADMIN_ENV = {
   SALLYPORT_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
   SALLYPORT_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
 };
+
+/** AWS SDK clients for a node's admin API; no retries, so a 500 is seen as it is. */
+function adminClients(node: Served) {
+  const config = {
+    endpoint: node.admin!,
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+    maxAttempts: 1,
+  };
+  return { apigw: new APIGatewayClient(config), lambda: new LambdaClient(config) };
+}
+
+type SdkError = Error & { $metadata?: { httpStatusCode?: number } };
 
 interface EchoedEvent {
   headers: Record<string, string> | null;
@@ -219,11 +238,7 @@ describe('identityValidationExpression never stalls the data plane', () => {
     // A node of its own, with known admin credentials.
     const node = await serve([], ADMIN_ENV);
     try {
-      const client = new APIGatewayClient({
-        endpoint: node.admin!,
-        region: 'us-east-1',
-        credentials: CREDENTIALS,
-      });
+      const client = adminClients(node).apigw;
       const api = await client.send(new CreateRestApiCommand({ name: 'regex' }));
       for (const expression of ['(a)\\1', 'Bearer (?=x).*', '(?<!a)b']) {
         await assert.rejects(
@@ -238,7 +253,7 @@ describe('identityValidationExpression never stalls the data plane', () => {
                 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations',
             }),
           ),
-          (error: Error & { $metadata?: { httpStatusCode?: number } }) => {
+          (error: SdkError) => {
             assert.equal(error.name, 'BadRequestException');
             assert.equal(error.$metadata?.httpStatusCode, 400);
             assert.match(error.message, /Invalid identityValidationExpression/);
@@ -324,3 +339,133 @@ describe('client aborts', () => {
     assert.doesNotMatch(s.output(), /"level":50/);
   });
 });
+
+describe('zips that cannot be unpacked: 400 as Lambda answers, and nothing left behind', () => {
+  // "Could not unzip uploaded file. Please check your file, then try to upload again." is
+  // Lambda's InvalidParameterValueException for a package it cannot extract.
+  // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html
+  let node: Served;
+  let dataDir: string;
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sallyport-sec-zip-'));
+    node = await serve(['--data-dir', dataDir], ADMIN_ENV);
+  });
+  after(async () => node?.stop());
+
+  const index = { path: 'index.js', content: 'exports.handler = async () => 1;' };
+  const long = 'n'.repeat(256);
+  const cases: [string, { path: string; content: string }[]][] = [
+    [
+      'a file a and a file a/b',
+      [index, { path: 'a', content: 'x' }, { path: 'a/b', content: 'y' }],
+    ],
+    [
+      'a file a/b, then a file a',
+      [index, { path: 'a/b', content: 'y' }, { path: 'a', content: 'x' }],
+    ],
+    [
+      'a folder entry a/ and a file a',
+      [index, { path: 'a/', content: '' }, { path: 'a', content: 'x' }],
+    ],
+    ['a name of 256 bytes', [index, { path: `dir/${long}`, content: 'x' }]],
+    [
+      'a path of 4000 bytes',
+      [index, { path: Array(20).fill('p'.repeat(199)).join('/'), content: 'x' }],
+    ],
+  ];
+  for (const [what, files] of cases) {
+    it(`${what}: 400 InvalidParameterValueException, no folder for the function`, async () => {
+      const { lambda } = adminClients(node);
+      const name = `zip-${cases.findIndex(([w]) => w === what)}`;
+      await assert.rejects(
+        lambda.send(
+          new CreateFunctionCommand({
+            FunctionName: name,
+            Runtime: 'nodejs20.x',
+            Role: 'arn:aws:iam::123456789012:role/lambda',
+            Handler: 'index.handler',
+            Code: { ZipFile: makeZip(files) },
+          }),
+        ),
+        (error: SdkError) => {
+          assert.equal(error.name, 'InvalidParameterValueException');
+          assert.equal(error.$metadata?.httpStatusCode, 400);
+          assert.match(
+            error.message,
+            /^Could not unzip uploaded file\. Please check your file, then try to upload again\./,
+          );
+          return true;
+        },
+      );
+      assert.equal(existsSync(join(dataDir, 'functions', name)), false);
+    });
+  }
+});
+
+describe('the SQLite file deleted or replaced under a running node: writes are refused, loudly', () => {
+  for (const how of ['deleted', 'replaced'] as const) {
+    it(`${how}: the admin API answers 500 saying so, and the node logs an error`, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'sallyport-sec-sqlite-'));
+      const node = await serve(['--data-dir', dataDir], ADMIN_ENV);
+      try {
+        const { apigw } = adminClients(node);
+        await apigw.send(new CreateRestApiCommand({ name: 'before' }));
+        const db = join(dataDir, 'sallyport.db');
+        if (how === 'deleted') {
+          for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+        } else {
+          copyFileSync(db, `${db}.copy`);
+          renameSync(`${db}.copy`, db);
+        }
+        await assert.rejects(
+          apigw.send(new CreateRestApiCommand({ name: 'after' })),
+          (error: SdkError) => {
+            assert.equal(error.$metadata?.httpStatusCode, 500);
+            assert.match(error.message, new RegExp(`was ${how}.*writes are refused`));
+            return true;
+          },
+        );
+        // The log line may reach us just after the answer.
+        await eventually(() => new RegExp(`"level":50.*was ${how}`).test(node.output()));
+      } finally {
+        await node.stop();
+      }
+    });
+  }
+});
+
+const PG = process.env.SALLYPORT_TEST_PG;
+describe(
+  'a PostgreSQL database dropped and recreated under a running node: the node recovers',
+  { skip: PG ? false : 'skipped: set SALLYPORT_TEST_PG to run' },
+  () => {
+    it('the next write re-creates the tables in the new database and succeeds', async () => {
+      const admin = new pg.Client({ connectionString: PG });
+      await admin.connect();
+      const name = `sallyport_sec_${process.pid}`;
+      const recreate = async () => {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.query(`CREATE DATABASE ${name}`);
+      };
+      await recreate();
+      const store = new URL(PG!);
+      store.pathname = `/${name}`;
+      const node = await serve(['--store', store.toString()], ADMIN_ENV);
+      try {
+        const { apigw } = adminClients(node);
+        await apigw.send(new CreateRestApiCommand({ name: 'before' }));
+        await recreate();
+        await apigw.send(new CreateRestApiCommand({ name: 'after' }));
+        const apis = await apigw.send(new GetRestApisCommand({}));
+        assert.deepEqual(
+          apis.items?.map((a) => a.name),
+          ['after'],
+        );
+      } finally {
+        await node.stop();
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      }
+    });
+  },
+);
