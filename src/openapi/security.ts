@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { stableId } from '../config/stable-id.js';
 import { parseLambdaInvocationUri } from '../model/arn.js';
+import { compileFullMatch } from '../gateway/authorizers/linear-regex.js';
 import type { AuthorizationType, Authorizer, Method } from '../model/types.js';
 import { isObject, type ImportContext, type JsonObject, type JsonPath } from './context.js';
 
@@ -312,11 +313,12 @@ function identitySourceFor(
   return undefined;
 }
 
+/** Checked by the engine that will run it on the data plane (RE2, linear time). */
 function checkRegex(ctx: ImportContext, pattern: string, at: JsonPath): void {
   try {
-    new RegExp(pattern);
-  } catch {
-    ctx.fail(at, `not a valid regular expression (got "${pattern}")`);
+    compileFullMatch(pattern);
+  } catch (error) {
+    ctx.fail(at, `not a usable regular expression: ${(error as Error).message}`);
   }
 }
 

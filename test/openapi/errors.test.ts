@@ -190,7 +190,12 @@ describe('import errors', () => {
     [
       'an identityValidationExpression that is not a regular expression',
       scheme({ identityValidationExpression: '(' }),
-      `openapi.yaml: ${AUTH_AT}.identityValidationExpression: not a valid regular expression (got "(")`,
+      `openapi.yaml: ${AUTH_AT}.identityValidationExpression: not a usable regular expression: '(': error parsing regexp: missing closing ): \`(\`. Sallyport matches with a linear-time engine (RE2 syntax), which does not support backreferences, lookahead/lookbehind, atomic groups or possessive quantifiers`,
+    ],
+    [
+      'an identityValidationExpression RE2 cannot run (a backreference)',
+      scheme({ identityValidationExpression: '(a)\\1' }),
+      `openapi.yaml: ${AUTH_AT}.identityValidationExpression: not a usable regular expression: '(a)\\1': error parsing regexp: invalid escape sequence: \`\\1\`. Sallyport matches with a linear-time engine (RE2 syntax), which does not support backreferences, lookahead/lookbehind, atomic groups or possessive quantifiers`,
     ],
     [
       'an unknown gateway response type',

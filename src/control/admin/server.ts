@@ -91,8 +91,7 @@ export function createAdminServer(options: AdminServerOptions): Server {
         status: 500,
         // A store that refuses writes says why: the operator has something to fix.
         body: {
-          message:
-            error instanceof StoreUnavailableError ? error.message : 'Internal server error',
+          message: error instanceof StoreUnavailableError ? error.message : 'Internal server error',
         },
         headers: { 'x-amzn-ErrorType': 'ServiceException' },
       });

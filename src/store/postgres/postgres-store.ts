@@ -143,9 +143,9 @@ export class PostgresStore implements Store {
     try {
       return await work();
     } catch (error) {
-      const cause = recoverableCause(error);
-      if (cause === undefined || this.#closed) throw error;
-      if (cause === 'missing-table') await this.#migrate(this.#schema);
+      if (!isRecoverable(error) || this.#closed) throw error;
+      // Idempotent: applies nothing to a database that has our tables.
+      await this.#migrate(this.#schema);
       // A recreated database numbers its changes from 1 again.
       this.#lastSeq = await this.#maxSeq();
       return work();
@@ -379,13 +379,12 @@ async function listDocs<T>(
 const MISSING_TABLE = '42P01';
 const CONNECTION_ENDED = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
 
-function recoverableCause(error: unknown): 'missing-table' | 'connection' | undefined {
+function isRecoverable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === MISSING_TABLE) return 'missing-table';
-  if (typeof code === 'string' && CONNECTION_ENDED.has(code)) return 'connection';
+  if (code === MISSING_TABLE) return true;
+  if (typeof code === 'string' && CONNECTION_ENDED.has(code)) return true;
   // pg's own words for a socket the server closed.
-  if (error instanceof Error && /Connection terminated/i.test(error.message)) return 'connection';
-  return undefined;
+  return error instanceof Error && /Connection terminated/i.test(error.message);
 }
 
 function quoteIdent(name: string): string {

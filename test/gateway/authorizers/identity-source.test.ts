@@ -170,13 +170,18 @@ describe('identityValidationExpression (TOKEN)', () => {
     assert.equal(valid('ab'), false);
   });
 
+  it('matches in linear time: (\\w+\\s?)+ against a long non-matching token answers false', () => {
+    assert.equal(compileValidationExpression('(\\w+\\s?)+')(`${'a'.repeat(5000)}!`), false);
+    assert.equal(compileValidationExpression('(\\w+\\s?)+')('some words'), true);
+  });
+
   it('absent or empty: every token is valid', () => {
     assert.equal(compileValidationExpression(undefined)('anything'), true);
     assert.equal(compileValidationExpression('')('anything'), true);
   });
 
-  it('an invalid regular expression is refused at load time', () => {
-    for (const bad of ['[', 'a)(b']) {
+  it('an invalid regular expression, or one RE2 cannot run in linear time, is refused at load time', () => {
+    for (const bad of ['[', 'a)(b', '(a)\\1', '(?=a)a', '(?<!a)b', 'a*+']) {
       assert.throws(
         () => compileValidationExpression(bad),
         (err: unknown) => {

@@ -37,7 +37,7 @@ describe('authorizer output: valid', () => {
   it('the documented example output: principalId, policy that denies GET / in any stage', () => {
     const result = parseAuthorizerOutput(out({}));
     assert.equal(result.principalId, 'user');
-    assert.deepEqual(result.context, {});
+    assert.deepEqual({ ...result.context }, {});
     assert.equal(result.usageIdentifierKey, undefined);
     assert.equal(result.policy.evaluate(ARN), 'Deny');
   });
@@ -46,20 +46,39 @@ describe('authorizer output: valid', () => {
     const result = parseAuthorizerOutput(
       out({ context: { stringKey: 'value', numberKey: 1, booleanKey: true, zero: 0, no: false } }),
     );
-    assert.deepEqual(result.context, {
-      stringKey: 'value',
-      numberKey: 1,
-      booleanKey: true,
-      zero: 0,
-      no: false,
-    });
+    assert.deepEqual(
+      { ...result.context },
+      {
+        stringKey: 'value',
+        numberKey: 1,
+        booleanKey: true,
+        zero: 0,
+        no: false,
+      },
+    );
   });
 
   it('a null context value is dropped; a null context is an empty context', () => {
-    assert.deepEqual(parseAuthorizerOutput(out({ context: { a: null, b: 'x' } })).context, {
-      b: 'x',
-    });
-    assert.deepEqual(parseAuthorizerOutput(out({ context: null })).context, {});
+    assert.deepEqual(
+      { ...parseAuthorizerOutput(out({ context: { a: null, b: 'x' } })).context },
+      {
+        b: 'x',
+      },
+    );
+    assert.deepEqual({ ...parseAuthorizerOutput(out({ context: null })).context }, {});
+  });
+
+  it('context keys named __proto__ or constructor are kept as plain keys', () => {
+    const context = parseAuthorizerOutput(
+      out({}).replace(
+        '"principalId"',
+        '"context": {"__proto__": "p", "constructor": "c"}, "principalId"',
+      ),
+    ).context;
+    assert.deepEqual(Object.entries(context), [
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+    ]);
   });
 
   it('usageIdentifierKey is carried for API keys from the AUTHORIZER source', () => {

@@ -20,15 +20,18 @@ describe('awsClaims', () => {
 
   it('every value a string: numbers, booleans, lists as Java prints them', () => {
     assert.deepEqual(
-      awsClaims({
-        sub: 's',
-        exp: Date.UTC(2017, 11, 17, 7, 28, 12) / 1000,
-        iat: Date.UTC(2017, 11, 17, 6, 28, 12) / 1000,
-        auth_time: 1513492092,
-        email_verified: true,
-        'cognito:groups': ['admin', 'staff'],
-        address: { city: 'Paris' },
-      }),
+      // A map without a prototype (any claim name is a plain key): compared by its entries.
+      {
+        ...awsClaims({
+          sub: 's',
+          exp: Date.UTC(2017, 11, 17, 7, 28, 12) / 1000,
+          iat: Date.UTC(2017, 11, 17, 6, 28, 12) / 1000,
+          auth_time: 1513492092,
+          email_verified: true,
+          'cognito:groups': ['admin', 'staff'],
+          address: { city: 'Paris' },
+        }),
+      },
       {
         sub: 's',
         exp: 'Sun Dec 17 07:28:12 UTC 2017',
