@@ -7,6 +7,8 @@ import { capturingLogger, fn, payloadOf, settings } from './helpers.js';
 
 const functions = [
   fn('failures', 'failures', 'index.dispatch', { Timeout: 1 }),
+  // Filling 128 MB takes long on a busy machine: a 1 s Timeout would race the out-of-memory kill.
+  fn('failures-oom', 'failures', 'index.dispatch', { Timeout: 120 }),
   fn('callback-fails', 'callback', 'index.fails'),
   fn('callback-string', 'callback', 'index.failsWithString'),
   fn('init-throws', 'init-throws', 'index.handler'),
@@ -186,12 +188,12 @@ describe('NodeWorkerInvoker failures (https://docs.aws.amazon.com/lambda/latest/
     });
 
     test('exceeding MemorySize: Runtime.OutOfMemory', async () => {
-      const result = await invoke('failures', { action: 'outOfMemory' }, 'req-oom');
+      const result = await invoke('failures-oom', { action: 'outOfMemory' }, 'req-oom');
       assert.equal(
         result.payload,
         '{"errorType":"Runtime.OutOfMemory","errorMessage":"RequestId: req-oom Error: Runtime exited with error: signal: killed"}',
       );
-      assert.deepEqual(payloadOf(await invoke('failures', { action: 'ok', n: 7 })), {
+      assert.deepEqual(payloadOf(await invoke('failures-oom', { action: 'ok', n: 7 })), {
         ok: true,
         n: 7,
       });
