@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createLogger } from '../observability/logger.js';
-import { fail } from './main.js';
+import { fail } from './fail.js';
 import { startProject } from './project-runtime.js';
 
 interface InvokeOptions {

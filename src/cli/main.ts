@@ -2,6 +2,7 @@
 // stack trace (set SALLYPORT_DEBUG=1 to see one).
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { fail } from './fail.js';
 import { invokeCommand } from './invoke.js';
 import { serveCommand } from './serve.js';
 import { storeCommands } from './store-commands.js';
@@ -27,11 +28,4 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof CommanderError) process.exit(error.exitCode);
     fail(error);
   }
-}
-
-export function fail(error: unknown): never {
-  if (process.env.SALLYPORT_DEBUG) console.error(error);
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(`sallyport: ${message}`);
-  process.exit(1);
 }

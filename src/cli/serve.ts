@@ -5,7 +5,7 @@ import { loadProject, type Project } from '../config/project-file.js';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS } from '../functions/isolation.js';
 import type { FunctionIsolation } from '../model/types.js';
 import { createLogger } from '../observability/logger.js';
-import { fail } from './main.js';
+import { fail } from './fail.js';
 import { parsePort } from './options.js';
 import { preparePrivateDataDir } from './private-data-dir.js';
 import { startNode } from './start-node.js';

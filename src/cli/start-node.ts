@@ -18,7 +18,7 @@ import { registerLambdaRoutes } from '../control/lambda/routes.js';
 import { FunctionsInvoker } from '../functions/functions-invoker.js';
 import { authorizerCachePrefix } from '../gateway/authorizers/cache.js';
 import { Gateway } from '../gateway/gateway.js';
-import { StageLoader } from '../gateway/stage-loader.js';
+import { StageLoader } from '../node/stage-loader.js';
 import {
   DEFAULT_SETTINGS,
   type FunctionConfig,

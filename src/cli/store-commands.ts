@@ -6,13 +6,13 @@ import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { createDeployment, putRestApiFromOpenApi } from '../control/apigateway/index.js';
 import type { StoredFunction } from '../control/lambda/function-configuration.js';
-import { parseYaml } from '../config/yaml.js';
+import { parseYaml } from '../support/yaml.js';
 import { awsId } from '../model/ids.js';
 import { DEFAULT_SETTINGS, type Deployment, type RestApi, type Stage } from '../model/types.js';
 import { exportOpenApi } from '../openapi/export.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { fail } from './main.js';
+import { fail } from './fail.js';
 
 interface StoreOptions {
   dataDir: string;

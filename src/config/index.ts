@@ -6,4 +6,4 @@ export {
 } from './project-file.js';
 export { ProjectFileError, type ProjectFileErrorCode } from './errors.js';
 export { projectFileSchema, RUNTIMES, type ProjectFile, type ProjectFileInput } from './schema.js';
-export { restApiIdFor, stableId } from './stable-id.js';
+export { restApiIdFor, stableId } from '../support/stable-id.js';

@@ -5,9 +5,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { FunctionConfig, Settings } from '../model/types.js';
 import { ProjectFileError } from './errors.js';
 import { projectFileSchema, type ProjectFile } from './schema.js';
-import { restApiIdFor } from './stable-id.js';
-import { parseYaml } from './yaml.js';
-import { formatKeyPath, formatZodIssue } from './zod-issue.js';
+import { restApiIdFor } from '../support/stable-id.js';
+import { parseYaml } from '../support/yaml.js';
+import { formatKeyPath, formatZodIssue } from '../support/zod-issue.js';
 
 export interface StageDefinition {
   stageName: string;

@@ -1,6 +1,6 @@
 // What every import step shares: the document, where errors point, and local $ref resolution.
 import type { z } from 'zod';
-import { formatKeyPath, formatZodIssue } from '../config/zod-issue.js';
+import { formatKeyPath, formatZodIssue } from '../support/zod-issue.js';
 import { OpenApiImportError, type OpenApiImportErrorCode } from './errors.js';
 
 export type JsonPath = readonly (string | number)[];

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { parseYaml } from '../config/yaml.js';
+import { parseYaml } from '../support/yaml.js';
 import type { ApiSnapshot, Authorizer, RestApi, Settings } from '../model/types.js';
 import { ImportContext, isObject, type JsonObject, type JsonPath } from './context.js';
 import { OpenApiImportError } from './errors.js';

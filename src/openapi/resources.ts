@@ -1,7 +1,7 @@
 // Builds API Gateway's resource tree from OpenAPI path keys, as API Gateway's import does: the
 // root `/` always exists and every intermediate path part becomes a resource of its own.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html#api-gateway-proxy-resource
-import { stableId } from '../config/stable-id.js';
+import { stableId } from '../support/stable-id.js';
 import type { Resource } from '../model/types.js';
 import type { ImportContext, JsonPath } from './context.js';
 

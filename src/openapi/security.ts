@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authtype.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-key-usage-plan-oas.html
 import { z } from 'zod';
-import { stableId } from '../config/stable-id.js';
+import { stableId } from '../support/stable-id.js';
 import { parseLambdaInvocationUri } from '../model/arn.js';
 import { compileFullMatch } from '../gateway/authorizers/linear-regex.js';
 import type { AuthorizationType, Authorizer, Method } from '../model/types.js';

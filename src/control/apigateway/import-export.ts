@@ -5,7 +5,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutRestApi.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_GetExport.html
 import { stringify } from 'yaml';
-import { parseYaml } from '../../config/yaml.js';
+import { parseYaml } from '../../support/yaml.js';
 import { awsId } from '../../model/ids.js';
 import type {
   ApiSnapshot,

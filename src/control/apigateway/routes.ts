@@ -1,6 +1,7 @@
 // The API Gateway control API's routes: AWS's paths, methods and status codes, as the SDK's
 // service model declares them (@aws-sdk/client-api-gateway: `[method, path, status]` per
 // operation). https://docs.aws.amazon.com/apigateway/latest/api/API_Operations.html
+// One row per operation, so the whole API reads as a table; `registerApiGatewayRoutes` walks it.
 import type { AdminRequest, AdminResponse, AdminRoutes } from '../admin/server.js';
 import {
   createAuthorizer,
@@ -63,161 +64,164 @@ import {
 } from './stages.js';
 import { testInvokeAuthorizer, testInvokeMethod } from './test-invoke.js';
 
-type Op = (request: AdminRequest, p: Record<string, string>) => Promise<unknown>;
+/** The path parameters the table's paths name; a row reads only those its own path has. */
+interface PathParams {
+  restapi_id: string;
+  resource_id: string;
+  http_method: string;
+  status_code: string;
+  authorizer_id: string;
+  deployment_id: string;
+  stage_name: string;
+  export_type: string;
+  response_type: string;
+}
+
+type Op = (deps: ApiGatewayDeps, request: AdminRequest, p: PathParams) => Promise<unknown>;
+
+interface Route {
+  method: string;
+  path: string;
+  /** AWS's success status; `null`: the operation builds its own response. */
+  status: number | null;
+  op: Op;
+}
 
 const API = '/restapis/:restapi_id';
 const RESOURCE = `${API}/resources/:resource_id`;
 const METHOD = `${RESOURCE}/methods/:http_method`;
+const METHOD_RESPONSE = `${METHOD}/responses/:status_code`;
 const INTEGRATION = `${METHOD}/integration`;
+const INTEGRATION_RESPONSE = `${INTEGRATION}/responses/:status_code`;
+const AUTHORIZER = `${API}/authorizers/:authorizer_id`;
+const DEPLOYMENT = `${API}/deployments/:deployment_id`;
+const STAGE = `${API}/stages/:stage_name`;
+const RESPONSE = `${API}/gatewayresponses/:response_type`;
+
+/** A row of the table, written as a call so each row stays on a line or two. */
+const route = (method: string, path: string, status: number | null, op: Op): Route => ({
+  method,
+  path,
+  status,
+  op,
+});
+/** Where a method (and its responses and integration) is: API, resource, HTTP method. */
+const methodAt = (p: PathParams) => [p.restapi_id, p.resource_id, p.http_method] as const;
+
+const ROUTES: readonly Route[] = [
+  // POST /restapis is CreateRestApi, or ImportRestApi with ?mode=import.
+  route('POST', '/restapis', 201, (d, r) =>
+    r.query.get('mode') === 'import' ? importRestApi(d, r.body) : createRestApi(d, r.json()),
+  ),
+  route('GET', '/restapis', 200, (d, r) => getRestApis(d, r.query)),
+  route('GET', API, 200, (d, _r, p) => getRestApi(d, p.restapi_id)),
+  route('PATCH', API, 200, (d, r, p) => updateRestApi(d, p.restapi_id, r.json())),
+  route('PUT', API, 200, (d, r, p) => putRestApi(d, p.restapi_id, r.query, r.body)),
+  route('DELETE', API, 202, (d, _r, p) => deleteRestApi(d, p.restapi_id)),
+
+  route('GET', `${API}/resources`, 200, (d, r, p) => getResources(d, p.restapi_id, r.query)),
+  route('GET', RESOURCE, 200, (d, r, p) => getResourceOp(d, p.restapi_id, p.resource_id, r.query)),
+  // CreateResource names the parent in the same position.
+  route('POST', RESOURCE, 201, (d, r, p) =>
+    createResource(d, p.restapi_id, p.resource_id, r.json()),
+  ),
+  route('PATCH', RESOURCE, 200, (d, r, p) =>
+    updateResource(d, p.restapi_id, p.resource_id, r.json()),
+  ),
+  route('DELETE', RESOURCE, 202, (d, _r, p) => deleteResource(d, p.restapi_id, p.resource_id)),
+
+  route('PUT', METHOD, 201, (d, r, p) => putMethod(d, ...methodAt(p), r.json())),
+  route('GET', METHOD, 200, (d, _r, p) => getMethodOp(d, ...methodAt(p))),
+  route('PATCH', METHOD, 200, (d, r, p) => updateMethod(d, ...methodAt(p), r.json())),
+  route('DELETE', METHOD, 204, (d, _r, p) => deleteMethod(d, ...methodAt(p))),
+  route('POST', METHOD, 200, (d, r, p) => testInvokeMethod(d, ...methodAt(p), r.json())),
+  route('PUT', METHOD_RESPONSE, 201, (d, r, p) =>
+    putMethodResponse(d, ...methodAt(p), p.status_code, r.json()),
+  ),
+  route('GET', METHOD_RESPONSE, 200, (d, _r, p) =>
+    getMethodResponse(d, ...methodAt(p), p.status_code),
+  ),
+
+  route('PUT', INTEGRATION, 201, (d, r, p) => putIntegration(d, ...methodAt(p), r.json())),
+  route('GET', INTEGRATION, 200, (d, _r, p) => getIntegration(d, ...methodAt(p))),
+  route('PATCH', INTEGRATION, 200, (d, r, p) => updateIntegration(d, ...methodAt(p), r.json())),
+  route('DELETE', INTEGRATION, 204, (d, _r, p) => deleteIntegration(d, ...methodAt(p))),
+  route('PUT', INTEGRATION_RESPONSE, 201, (d, r, p) =>
+    putIntegrationResponse(d, ...methodAt(p), p.status_code, r.json()),
+  ),
+  route('GET', INTEGRATION_RESPONSE, 200, (d, _r, p) =>
+    getIntegrationResponse(d, ...methodAt(p), p.status_code),
+  ),
+
+  route('POST', `${API}/authorizers`, 201, (d, r, p) =>
+    createAuthorizer(d, p.restapi_id, r.json()),
+  ),
+  route('GET', `${API}/authorizers`, 200, (d, r, p) => getAuthorizers(d, p.restapi_id, r.query)),
+  route('GET', AUTHORIZER, 200, (d, _r, p) => getAuthorizerOp(d, p.restapi_id, p.authorizer_id)),
+  route('PATCH', AUTHORIZER, 200, (d, r, p) =>
+    updateAuthorizer(d, p.restapi_id, p.authorizer_id, r.json()),
+  ),
+  route('DELETE', AUTHORIZER, 202, (d, _r, p) =>
+    deleteAuthorizer(d, p.restapi_id, p.authorizer_id),
+  ),
+  route('POST', AUTHORIZER, 200, (d, r, p) =>
+    testInvokeAuthorizer(d, p.restapi_id, p.authorizer_id, r.json()),
+  ),
+
+  route('POST', `${API}/deployments`, 201, (d, r, p) =>
+    createDeploymentOp(d, p.restapi_id, r.json()),
+  ),
+  route('GET', `${API}/deployments`, 200, (d, r, p) => getDeployments(d, p.restapi_id, r.query)),
+  route('GET', DEPLOYMENT, 200, (d, r, p) =>
+    getDeploymentOp(d, p.restapi_id, p.deployment_id, r.query),
+  ),
+  route('DELETE', DEPLOYMENT, 202, (d, _r, p) =>
+    deleteDeployment(d, p.restapi_id, p.deployment_id),
+  ),
+
+  route('POST', `${API}/stages`, 201, (d, r, p) => createStage(d, p.restapi_id, r.json())),
+  route('GET', `${API}/stages`, 200, (d, r, p) => getStages(d, p.restapi_id, r.query)),
+  route('GET', STAGE, 200, (d, _r, p) => getStageOp(d, p.restapi_id, p.stage_name)),
+  route('PATCH', STAGE, 200, (d, r, p) => updateStage(d, p.restapi_id, p.stage_name, r.json())),
+  route('DELETE', STAGE, 202, (d, _r, p) => deleteStage(d, p.restapi_id, p.stage_name)),
+  route('DELETE', `${STAGE}/cache/authorizers`, 202, (d, _r, p) =>
+    flushStageAuthorizersCache(d, p.restapi_id, p.stage_name),
+  ),
+  // GetExport answers with the document's own content type and disposition headers.
+  route('GET', `${STAGE}/exports/:export_type`, null, async (d, r, p) => {
+    const { restapi_id, stage_name, export_type } = p;
+    const exported = await getExport(
+      d,
+      restapi_id,
+      stage_name,
+      export_type,
+      r.query,
+      r.headers.accept,
+    );
+    return { status: 200, body: exported.body, headers: exported.headers };
+  }),
+
+  route('GET', `${API}/gatewayresponses`, 200, (d, r, p) =>
+    getGatewayResponses(d, p.restapi_id, r.query),
+  ),
+  route('GET', RESPONSE, 200, (d, _r, p) => getGatewayResponse(d, p.restapi_id, p.response_type)),
+  route('PUT', RESPONSE, 201, (d, r, p) =>
+    putGatewayResponse(d, p.restapi_id, p.response_type, r.json()),
+  ),
+  route('DELETE', RESPONSE, 202, (d, _r, p) =>
+    deleteGatewayResponse(d, p.restapi_id, p.response_type),
+  ),
+];
 
 export function registerApiGatewayRoutes(deps: ApiGatewayDeps): (routes: AdminRoutes) => void {
   return (routes) => {
-    const add = (method: string, path: string, status: number, op: Op) =>
+    for (const { method, path, status, op } of ROUTES) {
       routes.add(method, path, async (request): Promise<AdminResponse> => {
-        const result = await op(request, request.params);
+        // find-my-way fills every parameter the route's path names, and a row reads only those.
+        const result = await op(deps, request, request.params as unknown as PathParams);
+        if (status === null) return result as AdminResponse;
         return status === 202 || status === 204 ? { status } : { status, body: result };
       });
-    const json = (r: AdminRequest) => r.json();
-
-    // POST /restapis is CreateRestApi, or ImportRestApi with ?mode=import.
-    add('POST', '/restapis', 201, (r) =>
-      r.query.get('mode') === 'import' ? importRestApi(deps, r.body) : createRestApi(deps, json(r)),
-    );
-    add('GET', '/restapis', 200, (r) => getRestApis(deps, r.query));
-    add('GET', API, 200, (_r, p) => getRestApi(deps, p.restapi_id!));
-    add('PATCH', API, 200, (r, p) => updateRestApi(deps, p.restapi_id!, json(r)));
-    add('PUT', API, 200, (r, p) => putRestApi(deps, p.restapi_id!, r.query, r.body));
-    add('DELETE', API, 202, (_r, p) => deleteRestApi(deps, p.restapi_id!));
-
-    add('GET', `${API}/resources`, 200, (r, p) => getResources(deps, p.restapi_id!, r.query));
-    add('GET', RESOURCE, 200, (r, p) =>
-      getResourceOp(deps, p.restapi_id!, p.resource_id!, r.query),
-    );
-    // CreateResource names the parent in the same position.
-    add('POST', RESOURCE, 201, (r, p) =>
-      createResource(deps, p.restapi_id!, p.resource_id!, json(r)),
-    );
-    add('PATCH', RESOURCE, 200, (r, p) =>
-      updateResource(deps, p.restapi_id!, p.resource_id!, json(r)),
-    );
-    add('DELETE', RESOURCE, 202, (_r, p) => deleteResource(deps, p.restapi_id!, p.resource_id!));
-
-    add('PUT', METHOD, 201, (r, p) =>
-      putMethod(deps, p.restapi_id!, p.resource_id!, p.http_method!, json(r)),
-    );
-    add('GET', METHOD, 200, (_r, p) =>
-      getMethodOp(deps, p.restapi_id!, p.resource_id!, p.http_method!),
-    );
-    add('PATCH', METHOD, 200, (r, p) =>
-      updateMethod(deps, p.restapi_id!, p.resource_id!, p.http_method!, json(r)),
-    );
-    add('DELETE', METHOD, 204, (_r, p) =>
-      deleteMethod(deps, p.restapi_id!, p.resource_id!, p.http_method!),
-    );
-    add('POST', METHOD, 200, (r, p) =>
-      testInvokeMethod(deps, p.restapi_id!, p.resource_id!, p.http_method!, json(r)),
-    );
-    add('PUT', `${METHOD}/responses/:status_code`, 201, (r, p) =>
-      putMethodResponse(
-        deps,
-        p.restapi_id!,
-        p.resource_id!,
-        p.http_method!,
-        p.status_code!,
-        json(r),
-      ),
-    );
-    add('GET', `${METHOD}/responses/:status_code`, 200, (_r, p) =>
-      getMethodResponse(deps, p.restapi_id!, p.resource_id!, p.http_method!, p.status_code!),
-    );
-
-    add('PUT', INTEGRATION, 201, (r, p) =>
-      putIntegration(deps, p.restapi_id!, p.resource_id!, p.http_method!, json(r)),
-    );
-    add('GET', INTEGRATION, 200, (_r, p) =>
-      getIntegration(deps, p.restapi_id!, p.resource_id!, p.http_method!),
-    );
-    add('PATCH', INTEGRATION, 200, (r, p) =>
-      updateIntegration(deps, p.restapi_id!, p.resource_id!, p.http_method!, json(r)),
-    );
-    add('DELETE', INTEGRATION, 204, (_r, p) =>
-      deleteIntegration(deps, p.restapi_id!, p.resource_id!, p.http_method!),
-    );
-    add('PUT', `${INTEGRATION}/responses/:status_code`, 201, (r, p) =>
-      putIntegrationResponse(
-        deps,
-        p.restapi_id!,
-        p.resource_id!,
-        p.http_method!,
-        p.status_code!,
-        json(r),
-      ),
-    );
-    add('GET', `${INTEGRATION}/responses/:status_code`, 200, (_r, p) =>
-      getIntegrationResponse(deps, p.restapi_id!, p.resource_id!, p.http_method!, p.status_code!),
-    );
-
-    add('POST', `${API}/authorizers`, 201, (r, p) =>
-      createAuthorizer(deps, p.restapi_id!, json(r)),
-    );
-    add('GET', `${API}/authorizers`, 200, (r, p) => getAuthorizers(deps, p.restapi_id!, r.query));
-    const AUTHORIZER = `${API}/authorizers/:authorizer_id`;
-    add('GET', AUTHORIZER, 200, (_r, p) => getAuthorizerOp(deps, p.restapi_id!, p.authorizer_id!));
-    add('PATCH', AUTHORIZER, 200, (r, p) =>
-      updateAuthorizer(deps, p.restapi_id!, p.authorizer_id!, json(r)),
-    );
-    add('DELETE', AUTHORIZER, 202, (_r, p) =>
-      deleteAuthorizer(deps, p.restapi_id!, p.authorizer_id!),
-    );
-    add('POST', AUTHORIZER, 200, (r, p) =>
-      testInvokeAuthorizer(deps, p.restapi_id!, p.authorizer_id!, json(r)),
-    );
-
-    add('POST', `${API}/deployments`, 201, (r, p) =>
-      createDeploymentOp(deps, p.restapi_id!, json(r)),
-    );
-    add('GET', `${API}/deployments`, 200, (r, p) => getDeployments(deps, p.restapi_id!, r.query));
-    const DEPLOYMENT = `${API}/deployments/:deployment_id`;
-    add('GET', DEPLOYMENT, 200, (r, p) =>
-      getDeploymentOp(deps, p.restapi_id!, p.deployment_id!, r.query),
-    );
-    add('DELETE', DEPLOYMENT, 202, (_r, p) =>
-      deleteDeployment(deps, p.restapi_id!, p.deployment_id!),
-    );
-
-    add('POST', `${API}/stages`, 201, (r, p) => createStage(deps, p.restapi_id!, json(r)));
-    add('GET', `${API}/stages`, 200, (r, p) => getStages(deps, p.restapi_id!, r.query));
-    const STAGE = `${API}/stages/:stage_name`;
-    add('GET', STAGE, 200, (_r, p) => getStageOp(deps, p.restapi_id!, p.stage_name!));
-    add('PATCH', STAGE, 200, (r, p) => updateStage(deps, p.restapi_id!, p.stage_name!, json(r)));
-    add('DELETE', STAGE, 202, (_r, p) => deleteStage(deps, p.restapi_id!, p.stage_name!));
-    add('DELETE', `${STAGE}/cache/authorizers`, 202, (_r, p) =>
-      flushStageAuthorizersCache(deps, p.restapi_id!, p.stage_name!),
-    );
-    routes.add('GET', `${STAGE}/exports/:export_type`, async (r) => {
-      const p = r.params;
-      const accept = r.headers.accept;
-      const exported = await getExport(
-        deps,
-        p.restapi_id!,
-        p.stage_name!,
-        p.export_type!,
-        r.query,
-        accept,
-      );
-      return { status: 200, body: exported.body, headers: exported.headers };
-    });
-
-    add('GET', `${API}/gatewayresponses`, 200, (r, p) =>
-      getGatewayResponses(deps, p.restapi_id!, r.query),
-    );
-    const RESPONSE = `${API}/gatewayresponses/:response_type`;
-    add('GET', RESPONSE, 200, (_r, p) => getGatewayResponse(deps, p.restapi_id!, p.response_type!));
-    add('PUT', RESPONSE, 201, (r, p) =>
-      putGatewayResponse(deps, p.restapi_id!, p.response_type!, json(r)),
-    );
-    add('DELETE', RESPONSE, 202, (_r, p) =>
-      deleteGatewayResponse(deps, p.restapi_id!, p.response_type!),
-    );
+    }
   };
 }

@@ -1,4 +1,4 @@
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 // `entities` holds every model document. `seq` gives list() its insertion order (an upsert keeps
 // the row, so a replaced entity keeps its place, as MemoryStore's Map does).

@@ -2,12 +2,8 @@
 // One list for both dialects, so SQLite and PostgreSQL never drift apart: each migration
 // carries its SQL for each. Never edit a released migration; add the next number.
 import { entitiesAndChanges } from './001-entities-and-changes.js';
+import type { Migration } from './migration.js';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sqlite: string;
-  postgres: string;
-}
+export type { Migration } from './migration.js';
 
 export const MIGRATIONS: readonly Migration[] = [entitiesAndChanges];

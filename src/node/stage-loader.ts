@@ -1,10 +1,12 @@
 // Keeps the data plane in step with the store: every deployed stage compiled and served, a stage
 // recompiled when it (or what it points at) changes, on this node or — through the store's
 // notifications — on any other node sharing the store. Reads only; never writes the store.
+// It lives with the node's wiring, not in gateway/: the data plane never reads the store, it is
+// handed deployment snapshots (`Gateway.deploy`) and told which stages to drop.
 import type { Deployment, RestApi, Stage } from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { ChangeEvent, Store } from '../store/store.js';
-import type { Gateway } from './gateway.js';
+import type { Gateway } from '../gateway/gateway.js';
 
 export class StageLoader {
   readonly #store: Store;
