@@ -14,15 +14,8 @@ import { ROOT, call, serve, tempProject, type Served } from './harness.js';
 const EXAMPLE = join(ROOT, 'examples/external-auth');
 const API = 'extauth001';
 
-/** Python runtimes come with issue 4; until the config loader accepts them, skip visibly. */
-async function pythonRuntimesAccepted(): Promise<boolean> {
-  const schema = (await import('../../src/config/schema.js')) as { RUNTIMES?: readonly string[] };
-  return (schema.RUNTIMES ?? []).some((r) => r.startsWith('python3.'));
-}
-
 let auth: AuthServer;
 let s: Served;
-let python = false;
 const url = (path: string) => `${s.base}/restapis/${API}/dev/_user_request_${path}`;
 const req = (path: string, token?: string, method = 'GET') =>
   call(url(path), { method, headers: token === undefined ? {} : { Authorization: token } });
@@ -33,19 +26,15 @@ interface Echo {
 }
 
 before(async () => {
-  python = await pythonRuntimesAccepted();
   auth = await startAuthServer();
   const openapi = parse(
     readFileSync(join(EXAMPLE, 'openapi.yaml'), 'utf8').replaceAll(
       'http://127.0.0.1:9000',
       auth.url,
     ),
-  ) as { paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
-  if (!python) {
-    delete openapi.paths['/reports'];
-    delete openapi.components.securitySchemes['python-authorizer'];
-  }
-  const pythonFunction = `
+  ) as unknown;
+  const dir = tempProject(`
+functions:
   python-authorizer:
     Runtime: python3.12
     Handler: lambda_function.lambda_handler
@@ -53,9 +42,7 @@ before(async () => {
     Timeout: 5
     Environment:
       Variables:
-        INTROSPECTION_URL: ${auth.url}/oauth2/introspect`;
-  const dir = tempProject(`
-functions:
+        INTROSPECTION_URL: ${auth.url}/oauth2/introspect
   node-authorizer:
     Runtime: nodejs20.x
     Handler: index.handler
@@ -65,7 +52,7 @@ functions:
       Variables:
         ISSUER: ${auth.url}
         AUDIENCE: demo-client
-        JWKS_COOLDOWN_MS: "0"${python ? pythonFunction : ''}
+        JWKS_COOLDOWN_MS: "0"
   orders:
     Runtime: nodejs20.x
     Handler: index.handler
@@ -148,9 +135,7 @@ describe('built-in authorizer from the example openapi.yaml (x-sallyport-jwt)', 
 });
 
 describe('Python TOKEN authorizer: RFC 7662 introspection', () => {
-  it('an opaque token with reports/read reaches the function', async (t) => {
-    if (!python)
-      return t.skip('python3.x runtimes are not accepted by the config loader yet (issue 4)');
+  it('an opaque token with reports/read reaches the function', async () => {
     const { access_token } = await auth.issueTokens('alice', { format: 'opaque' });
     const r = await req('/reports', `Bearer ${access_token}`);
     assert.equal(r.status, 200, r.body);
@@ -159,9 +144,7 @@ describe('Python TOKEN authorizer: RFC 7662 introspection', () => {
     assert.equal(authorizer.introspected, 'true');
   });
 
-  it('a token without reports/read: explicit Deny → 403', async (t) => {
-    if (!python)
-      return t.skip('python3.x runtimes are not accepted by the config loader yet (issue 4)');
+  it('a token without reports/read: explicit Deny → 403', async () => {
     const { access_token } = await auth.issueTokens('bob');
     const r = await req('/reports', `Bearer ${access_token}`);
     assert.equal(r.status, 403);
@@ -171,9 +154,7 @@ describe('Python TOKEN authorizer: RFC 7662 introspection', () => {
     );
   });
 
-  it('an inactive token → 401', async (t) => {
-    if (!python)
-      return t.skip('python3.x runtimes are not accepted by the config loader yet (issue 4)');
+  it('an inactive token → 401', async () => {
     const r = await req('/reports', 'Bearer not-a-token-the-server-knows');
     assert.equal(r.status, 401);
     assert.equal(r.body, '{"message":"Unauthorized"}');

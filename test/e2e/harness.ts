@@ -124,8 +124,11 @@ export function tempProject(yaml: string): string {
   return dir;
 }
 
-/** Polls until `check` passes or the deadline expires (no sleeps to wait for things). */
-export async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+/**
+ * Polls until `check` passes or the deadline expires (no sleeps to wait for things). The deadline
+ * is a margin no busy machine can eat; a passing check returns at once.
+ */
+export async function eventually(check: () => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('condition not met before the deadline');

@@ -1,4 +1,4 @@
-// The seed walkthrough, end to end through the real CLI: no header → 401, `allow` → the
+// The walkthrough (docs/walkthrough.md), end to end through the real CLI: no header → 401, `allow` → the
 // function's answer, `deny` → explicit-deny 403, with AWS's exact bodies and headers.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 import assert from 'node:assert/strict';

@@ -78,7 +78,7 @@ if (url === undefined || url === '') {
           await tx.put('function', '', 'while-away', { FunctionName: 'while-away' });
           tx.notify({ kind: 'function', scope: '', id: 'while-away' });
         });
-        await waitFor(() => seen.length > 0, 8000, 'the change to be replayed');
+        await waitFor(() => seen.length > 0, 30_000, 'the change to be replayed');
         assert.deepEqual(seen, [{ kind: 'function', scope: '', id: 'while-away' }]);
       } finally {
         await Promise.all([a.close(), b.close(), client.end()]);

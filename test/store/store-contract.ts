@@ -216,7 +216,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
             await tx.put('stage', 'api9', 'dev', { deploymentId: 'd2' });
             tx.notify({ kind: 'stage', scope: 'api9', id: 'dev' });
           });
-          await waitFor(() => seen.length > 0, 5000, 'the other instance to hear the change');
+          await waitFor(() => seen.length > 0, 30_000, 'the other instance to hear the change');
           assert.deepEqual(seen, [{ kind: 'stage', scope: 'api9', id: 'dev' }]);
           assert.deepEqual(await other.get('stage', 'api9', 'dev'), { deploymentId: 'd2' });
           assert.deepEqual(mine, [{ kind: 'stage', scope: 'api9', id: 'dev' }], 'own change once');

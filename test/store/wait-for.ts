@@ -1,7 +1,7 @@
 /** Polls until `check` holds, or fails after `timeoutMs`: no fixed sleeps in tests. */
 export async function waitFor(
   check: () => boolean,
-  timeoutMs = 5000,
+  timeoutMs = 30_000,
   what = 'condition',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;

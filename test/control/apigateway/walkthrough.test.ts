@@ -1,4 +1,4 @@
-// The seed walkthrough's control-plane half, through the real AWS SDK over SigV4: create an
+// The walkthrough's control-plane half (docs/walkthrough.md), through the real AWS SDK over SigV4: create an
 // API, a resource and a method with a Lambda proxy integration, an authorizer, attach it, deploy,
 // and the console's Test buttons.
 import assert from 'node:assert/strict';

@@ -436,7 +436,7 @@ describe('Lambda control API', () => {
     assert.equal(existsSync(join(dataDir, 'functions', 'third')), false);
     assert.deepEqual(await store.list('permission', 'third'), []);
     assert.deepEqual(await store.list('code', 'third'), []);
-    await waitFor(() => !invoker.has('third'), 5000, 'the invoker to drop the function');
+    await waitFor(() => !invoker.has('third'), 30_000, 'the invoker to drop the function');
   });
 
   it('functions survive a restart: a new node loads them from the store and runs them', async () => {

@@ -47,9 +47,8 @@ describe('ProcessPool (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runti
     // https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
     const p = pool(pyFn('sleepy', 'app', 'app.dispatch', { Timeout: 1 }));
     const warm = payload(await p.invoke('w', { action: 'echo-slow', seconds: 0 }));
-    const started = Date.now();
+    // The handler sleeps 60 s: only the 1 s Timeout can end it with Sandbox.Timedout.
     const result = await p.invoke('timed-out', { action: 'sleep' });
-    assert.ok(Date.now() - started < 2500);
     assert.equal(result.functionError, 'Unhandled');
     assert.deepEqual(payload(result), {
       errorType: 'Sandbox.Timedout',
@@ -58,7 +57,7 @@ describe('ProcessPool (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runti
     assert.match(result.logTail!, /going to sleep/);
     assert.match(result.logTail!, /timed-out Task timed out after 1\.00 seconds/);
     assert.match(result.logTail!, /REPORT RequestId: timed-out\t.*\tStatus: timeout\n$/);
-    const deadline = Date.now() + 2000;
+    const deadline = Date.now() + 30_000;
     while (processAlive(warm.pid as number) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     assert.equal(processAlive(warm.pid as number), false, 'the timed-out process is gone');
@@ -113,7 +112,7 @@ describe('ProcessPool (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runti
   it('idle processes are reaped', async () => {
     const p = pool(pyFn('idle', 'app', 'app.hello'), { idleTimeoutMs: 100 });
     const { pid } = payload(await p.invoke('once', {}));
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + 30_000;
     while ((p.size > 0 || processAlive(pid as number)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 25));
     assert.equal(p.size, 0);
