@@ -2,6 +2,7 @@
 // Everything that can fail here fails at deploy time, never at request time.
 import type { Dispatcher } from 'undici';
 import { parseLambdaInvocationUri } from '../model/arn.js';
+import { checkAuthorizer, InvalidAuthorizerError } from '../model/authorizer-rules.js';
 import type { ApiSnapshot, Authorizer, Integration, Method, Settings } from '../model/types.js';
 import type { Invoker } from '../functions/invoker.js';
 import { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
@@ -113,8 +114,20 @@ function lambdaFunction(uri: string | undefined, deps: CompileDeps, where: strin
   return parsed.functionName;
 }
 
+/** The model's rules, as the importer and the admin API apply them: same refusal, same words. */
+function checkAuthorizerRules(authorizer: Authorizer): void {
+  try {
+    checkAuthorizer(authorizer);
+  } catch (error) {
+    if (error instanceof InvalidAuthorizerError)
+      throw new DeploymentError(`authorizer ${authorizer.name}: ${error.message}`);
+    throw error;
+  }
+}
+
 function compileAuthorizer(authorizer: Authorizer, deps: CompileDeps): CompiledAuthorizer {
   const where = `authorizer ${authorizer.name}`;
+  checkAuthorizerRules(authorizer);
   const type = authorizer.type === 'TOKEN' ? 'TOKEN' : 'REQUEST';
   return {
     id: authorizer.id,
@@ -143,6 +156,7 @@ function methodAuthorizer(
 }
 
 function compileJwtAuthorizer(authorizer: Authorizer): JwtAuthorizer {
+  checkAuthorizerRules(authorizer);
   try {
     return new JwtAuthorizer(authorizer);
   } catch (error) {

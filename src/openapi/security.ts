@@ -6,7 +6,11 @@
 import { z } from 'zod';
 import { stableId } from '../support/stable-id.js';
 import { parseLambdaInvocationUri } from '../model/arn.js';
-import { compileFullMatch } from '../gateway/authorizers/linear-regex.js';
+import {
+  checkAuthorizer,
+  DEFAULT_AUTHORIZER_TTL_SECONDS,
+  InvalidAuthorizerError,
+} from '../model/authorizer-rules.js';
 import type { AuthorizationType, Authorizer, Method } from '../model/types.js';
 import { isObject, type ImportContext, type JsonObject, type JsonPath } from './context.js';
 
@@ -28,15 +32,6 @@ const JWT_ALGORITHMS = [
   'ES512',
   'EdDSA',
 ] as const;
-// https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html: default 300, 0 turns
-// caching off, at most 3600.
-const DEFAULT_TTL = 300;
-const MAX_TTL = 3600;
-// Identity sources API Gateway accepts for a REQUEST authorizer.
-// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
-const REQUEST_IDENTITY_SOURCE =
-  /^(?:method\.request\.(?:header|querystring|multivalueheader|multivaluequerystring|path)\.[^\s,]+|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$/;
-const TOKEN_IDENTITY_SOURCE = /^method\.request\.header\.[^\s,]+$/;
 
 const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -50,18 +45,12 @@ const authorizerSchema = z.looseObject({
   authorizerCredentials: z.string().optional(),
   identitySource: z.string().optional(),
   identityValidationExpression: z.string().optional(),
-  // The extension's page types it as a string; its examples write a number. Both import.
+  // The extension's page types it as a string; its examples write a number. Both import; the
+  // range is the model's rule (checkAuthorizer).
   authorizerResultTtlInSeconds: z
-    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)], {
+    .union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)], {
       error: 'expected a number of seconds',
     })
-    .pipe(
-      z
-        .number()
-        .int({ error: 'expected a whole number of seconds' })
-        .min(0, { error: `must be between 0 and ${MAX_TTL}` })
-        .max(MAX_TTL, { error: `must be between 0 and ${MAX_TTL}` }),
-    )
     .optional(),
   providerARNs: z.array(z.string()).optional(),
 });
@@ -166,39 +155,32 @@ function readAuthorizer(
     id: stableId(`authorizer:${options.apiId}:${name}`, 6),
     name,
     type,
-    authorizerResultTtlInSeconds: raw.authorizerResultTtlInSeconds ?? DEFAULT_TTL,
+    authorizerResultTtlInSeconds: raw.authorizerResultTtlInSeconds ?? DEFAULT_AUTHORIZER_TTL_SECONDS,
   };
   if (type === 'COGNITO_USER_POOLS') {
     const jwt = readSallyportJwt(ctx, scheme, at);
     if (jwt) authorizer.jwtConfiguration = jwt;
-    // With its own issuer, a Sallyport JWT authorizer needs no user pool (AWS would).
-    if (!raw.providerARNs?.length && !jwt?.issuer)
-      ctx.fail(
-        [...ext.path, 'providerARNs'],
-        `required for cognito_user_pools (or ${SALLYPORT_JWT}.issuer)`,
-      );
     if (raw.providerARNs) authorizer.providerARNs = raw.providerARNs;
   } else {
     if (scheme[SALLYPORT_JWT] !== undefined)
       ctx.fail([...at, SALLYPORT_JWT], 'only applies to a cognito_user_pools authorizer');
-    authorizer.authorizerUri = checkAuthorizerUri(
-      ctx,
-      raw.authorizerUri,
-      [...ext.path, 'authorizerUri'],
-      options,
-    );
+    if (raw.authorizerUri !== undefined) authorizer.authorizerUri = raw.authorizerUri;
   }
   if (raw.authorizerCredentials !== undefined)
     authorizer.authorizerCredentials = raw.authorizerCredentials;
   const identitySource = identitySourceFor(ctx, type, raw, scheme, ext.path);
   if (identitySource !== undefined) authorizer.identitySource = identitySource;
-  if (raw.identityValidationExpression !== undefined) {
-    checkRegex(ctx, raw.identityValidationExpression, [
-      ...ext.path,
-      'identityValidationExpression',
-    ]);
+  if (raw.identityValidationExpression !== undefined)
     authorizer.identityValidationExpression = raw.identityValidationExpression;
+  // The rules every door applies (model/authorizer-rules.ts), pointed at the member they are about.
+  try {
+    checkAuthorizer(authorizer);
+  } catch (error) {
+    if (error instanceof InvalidAuthorizerError) ctx.fail([...ext.path, error.field], error.message);
+    throw error;
   }
+  if (authorizer.authorizerUri !== undefined)
+    checkFunctionExists(ctx, authorizer.authorizerUri, [...ext.path, 'authorizerUri'], options);
   return authorizer;
 }
 
@@ -230,36 +212,23 @@ function readSallyportJwt(
   return config;
 }
 
-function checkAuthorizerUri(
+function checkFunctionExists(
   ctx: ImportContext,
-  uri: string | undefined,
+  uri: string,
   at: JsonPath,
   options: SecurityOptions,
-): string {
-  if (uri === undefined) ctx.fail(at, 'required for token and request authorizers');
-  const parsed = parseLambdaInvocationUri(uri);
-  if (!parsed) {
-    ctx.fail(
-      at,
-      'expected a Lambda invocation URI, arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/' +
-        `{functionArn}/invocations (got "${uri}")`,
-    );
+): void {
+  const functionName = parseLambdaInvocationUri(uri)?.functionName;
+  if (functionName !== undefined && !options.functionExists(functionName)) {
+    ctx.fail(at, `Lambda function "${functionName}" is not defined`, 'ERR_OPENAPI_UNKNOWN_FUNCTION');
   }
-  if (!options.functionExists(parsed.functionName)) {
-    ctx.fail(
-      at,
-      `Lambda function "${parsed.functionName}" is not defined`,
-      'ERR_OPENAPI_UNKNOWN_FUNCTION',
-    );
-  }
-  return uri;
 }
 
 /**
  * TOKEN and Cognito authorizers read one header. Without `identitySource`, API Gateway takes it
  * from the security scheme's `name` (the "Token Source"), which must be `in: header`; REQUEST
  * authorizers take a single header or query parameter from `name`/`in` the same way, unless the
- * name is "Unused". A REQUEST authorizer needs an identity source when caching is on.
+ * name is "Unused". What the source may be is the model's rule, checked with the rest.
  * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html#apigw-CreateAuthorizer-request-identitySource
  */
 function identitySourceFor(
@@ -269,19 +238,10 @@ function identitySourceFor(
   scheme: JsonObject,
   at: JsonPath,
 ): string | undefined {
-  const given = raw.identitySource?.trim();
+  if (raw.identitySource !== undefined) return raw.identitySource;
   const named =
     typeof scheme.name === 'string' && scheme.name !== 'Unused' ? scheme.name : undefined;
   if (type !== 'REQUEST') {
-    if (given !== undefined) {
-      if (!TOKEN_IDENTITY_SOURCE.test(given)) {
-        ctx.fail(
-          [...at, 'identitySource'],
-          `expected method.request.header.{name} (got "${given}")`,
-        );
-      }
-      return given;
-    }
     if (named === undefined || scheme.in !== 'header') {
       ctx.fail(
         at,
@@ -290,36 +250,10 @@ function identitySourceFor(
     }
     return `method.request.header.${named}`;
   }
-  if (given !== undefined) {
-    for (const part of given.split(',').map((p) => p.trim())) {
-      if (!REQUEST_IDENTITY_SOURCE.test(part)) {
-        ctx.fail(
-          [...at, 'identitySource'],
-          `"${part}" is not a request parameter, stage variable or context variable mapping expression`,
-        );
-      }
-    }
-    return given;
-  }
   if (named !== undefined && (scheme.in === 'header' || scheme.in === 'query')) {
     return `method.request.${scheme.in === 'header' ? 'header' : 'querystring'}.${named}`;
   }
-  if ((raw.authorizerResultTtlInSeconds ?? DEFAULT_TTL) > 0) {
-    ctx.fail(
-      at,
-      'identitySource is required when caching is on (authorizerResultTtlInSeconds > 0)',
-    );
-  }
   return undefined;
-}
-
-/** Checked by the engine that will run it on the data plane (RE2, linear time). */
-function checkRegex(ctx: ImportContext, pattern: string, at: JsonPath): void {
-  try {
-    compileFullMatch(pattern);
-  } catch (error) {
-    ctx.fail(at, `not a usable regular expression: ${(error as Error).message}`);
-  }
 }
 
 export type MethodSecurity = Pick<

@@ -1,11 +1,11 @@
 // CreateAuthorizer, GetAuthorizers, GetAuthorizer, UpdateAuthorizer, DeleteAuthorizer.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
 import {
-  assertIdentitySourceAllowsCaching,
-  compileIdentitySource,
-  compileValidationExpression,
-} from '../../gateway/authorizers/identity-source.js';
-import { parseLambdaInvocationUri } from '../../model/arn.js';
+  AUTHORIZER_TYPES,
+  checkAuthorizer as checkAuthorizerRules,
+  DEFAULT_AUTHORIZER_TTL_SECONDS,
+  InvalidAuthorizerError,
+} from '../../model/authorizer-rules.js';
 import { awsId } from '../../model/ids.js';
 import type { Authorizer, AuthorizerType, Resource } from '../../model/types.js';
 import { BadRequestError } from '../errors.js';
@@ -29,18 +29,15 @@ import {
 } from './patch-operations.js';
 import { authorizerWire } from './wire.js';
 
-const TYPES: readonly AuthorizerType[] = ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'];
-const DEFAULT_TTL = 300;
-const MAX_TTL = 3600;
 
 export async function createAuthorizer(deps: ApiGatewayDeps, apiId: string, body: Body) {
   const op = 'createAuthorizer';
   const authorizer: Authorizer = {
     id: awsId(6),
     name: requiredString(body, 'name', op),
-    type: requiredEnum(body, 'type', op, TYPES),
+    type: requiredEnum(body, 'type', op, AUTHORIZER_TYPES),
     authorizerResultTtlInSeconds:
-      optionalInteger(body, 'authorizerResultTtlInSeconds', op, 0, MAX_TTL) ?? DEFAULT_TTL,
+      optionalInteger(body, 'authorizerResultTtlInSeconds', op) ?? DEFAULT_AUTHORIZER_TTL_SECONDS,
   };
   const set = <K extends keyof Authorizer>(key: K, value: Authorizer[K] | undefined) => {
     if (value !== undefined) authorizer[key] = value;
@@ -63,32 +60,13 @@ export async function createAuthorizer(deps: ApiGatewayDeps, apiId: string, body
   return authorizerWire(authorizer);
 }
 
-/** What CreateAuthorizer/UpdateAuthorizer refuse; the data plane's own compilers decide. */
+/** What CreateAuthorizer/UpdateAuthorizer refuse: the model's rules, as BadRequestException. */
 function checkAuthorizer(authorizer: Authorizer): void {
-  if (authorizer.type === 'COGNITO_USER_POOLS') {
-    if (!authorizer.providerARNs?.length)
-      throw new BadRequestError(
-        'ProviderARNs need to be specified for COGNITO_USER_POOLS authorizers',
-      );
-    return;
-  }
-  const uri = authorizer.authorizerUri;
-  if (!uri)
-    throw new BadRequestError(
-      `Authorizer URI must be specified for ${authorizer.type} authorizers`,
-    );
-  if (!uri.includes('${stageVariables.') && !parseLambdaInvocationUri(uri))
-    throw new BadRequestError(`Invalid Authorizer URI: ${uri}`);
-  // The identity source and validation expression are checked by the data plane's own
-  // compilers, so what CreateAuthorizer accepts is exactly what a deployment can serve.
   try {
-    const source = compileIdentitySource(authorizer.identitySource, authorizer.type);
-    if (authorizer.type === 'REQUEST')
-      assertIdentitySourceAllowsCaching(source, authorizer.authorizerResultTtlInSeconds);
-    if (authorizer.type === 'TOKEN')
-      compileValidationExpression(authorizer.identityValidationExpression);
+    checkAuthorizerRules(authorizer);
   } catch (error) {
-    throw new BadRequestError((error as Error).message);
+    if (error instanceof InvalidAuthorizerError) throw new BadRequestError(error.message);
+    throw error;
   }
 }
 
@@ -110,7 +88,7 @@ const AUTHORIZER_PATCH: PatchRule<Authorizer>[] = [
     path: '/type',
     ops: ['replace'],
     set: (a, v) => {
-      if (!(TYPES as readonly (string | undefined)[]).includes(v))
+      if (!(AUTHORIZER_TYPES as readonly (string | undefined)[]).includes(v))
         throw new BadRequestError(`Invalid authorizer type specified: ${v ?? 'null'}`);
       a.type = v as AuthorizerType;
     },
@@ -123,12 +101,7 @@ const AUTHORIZER_PATCH: PatchRule<Authorizer>[] = [
     path: '/authorizerResultTtlInSeconds',
     ops: ['replace'],
     set: (a, v) =>
-      void (a.authorizerResultTtlInSeconds = integerValue(
-        v,
-        '/authorizerResultTtlInSeconds',
-        0,
-        MAX_TTL,
-      )),
+      void (a.authorizerResultTtlInSeconds = integerValue(v, '/authorizerResultTtlInSeconds')),
   },
   {
     path: '/providerARNs',

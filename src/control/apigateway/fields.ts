@@ -48,8 +48,8 @@ export function optionalInteger(
   body: Body,
   field: string,
   operation: string,
-  min: number,
-  max: number,
+  min = -Infinity,
+  max = Infinity,
 ): number | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;

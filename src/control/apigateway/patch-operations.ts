@@ -148,12 +148,14 @@ export function booleanValue(value: string | undefined, path: string): boolean {
 export function integerValue(
   value: string | undefined,
   path: string,
-  min: number,
-  max: number,
+  min = -Infinity,
+  max = Infinity,
 ): number {
   const v = requireValue(value, path);
   const n = Number(v);
-  if (!/^-?\d+$/.test(v) || n < min || n > max)
+  if (!/^-?\d+$/.test(v))
+    throw new BadRequestError(`Invalid value '${v}' for '${path}': must be an integer`);
+  if (n < min || n > max)
     throw new BadRequestError(
       `Invalid value '${v}' for '${path}': must be between ${min} and ${max}`,
     );

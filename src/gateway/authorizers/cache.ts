@@ -2,46 +2,12 @@
 // identity: the token for TOKEN authorizers, the values of all identity sources for REQUEST
 // authorizers. What is cached is the whole result (principal, policy, context), and the cached
 // policy is evaluated against each later request's method ARN — so one entry serves every method.
-// TTL: default 300 s, 0 disables caching, maximum 3600 s.
+// TTL rules (default 300 s, 0 = off, at most 3600 s): model/authorizer-rules.ts.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
 import type { AuthorizerResult } from './output.js';
-import { InvalidAuthorizerTtlError } from './errors.js';
 
-export { InvalidAuthorizerTtlError };
-
-export const DEFAULT_AUTHORIZER_TTL_SECONDS = 300;
-export const MAX_AUTHORIZER_TTL_SECONDS = 3600;
 export const DEFAULT_MAX_ENTRIES = 10_000;
-
-/**
- * Load-time check of `authorizerResultTtlInSeconds`: "If this field is not set, the default value
- * is 300. The maximum value is 3600, or 1 hour." (the HTTP API model types it
- * IntegerWithLengthBetween0And3600). A value outside the range is a configuration mistake, so it
- * is refused at load time with a clear message rather than silently clamped.
- * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
- */
-export function validateAuthorizerTtl(ttl: unknown): number {
-  if (ttl === undefined || ttl === null) return DEFAULT_AUTHORIZER_TTL_SECONDS;
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl)) {
-    throw new InvalidAuthorizerTtlError(
-      `authorizerResultTtlInSeconds must be a whole number of seconds, got ${JSON.stringify(ttl)}`,
-    );
-  }
-  if (ttl < 0 || ttl > MAX_AUTHORIZER_TTL_SECONDS) {
-    throw new InvalidAuthorizerTtlError(
-      `authorizerResultTtlInSeconds must be between 0 and ${MAX_AUTHORIZER_TTL_SECONDS}, got ${ttl}`,
-    );
-  }
-  return ttl;
-}
-
-/** A lenient runtime view of the same setting: default 300, bounded to 0…3600, whole seconds. */
-export function clampTtl(ttl: number | undefined): number {
-  if (ttl === undefined || Number.isNaN(ttl)) return DEFAULT_AUTHORIZER_TTL_SECONDS;
-  if (ttl <= 0) return 0;
-  return Math.min(Math.floor(ttl), MAX_AUTHORIZER_TTL_SECONDS);
-}
 
 // NUL separates the fixed parts (ids and stage names never contain it); identity values are
 // length-prefixed so that no value, whatever it contains, can make two identities collide.

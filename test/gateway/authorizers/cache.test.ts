@@ -6,9 +6,6 @@ import {
   AuthorizerCache,
   authorizerCacheKey,
   authorizerCachePrefix,
-  clampTtl,
-  InvalidAuthorizerTtlError,
-  validateAuthorizerTtl,
 } from '../../../src/gateway/authorizers/cache.js';
 import type { AuthorizerResult } from '../../../src/gateway/authorizers/output.js';
 import { compilePolicy } from '../../../src/gateway/authorizers/policy.js';
@@ -120,38 +117,5 @@ describe('authorizer cache key', () => {
       authorizerCacheKey('api', 's', 'a', ['1:x']),
       authorizerCacheKey('api', 's', 'a', ['1', 'x']),
     );
-  });
-});
-
-describe('authorizerResultTtlInSeconds', () => {
-  it('"If this field is not set, the default value is 300"', () => {
-    assert.equal(validateAuthorizerTtl(undefined), 300);
-    assert.equal(clampTtl(undefined), 300);
-  });
-
-  it('accepts 0…3600', () => {
-    assert.equal(validateAuthorizerTtl(0), 0);
-    assert.equal(validateAuthorizerTtl(3600), 3600);
-  });
-
-  it('"The maximum value is 3600": larger, negative or fractional values are refused at load', () => {
-    for (const bad of [3601, -1, 1.5, '300', Number.NaN]) {
-      assert.throws(
-        () => validateAuthorizerTtl(bad),
-        (err: unknown) => {
-          assert.ok(err instanceof InvalidAuthorizerTtlError);
-          assert.equal(err.code, 'ERR_INVALID_AUTHORIZER_TTL');
-          return true;
-        },
-      );
-    }
-  });
-
-  it('clampTtl bounds runtime values to 0…3600 whole seconds', () => {
-    assert.equal(clampTtl(7200), 3600);
-    assert.equal(clampTtl(-5), 0);
-    assert.equal(clampTtl(0), 0);
-    assert.equal(clampTtl(10.9), 10);
-    assert.equal(clampTtl(Number.NaN), 300);
   });
 });

@@ -7,9 +7,9 @@
 // runs on every request, since one token serves methods with different scopes.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
 import type { JWTPayload } from 'jose';
+import { compileIdentityValidation } from '../../../model/authorizer-rules.js';
 import type { Authorizer } from '../../../model/types.js';
 import { compileIdentitySource, type IdentitySource } from '../identity-source.js';
-import { compileFind } from '../linear-regex.js';
 import { awsClaims } from './claims.js';
 import { resolveJwtConfig } from './config.js';
 import { JwtVerifier, type KeySetTuning, type VerifyResult } from './verifier.js';
@@ -49,7 +49,7 @@ export class JwtAuthorizer {
     // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
     this.#validateAudience =
       authorizer.identityValidationExpression !== undefined
-        ? compileFind(authorizer.identityValidationExpression)
+        ? compileIdentityValidation(authorizer.identityValidationExpression, 'find')
         : undefined;
   }
 
