@@ -55,7 +55,8 @@ describe('Python context object (https://docs.aws.amazon.com/lambda/latest/dg/py
       String(context.log_stream_name),
       /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/,
     );
-    assert.ok((context.remaining as number) > 2000 && (context.remaining as number) <= 3000);
+    // Counts down from the 3 s Timeout; how far it got depends on load, so no lower bound past 0.
+    assert.ok((context.remaining as number) > 0 && (context.remaining as number) <= 3000);
     assert.equal(context.client_context, null);
     assert.deepEqual(context.identity, [null, null]);
   });
