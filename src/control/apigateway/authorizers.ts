@@ -29,7 +29,6 @@ import {
 } from './patch-operations.js';
 import { authorizerWire } from './wire.js';
 
-
 export async function createAuthorizer(deps: ApiGatewayDeps, apiId: string, body: Body) {
   const op = 'createAuthorizer';
   const authorizer: Authorizer = {
