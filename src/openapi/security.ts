@@ -48,9 +48,18 @@ const authorizerSchema = z.looseObject({
   // The extension's page types it as a string; its examples write a number. Both import; the
   // range is the model's rule (checkAuthorizer).
   authorizerResultTtlInSeconds: z
-    .union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)], {
-      error: 'expected a number of seconds',
-    })
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .regex(/^-?\d+$/)
+          .transform(Number),
+      ],
+      {
+        error: 'expected a number of seconds',
+      },
+    )
     .optional(),
   providerARNs: z.array(z.string()).optional(),
 });
@@ -155,7 +164,8 @@ function readAuthorizer(
     id: stableId(`authorizer:${options.apiId}:${name}`, 6),
     name,
     type,
-    authorizerResultTtlInSeconds: raw.authorizerResultTtlInSeconds ?? DEFAULT_AUTHORIZER_TTL_SECONDS,
+    authorizerResultTtlInSeconds:
+      raw.authorizerResultTtlInSeconds ?? DEFAULT_AUTHORIZER_TTL_SECONDS,
   };
   if (type === 'COGNITO_USER_POOLS') {
     const jwt = readSallyportJwt(ctx, scheme, at);
@@ -176,7 +186,8 @@ function readAuthorizer(
   try {
     checkAuthorizer(authorizer);
   } catch (error) {
-    if (error instanceof InvalidAuthorizerError) ctx.fail([...ext.path, error.field], error.message);
+    if (error instanceof InvalidAuthorizerError)
+      ctx.fail([...ext.path, error.field], error.message);
     throw error;
   }
   if (authorizer.authorizerUri !== undefined)
@@ -220,7 +231,11 @@ function checkFunctionExists(
 ): void {
   const functionName = parseLambdaInvocationUri(uri)?.functionName;
   if (functionName !== undefined && !options.functionExists(functionName)) {
-    ctx.fail(at, `Lambda function "${functionName}" is not defined`, 'ERR_OPENAPI_UNKNOWN_FUNCTION');
+    ctx.fail(
+      at,
+      `Lambda function "${functionName}" is not defined`,
+      'ERR_OPENAPI_UNKNOWN_FUNCTION',
+    );
   }
 }
 

@@ -165,12 +165,12 @@ describe('import errors', () => {
     [
       'an authorizer whose uri is not a Lambda invocation URI',
       scheme({ authorizerUri: 'https://auth.example.com' }),
-      `openapi.yaml: ${AUTH_AT}.authorizerUri: expected a Lambda invocation URI, arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations (got "https://auth.example.com")`,
+      `openapi.yaml: ${AUTH_AT}.authorizerUri: Invalid Authorizer URI: https://auth.example.com. Expected a Lambda invocation URI, arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations`,
     ],
     [
       'an authorizer TTL above 3600 seconds',
       scheme({ authorizerResultTtlInSeconds: 7200 }),
-      `openapi.yaml: ${AUTH_AT}.authorizerResultTtlInSeconds: must be between 0 and 3600 (got 7200)`,
+      `openapi.yaml: ${AUTH_AT}.authorizerResultTtlInSeconds: Authorizer result TTL must be a whole number of seconds between 0 and 3600 (got 7200)`,
     ],
     [
       'an authorizer type API Gateway REST APIs do not have',
@@ -185,17 +185,17 @@ describe('import errors', () => {
     [
       'a caching REQUEST authorizer without identity source',
       scheme({ type: 'request' }, { name: 'Unused' }),
-      `openapi.yaml: ${AUTH_AT}: identitySource is required when caching is on (authorizerResultTtlInSeconds > 0)`,
+      `openapi.yaml: ${AUTH_AT}.identitySource: Identity source must be set if authorizer caching is enabled (TTL is greater than 0)`,
     ],
     [
       'an identityValidationExpression that is not a regular expression',
       scheme({ identityValidationExpression: '(' }),
-      `openapi.yaml: ${AUTH_AT}.identityValidationExpression: not a usable regular expression: '(': error parsing regexp: missing closing ): \`(\`. Sallyport matches with a linear-time engine (RE2 syntax), which does not support backreferences, lookahead/lookbehind, atomic groups or possessive quantifiers`,
+      `openapi.yaml: ${AUTH_AT}.identityValidationExpression: Invalid identityValidationExpression '(': error parsing regexp: missing closing ): \`(\`. Sallyport matches with a linear-time engine (RE2 syntax), which does not support backreferences, lookahead/lookbehind, atomic groups or possessive quantifiers`,
     ],
     [
       'an identityValidationExpression RE2 cannot run (a backreference)',
       scheme({ identityValidationExpression: '(a)\\1' }),
-      `openapi.yaml: ${AUTH_AT}.identityValidationExpression: not a usable regular expression: '(a)\\1': error parsing regexp: invalid escape sequence: \`\\1\`. Sallyport matches with a linear-time engine (RE2 syntax), which does not support backreferences, lookahead/lookbehind, atomic groups or possessive quantifiers`,
+      `openapi.yaml: ${AUTH_AT}.identityValidationExpression: Invalid identityValidationExpression '(a)\\1': error parsing regexp: invalid escape sequence: \`\\1\`. Sallyport matches with a linear-time engine (RE2 syntax), which does not support backreferences, lookahead/lookbehind, atomic groups or possessive quantifiers`,
     ],
     [
       'an unknown gateway response type',

@@ -202,7 +202,7 @@ describe('x-sallyport-jwt: the built-in JWT authorizer’s settings', () => {
   it('without an issuer, providerARNs are still required', () => {
     assert.throws(
       () => importDoc(withSchemes({ oidc: poolScheme({ audience: ['a'] }) }, [{ oidc: [] }])),
-      /providerARNs: required for cognito_user_pools \(or x-sallyport-jwt.issuer\)/,
+      /providerARNs: ProviderARNs need to be specified for COGNITO_USER_POOLS authorizers$/,
     );
   });
 

@@ -3,22 +3,15 @@
 import {
   AUTHORIZER_TYPES,
   checkAuthorizer as checkAuthorizerRules,
-  DEFAULT_AUTHORIZER_TTL_SECONDS,
   InvalidAuthorizerError,
 } from '../../model/authorizer-rules.js';
+import { authorizerInputSchema } from '../../model/authorizer-schema.js';
 import { awsId } from '../../model/ids.js';
 import type { Authorizer, AuthorizerType, Resource } from '../../model/types.js';
 import { BadRequestError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getAuthorizer } from './entities.js';
-import {
-  optionalInteger,
-  optionalString,
-  optionalStringList,
-  requiredEnum,
-  requiredString,
-  type Body,
-} from './fields.js';
+import { parseBody, type Body } from './fields.js';
 import { paginate } from './pagination.js';
 import {
   applyPatchOperations,
@@ -29,25 +22,11 @@ import {
 } from './patch-operations.js';
 import { authorizerWire } from './wire.js';
 
-
 export async function createAuthorizer(deps: ApiGatewayDeps, apiId: string, body: Body) {
-  const op = 'createAuthorizer';
   const authorizer: Authorizer = {
     id: awsId(6),
-    name: requiredString(body, 'name', op),
-    type: requiredEnum(body, 'type', op, AUTHORIZER_TYPES),
-    authorizerResultTtlInSeconds:
-      optionalInteger(body, 'authorizerResultTtlInSeconds', op) ?? DEFAULT_AUTHORIZER_TTL_SECONDS,
+    ...parseBody(authorizerInputSchema, body, 'createAuthorizer'),
   };
-  const set = <K extends keyof Authorizer>(key: K, value: Authorizer[K] | undefined) => {
-    if (value !== undefined) authorizer[key] = value;
-  };
-  set('authorizerUri', optionalString(body, 'authorizerUri', op));
-  set('authorizerCredentials', optionalString(body, 'authorizerCredentials', op));
-  set('identitySource', optionalString(body, 'identitySource', op));
-  set('identityValidationExpression', optionalString(body, 'identityValidationExpression', op));
-  set('providerARNs', optionalStringList(body, 'providerARNs', op));
-  checkAuthorizer(authorizer);
   await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const existing = await tx.list<Authorizer>('authorizer', apiId);
@@ -60,7 +39,10 @@ export async function createAuthorizer(deps: ApiGatewayDeps, apiId: string, body
   return authorizerWire(authorizer);
 }
 
-/** What CreateAuthorizer/UpdateAuthorizer refuse: the model's rules, as BadRequestException. */
+/**
+ * What UpdateAuthorizer refuses: the model's rules (CreateAuthorizer's schema applies the same),
+ * as BadRequestException.
+ */
 function checkAuthorizer(authorizer: Authorizer): void {
   try {
     checkAuthorizerRules(authorizer);

@@ -1,5 +1,8 @@
 // Reading request bodies the way API Gateway validates them: required members, enums, types,
-// each failure a BadRequestException in AWS's "validation error detected" words.
+// each failure a BadRequestException in AWS's "validation error detected" words. `parseBody` reads
+// a whole body with a model schema (zod, as the project file is read); the per-member readers
+// below serve operations whose model has no schema yet.
+import type { z } from 'zod';
 import { BadRequestError } from '../errors.js';
 import { checkLength } from './limits.js';
 
@@ -13,6 +16,55 @@ function validation(operation: string, field: string, value: unknown, constraint
   return new BadRequestError(
     `1 validation error detected: Value ${shown} at '${operation}Input.${field}' failed to satisfy constraint: ${constraint}`,
   );
+}
+
+/**
+ * Validates a body with a model schema: first the length limits (limits.ts), then the members'
+ * types in Smithy's words, then the model's own rules, whose messages pass through unchanged.
+ * JSON nulls are absent members, as for AWS.
+ */
+export function parseBody<S extends z.ZodType>(
+  schema: S,
+  body: Body,
+  operation: string,
+): z.output<S> {
+  // Null prototype: a member named __proto__ stays a member (and an unknown one, ignored).
+  const present = Object.create(null) as Body;
+  for (const [field, value] of Object.entries(body)) {
+    if (value === null) continue;
+    if (typeof value === 'string') checkLength(field, value, `${operation}Input.${field}`);
+    present[field] = value;
+  }
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = String(issue.path[0] ?? '');
+  if (issue.code === 'custom') throw new BadRequestError(issue.message);
+  const value = present[field];
+  const constraint = value === undefined ? 'Member must not be null' : smithyConstraint(issue);
+  throw validation(operation, field, shownValue(value), constraint);
+}
+
+function shownValue(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? '…' : value;
+}
+
+/** The constraint a zod issue stands for, as Smithy's validation words it. */
+function smithyConstraint(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.path.length > 1 || issue.expected === 'array')
+        return 'Member must be a list of strings';
+      if (issue.expected === 'number' || issue.expected === 'int')
+        return 'Member must be an integer';
+      return `Member must be a ${issue.expected}`;
+    case 'invalid_value':
+      return `Member must satisfy enum value set: [${issue.values.map(String).join(', ')}]`;
+    case 'too_small':
+      return `Member must have length greater than or equal to ${String(issue.minimum)}`;
+    default:
+      return issue.message;
+  }
 }
 
 export function requiredString(body: Body, field: string, operation: string): string {
@@ -48,8 +100,8 @@ export function optionalInteger(
   body: Body,
   field: string,
   operation: string,
-  min = -Infinity,
-  max = Infinity,
+  min: number,
+  max: number,
 ): number | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
