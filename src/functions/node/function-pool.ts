@@ -19,8 +19,8 @@ import { lambdaFunctionArn } from '../../model/arn.js';
 import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { InvokeResult } from '../invoker.js';
+import type { ProxyEventValues } from '../lambda-proxy-event.js';
 import { InvocationLog } from '../invocation-log.js';
-import { packEvent } from './packed-event.js';
 import {
   exitErrorDocument,
   outOfMemoryErrorDocument,
@@ -78,6 +78,7 @@ export interface FunctionPoolOptions {
 interface Invocation {
   requestId: string;
   event: unknown;
+  proxyEvent: ProxyEventValues | undefined;
   log: InvocationLog;
   /** performance.now() when the worker started it; the Timeout counts from there. */
   started: number;
@@ -169,13 +170,18 @@ export class FunctionPool {
     this.idleTimer = setInterval(() => this.reapIdle(), IDLE_SWEEP_MS).unref();
   }
 
-  invoke(requestId: string, event: unknown): Promise<InvokeResult> {
+  invoke(
+    requestId: string,
+    event: unknown,
+    proxyEvent?: ProxyEventValues,
+  ): Promise<InvokeResult> {
     if (this.destroyed || this.closing)
       return Promise.reject(new Error('the function pool is closed'));
     return new Promise<InvokeResult>((resolve, reject) => {
       const invocation: Invocation = {
         requestId,
         event,
+        proxyEvent,
         log: new InvocationLog(this.logger, requestId),
         started: 0,
         deadline: 0,
@@ -255,11 +261,10 @@ export class FunctionPool {
 
   private send(environment: Environment, invocation: Invocation): void {
     environment.sent.push(invocation);
-    const packed = packEvent(invocation.event);
     const message: InvokeMessage = {
       requestId: invocation.requestId,
-      event: packed === undefined ? invocation.event : undefined,
-      packed,
+      event: invocation.event,
+      proxyEvent: invocation.proxyEvent,
       timeoutMs: this.timeoutMs,
     };
     if (environment.outbox.push(message) === 1) this.outboxes.push(environment);

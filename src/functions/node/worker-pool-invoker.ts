@@ -66,7 +66,7 @@ export class NodeWorkerInvoker implements Invoker {
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const pool = this.pools.get(request.functionName);
     if (!pool) throw new ResourceNotFoundError(request.functionName);
-    return pool.invoke(request.requestId ?? randomUUID(), request.event);
+    return pool.invoke(request.requestId ?? randomUUID(), request.event, request.proxyEvent);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import {
+  eventOf,
   ResourceNotFoundError,
   type InvokeRequest,
   type InvokeResult,
@@ -89,7 +90,7 @@ export class ProcessInvoker implements Invoker {
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const pool = this.pools.get(request.functionName);
     if (!pool) throw new ResourceNotFoundError(request.functionName);
-    return pool.invoke(request.requestId, request.event);
+    return pool.invoke(request.requestId, eventOf(request));
   }
 
   async close(): Promise<void> {
