@@ -13,6 +13,7 @@ import { proxyEvent, proxyEventValues } from '../../src/gateway/events/proxy-eve
 import { headerMaps, queryMaps } from '../../src/gateway/http/incoming.js';
 import type { AuthorizerOutcome, GatewayRequest, IamCaller } from '../../src/gateway/request.js';
 import { capturingLogger, fn, settings } from './node/helpers.js';
+import { TSX_WORKER_SCRIPT } from './node/tsx-worker-script.js';
 
 interface Shape {
   headers: [string, string][];
@@ -259,6 +260,7 @@ describe('one Lambda proxy event for every hand-off', () => {
       settings,
       logger,
       maxThreads: 1,
+      workerScript: TSX_WORKER_SCRIPT,
     });
     after(() => invoker.close());
 

@@ -2,8 +2,9 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { NodeWorkerInvoker } from '../../../src/functions/node/worker-pool-invoker.js';
+import { FunctionsInvoker } from '../../../src/functions/functions-invoker.js';
 import { capturingLogger, fn, payloadOf, settings } from './helpers.js';
+import { TSX_WORKER_SCRIPT } from './tsx-worker-script.js';
 
 const functions = [
   fn('failures', 'failures', 'index.dispatch', { Timeout: 1 }),
@@ -16,10 +17,16 @@ const functions = [
   fn('missing-export', 'cjs', 'index.missing'),
 ];
 
-describe('NodeWorkerInvoker failures (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html)', () => {
+describe('Node.js function failures in worker threads (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html)', () => {
   const { logger } = capturingLogger();
   // One worker: a failure must be followed by a success of the same function, in a new worker.
-  const invoker = new NodeWorkerInvoker({ functions, settings, logger, maxThreads: 1 });
+  const invoker = new FunctionsInvoker({
+    functions,
+    settings,
+    logger,
+    maxThreads: 1,
+    workerScript: TSX_WORKER_SCRIPT,
+  });
   after(() => invoker.close());
 
   const invoke = (functionName: string, event: unknown = {}, requestId?: string) =>

@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ResourceNotFoundError } from '../../../src/functions/invoker.js';
-import { NodeWorkerInvoker } from '../../../src/functions/node/worker-pool-invoker.js';
+import { ResourceNotFoundError, TooManyRequestsError } from '../../../src/functions/invoker.js';
+import { FunctionPool } from '../../../src/functions/node/function-pool.js';
+import { FunctionsInvoker } from '../../../src/functions/functions-invoker.js';
 import type { FunctionConfig } from '../../../src/model/types.js';
 import { capturingLogger, fixtures, fn, payloadOf, settings } from './helpers.js';
+import { TSX_WORKER_SCRIPT } from './tsx-worker-script.js';
 
 const functions: FunctionConfig[] = [
   fn('cjs', 'cjs', 'index.handler'),
@@ -27,10 +29,16 @@ const functions: FunctionConfig[] = [
   fn('undefined-result', 'introspect', 'index.returnsUndefined'),
 ];
 
-describe('NodeWorkerInvoker (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html)', () => {
+describe('Node.js functions in worker threads (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html)', () => {
   const { logger, records } = capturingLogger();
   // One worker per function: sequential invocations always reach the same warm environment.
-  const invoker = new NodeWorkerInvoker({ functions, settings, logger, maxThreads: 1 });
+  const invoker = new FunctionsInvoker({
+    functions,
+    settings,
+    logger,
+    maxThreads: 1,
+    workerScript: TSX_WORKER_SCRIPT,
+  });
   after(() => invoker.close());
 
   const invoke = (functionName: string, event: unknown = {}, requestId?: string) =>
@@ -186,13 +194,14 @@ describe('NodeWorkerInvoker (https://docs.aws.amazon.com/lambda/latest/dg/lambda
   });
 });
 
-describe('NodeWorkerInvoker with two workers per function', () => {
+describe('worker threads: two workers per function', () => {
   const { logger } = capturingLogger();
-  const invoker = new NodeWorkerInvoker({
+  const invoker = new FunctionsInvoker({
     functions: [fn('echo', 'failures', 'index.dispatch')],
     settings,
     logger,
     maxThreads: 2,
+    workerScript: TSX_WORKER_SCRIPT,
   });
   after(() => invoker.close());
 
@@ -218,15 +227,16 @@ describe('NodeWorkerInvoker with two workers per function', () => {
   });
 });
 
-describe('NodeWorkerInvoker.setFunctions', () => {
+describe('FunctionsInvoker.setFunctions (thread functions)', () => {
   const { logger } = capturingLogger();
-  let invoker: NodeWorkerInvoker;
+  let invoker: FunctionsInvoker;
   before(() => {
-    invoker = new NodeWorkerInvoker({
+    invoker = new FunctionsInvoker({
       functions: [fn('env', 'introspect', 'index.env')],
       settings,
       logger,
       maxThreads: 1,
+      workerScript: TSX_WORKER_SCRIPT,
     });
   });
   after(() => invoker.close());
@@ -243,5 +253,54 @@ describe('NodeWorkerInvoker.setFunctions', () => {
     assert.equal(invoker.has('cjs'), true);
     invoker.setFunctions([fn('cjs', 'cjs', 'index.handler')]);
     assert.equal(invoker.has('env'), false);
+  });
+});
+
+describe('FunctionPool queue (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html)', () => {
+  test('beyond its workers and its queue, an invocation is refused with TooManyRequestsException', async () => {
+    const { logger } = capturingLogger();
+    const pool = new FunctionPool({
+      config: fn('never', 'callback', 'index.neverCalls', { Timeout: 60 }),
+      settings,
+      logger,
+      maxThreads: 1,
+      maxQueue: 2,
+      workerScript: TSX_WORKER_SCRIPT,
+    });
+    // One runs, two wait (sent ahead or queued: not started either way), the fourth is refused.
+    const accepted = ['a', 'b', 'c'].map((id) => pool.invoke(id, {}).catch((e: unknown) => e));
+    await assert.rejects(pool.invoke('d', {}), (error: unknown) => {
+      assert.ok(error instanceof TooManyRequestsError);
+      assert.equal(error.code, 'TooManyRequestsException');
+      return true;
+    });
+    await pool.destroy();
+    for (const outcome of await Promise.all(accepted)) assert.ok(outcome instanceof Error);
+  });
+});
+
+describe('FunctionsInvoker.setFunctions compares configurations as canonical JSON', () => {
+  const { logger } = capturingLogger();
+  const config = fn('context', 'introspect', 'index.context');
+  const invoker = new FunctionsInvoker({
+    functions: [config],
+    settings,
+    logger,
+    maxThreads: 1,
+    workerScript: TSX_WORKER_SCRIPT,
+  });
+  after(() => invoker.close());
+
+  test('the same configuration with its keys in another order keeps the warm environment', async () => {
+    const streamOf = async () =>
+      (
+        payloadOf(await invoker.invoke({ functionName: 'context', event: {} })) as {
+          logStreamName: string;
+        }
+      ).logStreamName;
+    const first = await streamOf();
+    const reordered = Object.fromEntries(Object.entries(config).reverse()) as typeof config;
+    invoker.setFunctions([reordered]);
+    assert.equal(await streamOf(), first);
   });
 });
