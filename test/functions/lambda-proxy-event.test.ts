@@ -5,15 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { FunctionsInvoker } from '../../src/functions/functions-invoker.js';
 import { proxyEventOf, type ProxyEventValues } from '../../src/functions/lambda-proxy-event.js';
 import type { InvokeMessage } from '../../src/functions/node/worker-protocol.js';
 import type { CompiledMethod, CompiledStage } from '../../src/gateway/compiled-api.js';
 import { proxyEvent, proxyEventValues } from '../../src/gateway/events/proxy-event.js';
 import { headerMaps, queryMaps } from '../../src/gateway/http/incoming.js';
 import type { AuthorizerOutcome, GatewayRequest, IamCaller } from '../../src/gateway/request.js';
-import { capturingLogger, fn, settings } from './node/helpers.js';
-import { TSX_WORKER_SCRIPT } from './node/tsx-worker-script.js';
+import { capturingLogger, fn, settings, threadsInvoker } from './node/helpers.js';
 
 interface Shape {
   headers: [string, string][];
@@ -252,16 +250,13 @@ describe('one Lambda proxy event for every hand-off', () => {
 
   describe('through real functions', () => {
     const { logger } = capturingLogger();
-    const invoker = new FunctionsInvoker({
-      functions: [
+    const invoker = threadsInvoker(
+      [
         fn('thread', 'introspect', 'index.event', { Isolation: 'thread' }),
         fn('process', 'introspect', 'index.event', { Isolation: 'process' }),
       ],
-      settings,
       logger,
-      maxThreads: 1,
-      workerScript: TSX_WORKER_SCRIPT,
-    });
+    );
     after(() => invoker.close());
 
     test('a handler in a worker thread or a process receives the gateway event unchanged', async () => {

@@ -2,9 +2,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { FunctionsInvoker } from '../../../src/functions/functions-invoker.js';
-import { capturingLogger, fn, payloadOf, settings } from './helpers.js';
-import { TSX_WORKER_SCRIPT } from './tsx-worker-script.js';
+import { capturingLogger, fn, payloadOf, threadsInvoker } from './helpers.js';
 
 const functions = [
   fn('failures', 'failures', 'index.dispatch', { Timeout: 1 }),
@@ -20,13 +18,7 @@ const functions = [
 describe('Node.js function failures in worker threads (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html)', () => {
   const { logger } = capturingLogger();
   // One worker: a failure must be followed by a success of the same function, in a new worker.
-  const invoker = new FunctionsInvoker({
-    functions,
-    settings,
-    logger,
-    maxThreads: 1,
-    workerScript: TSX_WORKER_SCRIPT,
-  });
+  const invoker = threadsInvoker(functions, logger);
   after(() => invoker.close());
 
   const invoke = (functionName: string, event: unknown = {}, requestId?: string) =>

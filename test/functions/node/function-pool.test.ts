@@ -7,7 +7,7 @@ import { ResourceNotFoundError, TooManyRequestsError } from '../../../src/functi
 import { FunctionPool } from '../../../src/functions/node/function-pool.js';
 import { FunctionsInvoker } from '../../../src/functions/functions-invoker.js';
 import type { FunctionConfig } from '../../../src/model/types.js';
-import { capturingLogger, fixtures, fn, payloadOf, settings } from './helpers.js';
+import { capturingLogger, fixtures, fn, payloadOf, settings, threadsInvoker } from './helpers.js';
 import { TSX_WORKER_SCRIPT } from './tsx-worker-script.js';
 
 const functions: FunctionConfig[] = [
@@ -32,13 +32,7 @@ const functions: FunctionConfig[] = [
 describe('Node.js functions in worker threads (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html)', () => {
   const { logger, records } = capturingLogger();
   // One worker per function: sequential invocations always reach the same warm environment.
-  const invoker = new FunctionsInvoker({
-    functions,
-    settings,
-    logger,
-    maxThreads: 1,
-    workerScript: TSX_WORKER_SCRIPT,
-  });
+  const invoker = threadsInvoker(functions, logger);
   after(() => invoker.close());
 
   const invoke = (functionName: string, event: unknown = {}, requestId?: string) =>
@@ -196,13 +190,7 @@ describe('Node.js functions in worker threads (https://docs.aws.amazon.com/lambd
 
 describe('worker threads: two workers per function', () => {
   const { logger } = capturingLogger();
-  const invoker = new FunctionsInvoker({
-    functions: [fn('echo', 'failures', 'index.dispatch')],
-    settings,
-    logger,
-    maxThreads: 2,
-    workerScript: TSX_WORKER_SCRIPT,
-  });
+  const invoker = threadsInvoker([fn('echo', 'failures', 'index.dispatch')], logger, 2);
   after(() => invoker.close());
 
   test('concurrent invocations never mix results', async () => {
@@ -231,13 +219,7 @@ describe('FunctionsInvoker.setFunctions (thread functions)', () => {
   const { logger } = capturingLogger();
   let invoker: FunctionsInvoker;
   before(() => {
-    invoker = new FunctionsInvoker({
-      functions: [fn('env', 'introspect', 'index.env')],
-      settings,
-      logger,
-      maxThreads: 1,
-      workerScript: TSX_WORKER_SCRIPT,
-    });
+    invoker = threadsInvoker([fn('env', 'introspect', 'index.env')], logger);
   });
   after(() => invoker.close());
 
@@ -282,13 +264,7 @@ describe('FunctionPool queue (https://docs.aws.amazon.com/lambda/latest/dg/lambd
 describe('FunctionsInvoker.setFunctions compares configurations as canonical JSON', () => {
   const { logger } = capturingLogger();
   const config = fn('context', 'introspect', 'index.context');
-  const invoker = new FunctionsInvoker({
-    functions: [config],
-    settings,
-    logger,
-    maxThreads: 1,
-    workerScript: TSX_WORKER_SCRIPT,
-  });
+  const invoker = threadsInvoker([config], logger);
   after(() => invoker.close());
 
   test('the same configuration with its keys in another order keeps the warm environment', async () => {
