@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { FunctionsInvoker } from '../src/functions/functions-invoker.js';
 import type { FunctionConfig } from '../src/model/types.js';
 import { createLogger } from '../src/observability/logger.js';
+import { TSX_WORKER_SCRIPT } from '../test/functions/node/tsx-worker-script.js';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 5 : 15;
@@ -52,6 +53,7 @@ const invoker = new FunctionsInvoker({
   settings: { region: 'us-east-1', accountId: '123456789012' },
   logger,
   maxThreads: 1,
+  workerScript: TSX_WORKER_SCRIPT,
   processes: { maxConcurrency: 1 },
 });
 

@@ -1,8 +1,9 @@
-// The gateway's one Invoker: each function goes to the plane its isolation level runs it in —
-// Node.js worker threads (`thread`), or a process behind the Lambda Runtime API (`process`, and
-// `sandbox`: that process in its own uid, namespaces and cgroup).
+// The gateway's one Invoker: one registry of warm pools, one per function, each at the function's
+// isolation level (isolation.ts; pool-factory.ts makes the pools).
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
-import type { FunctionConfig, FunctionIsolation, Settings } from '../model/types.js';
+import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../model/canonical-json.js';
+import type { FunctionConfig, FunctionIsolation } from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
 import {
   ResourceNotFoundError,
@@ -11,69 +12,49 @@ import {
   type Invoker,
 } from './invoker.js';
 import { DEFAULT_ISOLATION, isolationOf } from './isolation.js';
-import { NodeWorkerInvoker } from './node/worker-pool-invoker.js';
-import { ProcessInvoker } from './process/process-invoker.js';
-import type { ProcessPoolLimits } from './process/process-pool.js';
-import { CgroupLauncher } from './sandbox/cgroup-launcher.js';
-import { SandboxHost } from './sandbox/sandbox-host.js';
+import type { Pool } from './pool.js';
+import { PoolFactory, type PoolFactoryOptions } from './pool-factory.js';
 
-export interface FunctionsInvokerOptions {
+export interface FunctionsInvokerOptions extends PoolFactoryOptions {
   functions: FunctionConfig[];
-  settings: Settings;
-  logger: Logger;
-  /** Worker threads per Node.js function; default os.availableParallelism(). */
-  maxThreads?: number;
-  /** Limits of each process-runtime function. */
-  processes?: Partial<ProcessPoolLimits>;
   /** The level of functions that set no `Isolation` (`serve --isolation`); default `thread`. */
   defaultIsolation?: FunctionIsolation;
 }
 
-const runsInThreads = (config: FunctionConfig) => config.Isolation === 'thread';
-const runsInProcesses = (config: FunctionConfig) => config.Isolation !== 'thread';
-
 export class FunctionsInvoker implements Invoker {
   readonly defaultIsolation: FunctionIsolation;
-  private readonly threads: NodeWorkerInvoker;
-  private readonly processes: ProcessInvoker;
-  private sandboxHost: SandboxHost | undefined;
-  /** undefined: not tried yet; null: this machine gives sallyport no cgroups. */
-  private processCgroups: CgroupLauncher | null | undefined;
+  private readonly logger: Logger;
+  private readonly factory: PoolFactory;
+  private pools = new Map<string, Pool>();
 
   constructor(options: FunctionsInvokerOptions) {
     this.defaultIsolation = options.defaultIsolation ?? DEFAULT_ISOLATION;
+    this.logger = options.logger;
+    this.factory = new PoolFactory(options);
     // A gateway whose default is `sandbox` refuses to start on a machine that cannot give it.
-    if (this.defaultIsolation === 'sandbox') this.sandbox();
-    const functions = this.withLevels(options.functions);
-    // Processes first: a missing python3 fails here, before any worker starts.
-    this.processes = new ProcessInvoker({
-      ...options.processes,
-      functions: functions.filter(runsInProcesses),
-      settings: options.settings,
-      logger: options.logger,
-      sandbox: () => this.sandbox(),
-      cgroups: () => this.cgroupsForProcesses(),
-    });
-    const threadOptions = {
-      functions: functions.filter(runsInThreads),
-      settings: options.settings,
-      logger: options.logger,
-    };
-    this.threads = new NodeWorkerInvoker(
-      options.maxThreads === undefined
-        ? threadOptions
-        : { ...threadOptions, maxThreads: options.maxThreads },
-    );
+    if (this.defaultIsolation === 'sandbox') this.factory.sandbox();
+    this.setFunctions(options.functions);
   }
 
   /**
-   * Replaces the set of functions. Throws, changing nothing, when a function's level cannot be
-   * given (a runtime threads cannot run, a sandbox this machine cannot build).
+   * Replaces the set of functions. A function whose configuration is unchanged (the canonical JSON
+   * deployments compare snapshots with) keeps its warm pool; a changed one gets a fresh pool (new
+   * code, new environment), and retired pools finish their in-flight invocations first. Throws,
+   * changing nothing, when a function's level cannot be given (a runtime threads cannot run, a
+   * runtime missing from this machine, a sandbox it cannot build).
    */
   setFunctions(configs: FunctionConfig[]): void {
     const functions = this.withLevels(configs);
-    this.processes.setFunctions(functions.filter(runsInProcesses));
-    this.threads.setFunctions(functions.filter(runsInThreads));
+    const makers = functions.map((config) => {
+      const current = this.pools.get(config.FunctionName);
+      return current && canonicalJson(current.config) === canonicalJson(config)
+        ? () => current
+        : this.factory.prepare(config);
+    });
+    const next = new Map<string, Pool>();
+    functions.forEach((config, index) => next.set(config.FunctionName, makers[index]!()));
+    for (const [name, pool] of this.pools) if (next.get(name) !== pool) this.retire(pool);
+    this.pools = next;
   }
 
   /** Each function with the level it runs at, resolved once here. */
@@ -86,32 +67,34 @@ export class FunctionsInvoker implements Invoker {
    * (isolation `thread`): `serve` says plainly that this protects nothing against hostile code.
    */
   runsThreads(): boolean {
-    return this.defaultIsolation === 'thread' || this.threads.size > 0;
+    if (this.defaultIsolation === 'thread') return true;
+    for (const pool of this.pools.values()) if (pool.config.Isolation === 'thread') return true;
+    return false;
   }
 
   has(functionName: string): boolean {
-    return this.threads.has(functionName) || this.processes.has(functionName);
+    return this.pools.has(functionName);
   }
 
   invoke(request: InvokeRequest): Promise<InvokeResult> {
-    if (this.threads.has(request.functionName)) return this.threads.invoke(request);
-    if (this.processes.has(request.functionName)) return this.processes.invoke(request);
-    return Promise.reject(new ResourceNotFoundError(request.functionName));
+    const pool = this.pools.get(request.functionName);
+    if (!pool) return Promise.reject(new ResourceNotFoundError(request.functionName));
+    return pool.invoke(request.requestId ?? randomUUID(), request.event, request.proxyEvent);
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.threads.close(), this.processes.close()]);
-    await Promise.all([this.sandboxHost?.close(), this.processCgroups?.close()]);
+    const pools = [...this.pools.values()];
+    this.pools = new Map();
+    await Promise.all(pools.map((pool) => pool.destroy()));
+    await this.factory.close();
   }
 
-  private sandbox(): SandboxHost {
-    return (this.sandboxHost ??= SandboxHost.open());
-  }
-
-  /** Isolation `process` uses cgroups where it can (root), its process group everywhere. */
-  private cgroupsForProcesses(): CgroupLauncher | undefined {
-    if (this.processCgroups === undefined)
-      this.processCgroups = CgroupLauncher.tryOpen(`sallyport-${process.pid}-process`) ?? null;
-    return this.processCgroups ?? undefined;
+  private retire(pool: Pool): void {
+    pool.close().catch((error: unknown) => {
+      this.logger.warn(
+        { err: error, functionName: pool.config.FunctionName },
+        'closing a retired function pool failed',
+      );
+    });
   }
 }

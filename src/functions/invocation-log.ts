@@ -1,10 +1,20 @@
 // One invocation's log on the main thread: every line goes to the gateway's logger as it arrives
-// (function name and request id attached), and the last 4 KB are kept for `LogType: Tail`.
+// (function name and request id attached), and the last 4 KB are kept for `LogType: Tail`. The
+// platform's own lines (START, END, REPORT, a timeout, a runtime's exit) are written here for
+// every runtime, worker thread or process.
 // Worker lines travel on a different port than the result, so the result says how many lines to
 // expect and END/REPORT wait for them: the order is always START, function lines, END, REPORT.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_ResponseSyntax
 import type { Logger } from '../observability/logger.js';
 import type { LambdaErrorDocument } from './platform-errors.js';
+import {
+  endLine,
+  reportLine,
+  runtimeExitLine,
+  startLine,
+  timeoutLine,
+  type ReportFields,
+} from './platform-log-lines.js';
 
 export const LOG_TAIL_BYTES = 4096;
 
@@ -30,6 +40,34 @@ export class InvocationLog {
     while (this.recentChars - this.recent[0]!.length - 1 > LOG_TAIL_BYTES * 4) {
       this.recentChars -= this.recent.shift()!.length + 1;
     }
+  }
+
+  start(version: string): void {
+    this.write(startLine(this.requestId, version));
+  }
+
+  /** The invocation ran past its Timeout: the platform's line, and REPORT's status. */
+  timedOut(timeoutSeconds: number, report: ReportFields): void {
+    this.write(timeoutLine(this.requestId, timeoutSeconds));
+    report.status = 'timeout';
+  }
+
+  /** The environment ended without a result: how the runtime exited, and REPORT's status. */
+  runtimeExited(document: LambdaErrorDocument, report: ReportFields): void {
+    this.write(runtimeExitLine(document.errorMessage, document.errorType));
+    this.failed(document, report);
+  }
+
+  /** REPORT's status for an invocation that ended the environment with an error. */
+  failed(document: LambdaErrorDocument, report: ReportFields): void {
+    report.status = 'error';
+    report.errorType = document.errorType;
+  }
+
+  /** END and REPORT, the last lines of every invocation. */
+  end(report: ReportFields): void {
+    this.write(endLine(this.requestId));
+    this.write(reportLine(this.requestId, report));
   }
 
   writeFromWorker(line: string): void {

@@ -3,13 +3,31 @@
 // exception but a payload plus `functionError`, exactly as Invoke returns it with
 // `X-Amz-Function-Error: Unhandled`.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+import { proxyEventOf, type ProxyEventValues } from './lambda-proxy-event.js';
 
-export interface InvokeRequest {
+interface InvokeRequestBase {
   functionName: string;
-  /** The event object; it reaches the handler as a fresh copy (structured clone). */
-  event: unknown;
   /** Lambda request id (awsRequestId); generated when absent. */
   requestId?: string;
+}
+
+/** Any event: it reaches the handler as a fresh copy (structured clone or JSON). */
+interface InvokeEvent extends InvokeRequestBase {
+  event: unknown;
+  proxyEvent?: undefined;
+}
+
+/** A Lambda proxy event, as its values (lambda-proxy-event.ts): made where it is needed. */
+interface InvokeProxyEvent extends InvokeRequestBase {
+  proxyEvent: ProxyEventValues;
+  event?: undefined;
+}
+
+export type InvokeRequest = InvokeEvent | InvokeProxyEvent;
+
+/** The event a request carries, as an object. */
+export function eventOf(request: InvokeRequest): unknown {
+  return request.proxyEvent === undefined ? request.event : proxyEventOf(request.proxyEvent);
 }
 
 export interface InvokeResult {

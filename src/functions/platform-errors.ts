@@ -1,6 +1,7 @@
 // The errors only the Lambda platform can see — a timeout, a runtime that exited or ran out of
 // memory, a response too large — built here and nowhere else, for every runtime.
 // https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
+import type { InvokeResult } from './invoker.js';
 
 /** The body Invoke returns with `X-Amz-Function-Error: Unhandled`. */
 export interface LambdaErrorDocument {
@@ -98,5 +99,19 @@ export function outOfMemoryErrorDocument(requestId: string): LambdaErrorDocument
   return {
     errorType: 'Runtime.OutOfMemory',
     errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`,
+  };
+}
+
+/** Invoke's answer for an invocation the platform ended: the document is the payload. */
+export function platformErrorResult(
+  requestId: string,
+  document: LambdaErrorDocument,
+): InvokeResult {
+  return {
+    requestId,
+    payload: JSON.stringify(document),
+    functionError: 'Unhandled',
+    errorType: document.errorType,
+    errorMessage: document.errorMessage,
   };
 }

@@ -4,6 +4,7 @@
 import { getGlobalDispatcher } from 'undici';
 import { compileStage, DeploymentError } from '../../gateway/compile.js';
 import type { Invoker } from '../../functions/invoker.js';
+import { canonicalJson } from '../../model/canonical-json.js';
 import { awsId } from '../../model/ids.js';
 import type { ApiSnapshot, Deployment, Settings, Stage } from '../../model/types.js';
 import type { StoreTx } from '../../store/store.js';
@@ -149,15 +150,6 @@ function checkingInvoker(functionExists: (name: string) => boolean): Invoker {
     invoke: () => Promise.reject(new Error('not invoked while checking a deployment')),
     close: () => Promise.resolve(),
   };
-}
-
-/** JSON with sorted keys: equal documents compare equal whatever order a store keeps keys in. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 }
 
 export async function createDeploymentOp(deps: ApiGatewayDeps, apiId: string, body: Body) {

@@ -1,61 +1,45 @@
 // One function's warm execution environments: worker threads, one invocation at a time per worker
 // (as one Lambda execution environment serves one request at a time), kept warm for ten idle
-// minutes. The Timeout is enforced from here; a worker that hangs, exits or crashes is terminated
-// and replaced while the pool keeps serving, and the caller gets Lambda's answer.
+// minutes, with a bounded queue beyond them (then Lambda's 429 TooManyRequestsException, as the
+// process pool answers). The Timeout is enforced from here; a worker that hangs, exits or crashes
+// is terminated and replaced while the pool keeps serving, and the caller gets Lambda's answer.
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
 //
 // Our own pool rather than Piscina, because this is the gateway's hot path (docs/performance.md):
-// one postMessage each way, no AbortSignal or timer per call (one timer serves every deadline of
-// the pool), log lines and the result share the port so they arrive in order, and under load a
-// busy worker is sent its next invocations ahead (PIPELINE_DEPTH): it runs them one at a time as
-// before, but never sleeps between two waiting for a cross-thread wake-up, which measured as the
-// largest cost of all (about 100 µs per invocation on a 2-vCPU VM).
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+// one postMessage each way, one timer for every deadline (deadline-timer.ts), log lines and the
+// result share the port so they arrive in order, and under load a busy worker is sent its next
+// invocations ahead (PIPELINE_DEPTH): it runs them one at a time as before, but never sleeps
+// between two waiting for a cross-thread wake-up, which measured as the largest cost of all (about
+// 100 µs per invocation on a 2-vCPU VM).
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { WorkerOptions } from 'node:worker_threads';
 import { lambdaFunctionArn } from '../../model/arn.js';
 import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
-import type { InvokeResult } from '../invoker.js';
 import { InvocationLog } from '../invocation-log.js';
-import { packEvent } from './packed-event.js';
+import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
+import { functionEnvironment, LATEST_VERSION, logGroupName } from '../lambda-environment.js';
+import type { ProxyEventValues } from '../lambda-proxy-event.js';
 import {
   exitErrorDocument,
   outOfMemoryErrorDocument,
+  platformErrorResult,
   timeoutErrorDocument,
-  type LambdaErrorDocument,
 } from '../platform-errors.js';
-import { functionEnvironment, LATEST_VERSION, logGroupName } from '../lambda-environment.js';
+import type { ReportFields } from '../platform-log-lines.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_QUEUE, type Pool } from '../pool.js';
+import { completedInvocation } from './completed-invocation.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import {
-  endLine,
-  reportLine,
-  runtimeExitLine,
-  startLine,
-  timeoutLine,
-  type ReportFields,
-} from '../platform-log-lines.js';
-import type {
-  InvokeMessage,
-  InvokeOutcome,
-  WorkerMessage,
-  WorkerSettings,
-} from './worker-protocol.js';
+  endWorker,
+  reapIdle,
+  startWorker,
+  type Invocation,
+  type WorkerEnvironment,
+} from './worker-environment.js';
+import type { InvokeMessage, WorkerMessage, WorkerSettings } from './worker-protocol.js';
+import { BUILT_WORKER_SCRIPT, type WorkerScript } from './worker-script.js';
 
-// Same extension as this module: worker-entry.js from dist/, worker-entry.ts under tsx.
-const thisFile = fileURLToPath(import.meta.url);
-const WORKER_FILE = join(dirname(thisFile), `worker-entry${extname(thisFile)}`);
-// A worker's main script must be JavaScript. Under tsx (the tests) tsx's hooks do not reach worker
-// threads, so a one-line CommonJS script registers tsx's require hook, then requires the .ts entry.
-const WORKER_SCRIPT = WORKER_FILE.endsWith('.ts')
-  ? {
-      script: `require(${JSON.stringify(createRequire(thisFile).resolve('tsx/cjs'))});require(${JSON.stringify(WORKER_FILE)})`,
-      eval: true,
-    }
-  : { script: WORKER_FILE, eval: false };
-
-const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 const IDLE_SWEEP_MS = 60 * 1000;
 /** Invocations a worker may hold: the one it runs and those sent ahead, waiting in its queue. */
 const PIPELINE_DEPTH = 16;
@@ -73,84 +57,45 @@ export interface FunctionPoolOptions {
   maxThreads: number;
   /** Workers started before busy ones are sent invocations ahead; default maxThreads. */
   preferredThreads?: number;
+  /** Invocations not yet started (queued, or sent ahead to a busy worker); default 1000. */
+  maxQueue?: number;
+  workerScript?: WorkerScript;
 }
 
-interface Invocation {
-  requestId: string;
-  event: unknown;
-  log: InvocationLog;
-  /** performance.now() when the worker started it; the Timeout counts from there. */
-  started: number;
-  deadline: number;
-  resolve: (result: InvokeResult) => void;
-  reject: (error: unknown) => void;
-}
-
-/** A result whose log tail (4 KB, Invoke's `LogType: Tail`) is built when read, if ever. */
-class CompletedInvocation implements InvokeResult {
-  functionError?: 'Unhandled';
-  errorType?: string;
-  errorMessage?: string;
-  private tail: string | undefined;
-
-  constructor(
-    readonly requestId: string,
-    readonly payload: string,
-    private log: InvocationLog | (() => InvocationLog),
-  ) {}
-
-  get logTail(): string {
-    if (this.tail === undefined) {
-      if (typeof this.log === 'function') this.log = this.log();
-      this.tail = this.log.tail();
-    }
-    return this.tail;
-  }
-}
-
-/** One worker thread: one execution environment. */
-interface Environment {
-  worker: Worker;
-  /** Sent to the worker, in order: the first one runs, the others wait in the worker's queue. */
-  sent: Invocation[];
-  /** Messages not yet posted: every invocation of one event-loop turn goes in one postMessage. */
-  outbox: InvokeMessage[];
-  idleSince: number;
-  /** The pool ended it (timeout, idle, close): its exit is expected. */
-  ending: boolean;
-  timedOut: boolean;
-  outOfMemory: boolean;
-}
-
-export class FunctionPool {
+export class FunctionPool implements Pool {
   readonly config: FunctionConfig;
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private readonly maxThreads: number;
   private readonly preferredThreads: number;
-  private readonly workerOptions: ConstructorParameters<typeof Worker>[1];
-  private readonly environments = new Set<Environment>();
+  private readonly maxQueue: number;
+  private readonly workerScript: WorkerScript;
+  private readonly workerOptions: WorkerOptions;
+  private readonly environments = new Set<WorkerEnvironment>();
   /** Idle workers, most recently used last: the warmest is reused first. */
-  private readonly idle: Environment[] = [];
+  private readonly idle: WorkerEnvironment[] = [];
   private readonly queue: Invocation[] = [];
+  /** Invocations accepted and not yet started, wherever they wait. */
+  private waiting = 0;
   /** Workers with messages to post at the end of this event-loop turn. */
-  private outboxes: Environment[] = [];
+  private outboxes: WorkerEnvironment[] = [];
   private flushScheduled = false;
-  /** One timer for every deadline: armed at the earliest, re-armed from there. */
-  private deadlineTimer: NodeJS.Timeout | undefined;
-  private deadlineAt = Infinity;
+  private readonly deadlines = new DeadlineTimer(() => this.sweepDeadlines());
   private readonly idleTimer: NodeJS.Timeout;
   private closing: (() => void) | undefined;
   private destroyed = false;
   /** The last Max Memory Used a worker reported, for REPORT lines of workers that died. */
   private lastMaxMemoryUsedMB = 0;
 
-  constructor({ config, settings, logger, maxThreads, preferredThreads }: FunctionPoolOptions) {
+  constructor(options: FunctionPoolOptions) {
+    const { config, settings, logger, maxThreads, preferredThreads } = options;
     this.config = config;
     this.logger = logger.child({ functionName: config.FunctionName });
     this.timeoutMs = config.Timeout * 1000;
     this.maxThreads = Math.max(1, maxThreads);
     this.preferredThreads = Math.min(this.maxThreads, Math.max(1, preferredThreads ?? maxThreads));
+    this.maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
+    this.workerScript = options.workerScript ?? BUILT_WORKER_SCRIPT;
     const workerData: WorkerSettings = {
       functionName: config.FunctionName,
       functionVersion: LATEST_VERSION,
@@ -166,22 +111,29 @@ export class FunctionPool {
       // The function's MemorySize bounds its heap; exceeding it ends the environment.
       resourceLimits: { maxOldGenerationSizeMb: config.MemorySize },
     };
-    this.idleTimer = setInterval(() => this.reapIdle(), IDLE_SWEEP_MS).unref();
+    this.idleTimer = setInterval(
+      () => reapIdle(this.idle, DEFAULT_IDLE_TIMEOUT_MS),
+      IDLE_SWEEP_MS,
+    ).unref();
   }
 
-  invoke(requestId: string, event: unknown): Promise<InvokeResult> {
+  invoke(requestId: string, event: unknown, proxyEvent?: ProxyEventValues): Promise<InvokeResult> {
     if (this.destroyed || this.closing)
       return Promise.reject(new Error('the function pool is closed'));
+    if (this.waiting >= this.maxQueue)
+      return Promise.reject(new TooManyRequestsError(this.config.FunctionName));
     return new Promise<InvokeResult>((resolve, reject) => {
       const invocation: Invocation = {
         requestId,
         event,
+        proxyEvent,
         log: new InvocationLog(this.logger, requestId),
         started: 0,
         deadline: 0,
         resolve,
         reject,
       };
+      this.waiting++;
       const idle = this.idle.pop();
       // An idle worker does not keep the process alive; a busy one does.
       if (idle) idle.worker.ref();
@@ -206,28 +158,14 @@ export class FunctionPool {
   /** Ends every worker now; invocations still running are rejected. */
   async destroy(): Promise<void> {
     this.destroyed = true;
-    clearInterval(this.idleTimer);
-    clearTimeout(this.deadlineTimer);
-    for (const invocation of this.queue.splice(0))
-      invocation.reject(new Error('the function pool was destroyed'));
-    const ending = [...this.environments].map((environment) => {
-      environment.ending = true;
-      return environment.worker.terminate();
-    });
-    await Promise.all(ending);
+    this.stopTimers();
+    this.rejectQueued();
+    await Promise.all([...this.environments].map(endWorker));
   }
 
-  private spawn(limit: number): Environment | undefined {
+  private spawn(limit: number): WorkerEnvironment | undefined {
     if (this.environments.size >= limit) return undefined;
-    const environment: Environment = {
-      worker: new Worker(WORKER_SCRIPT.script, { ...this.workerOptions, eval: WORKER_SCRIPT.eval }),
-      sent: [],
-      outbox: [],
-      idleSince: 0,
-      ending: false,
-      timedOut: false,
-      outOfMemory: false,
-    };
+    const environment = startWorker(this.workerScript, this.workerOptions);
     const { worker } = environment;
     worker.on('message', (message: WorkerMessage) => this.onMessage(environment, message));
     worker.on('error', (error: Error & { code?: string }) => {
@@ -241,9 +179,9 @@ export class FunctionPool {
   }
 
   /** The busy worker with the fewest invocations sent, if one can take another. */
-  private leastLoaded(): Environment | undefined {
+  private leastLoaded(): WorkerEnvironment | undefined {
     const stalled = performance.now() - PIPELINE_STALL_MS;
-    let best: Environment | undefined;
+    let best: WorkerEnvironment | undefined;
     for (const environment of this.environments) {
       const load = environment.sent.length;
       if (load >= PIPELINE_DEPTH || (best && load >= best.sent.length)) continue;
@@ -253,13 +191,12 @@ export class FunctionPool {
     return best;
   }
 
-  private send(environment: Environment, invocation: Invocation): void {
+  private send(environment: WorkerEnvironment, invocation: Invocation): void {
     environment.sent.push(invocation);
-    const packed = packEvent(invocation.event);
     const message: InvokeMessage = {
       requestId: invocation.requestId,
-      event: packed === undefined ? invocation.event : undefined,
-      packed,
+      event: invocation.event,
+      proxyEvent: invocation.proxyEvent,
       timeoutMs: this.timeoutMs,
     };
     if (environment.outbox.push(message) === 1) this.outboxes.push(environment);
@@ -288,14 +225,15 @@ export class FunctionPool {
 
   /** The worker begins the invocation now (as far as this thread can tell). */
   private started(invocation: Invocation): void {
-    invocation.log.write(startLine(invocation.requestId, LATEST_VERSION));
+    this.waiting--;
+    invocation.log.start(LATEST_VERSION);
     invocation.started = performance.now();
     invocation.deadline = invocation.started + this.timeoutMs;
-    if (invocation.deadline < this.deadlineAt) this.armDeadline(invocation.deadline);
+    this.deadlines.add(invocation.deadline);
   }
 
   /** A worker finished one: its next starts; it is topped up from the queue, or goes idle. */
-  private finished(environment: Environment): void {
+  private finished(environment: WorkerEnvironment): void {
     const next = environment.sent[0];
     if (next) this.started(next);
     while (environment.sent.length < PIPELINE_DEPTH) {
@@ -310,16 +248,25 @@ export class FunctionPool {
     this.endIfDrained();
   }
 
-  private onMessage(environment: Environment, message: WorkerMessage): void {
+  private onMessage(environment: WorkerEnvironment, message: WorkerMessage): void {
     const invocation = environment.sent[0];
     const current = invocation !== undefined && invocation.requestId === message.requestId;
     if (message.kind === 'result') {
       if (!current) return;
       environment.sent.shift();
+      this.lastMaxMemoryUsedMB = message.outcome.maxMemoryUsedMB;
+      const complete = () =>
+        invocation.resolve(
+          completedInvocation(
+            invocation.log,
+            message.outcome,
+            this.config.MemorySize,
+            this.logger.isLevelEnabled('info'),
+          ),
+        );
       const pending = invocation.log.workerLinesReceived(message.outcome.logLines);
-      if (pending)
-        void pending.then(() => invocation.resolve(this.completed(invocation, message.outcome)));
-      else invocation.resolve(this.completed(invocation, message.outcome));
+      if (pending) void pending.then(complete);
+      else complete();
       this.finished(environment);
     } else if (message.kind === 'fatal') {
       if (current) invocation.log.fatal = message.error;
@@ -331,7 +278,7 @@ export class FunctionPool {
     }
   }
 
-  private onExit(environment: Environment, exitCode: number): void {
+  private onExit(environment: WorkerEnvironment, exitCode: number): void {
     this.environments.delete(environment);
     const idleAt = this.idle.indexOf(environment);
     if (idleAt !== -1) this.idle.splice(idleAt, 1);
@@ -354,8 +301,7 @@ export class FunctionPool {
       this.logger.warn({ exitCode }, 'function environment ended between invocations');
     }
     if (this.destroyed) {
-      for (const queued of this.queue.splice(0))
-        queued.reject(new Error('the function pool was destroyed'));
+      this.rejectQueued();
       return;
     }
     // Work waiting for a worker gets a fresh one in place of the one that ended.
@@ -369,19 +315,8 @@ export class FunctionPool {
     this.endIfDrained();
   }
 
-  private armDeadline(at: number): void {
-    clearTimeout(this.deadlineTimer);
-    this.deadlineAt = at;
-    this.deadlineTimer = setTimeout(
-      () => this.sweepDeadlines(),
-      Math.max(0, Math.ceil(at - performance.now())),
-    ).unref();
-  }
-
-  /** Ends every worker past its invocation's deadline; re-arms for the next one. */
-  private sweepDeadlines(): void {
-    this.deadlineTimer = undefined;
-    this.deadlineAt = Infinity;
+  /** Ends every worker past its invocation's deadline; returns the next deadline. */
+  private sweepDeadlines(): number {
     const now = performance.now();
     let next = Infinity;
     for (const environment of this.environments) {
@@ -389,71 +324,38 @@ export class FunctionPool {
       if (!invocation || environment.timedOut) continue;
       if (invocation.deadline <= now) {
         environment.timedOut = true;
-        environment.ending = true;
-        void environment.worker.terminate();
+        void endWorker(environment);
       } else if (invocation.deadline < next) {
         next = invocation.deadline;
       }
     }
-    if (next !== Infinity) this.armDeadline(next);
-  }
-
-  private reapIdle(): void {
-    const now = performance.now();
-    for (let i = this.idle.length - 1; i >= 0; i--) {
-      const environment = this.idle[i]!;
-      if (now - environment.idleSince < IDLE_TIMEOUT_MS) continue;
-      this.idle.splice(i, 1);
-      environment.ending = true;
-      void environment.worker.terminate();
-    }
+    return next;
   }
 
   /** Once closing and nothing runs or waits, the workers end. */
   private endIfDrained(): void {
     if (!this.closing || this.queue.length > 0) return;
     for (const environment of this.environments) if (environment.sent.length > 0) return;
-    clearInterval(this.idleTimer);
-    clearTimeout(this.deadlineTimer);
+    this.stopTimers();
     const done = this.closing;
-    const ending = [...this.environments].map((environment) => {
-      environment.ending = true;
-      return environment.worker.terminate();
-    });
-    void Promise.all(ending).then(() => done());
+    void Promise.all([...this.environments].map(endWorker)).then(() => done());
   }
 
-  private completed(invocation: Invocation, outcome: InvokeOutcome): InvokeResult {
-    const { log } = invocation;
-    this.lastMaxMemoryUsedMB = outcome.maxMemoryUsedMB;
-    const report: ReportFields = {
-      durationMs: outcome.durationMs,
-      memorySizeMB: this.config.MemorySize,
-      maxMemoryUsedMB: outcome.maxMemoryUsedMB,
-    };
-    if (outcome.initDurationMs !== undefined) report.initDurationMs = outcome.initDurationMs;
-    const writeEnd = () => {
-      log.write(endLine(log.requestId));
-      log.write(reportLine(log.requestId, report));
-      return log;
-    };
-    // With info lines filtered out, END and REPORT are only built if the tail is asked for.
-    const result = new CompletedInvocation(
-      log.requestId,
-      outcome.payload,
-      this.logger.isLevelEnabled('info') ? writeEnd() : writeEnd,
-    );
-    if (outcome.error) {
-      result.functionError = 'Unhandled';
-      result.errorType = outcome.error.errorType;
-      result.errorMessage = outcome.error.errorMessage;
-    }
-    return result;
+  private stopTimers(): void {
+    clearInterval(this.idleTimer);
+    this.deadlines.clear();
   }
 
+  private rejectQueued(): void {
+    for (const invocation of this.queue.splice(0))
+      invocation.reject(new Error('the function pool was destroyed'));
+    this.waiting = 0;
+  }
+
+  /** Lambda's answer for an invocation whose worker ended without a result. */
   private async failed(
     invocation: Invocation,
-    environment: Environment,
+    environment: WorkerEnvironment,
     exitCode: number,
     durationMs: number,
   ): Promise<InvokeResult> {
@@ -461,40 +363,27 @@ export class FunctionPool {
     // one turn of the event loop delivers them before END and REPORT are written.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const { log, requestId } = invocation;
-    let document: LambdaErrorDocument;
-    let status: string;
-    if (environment.timedOut) {
-      log.write(timeoutLine(requestId, this.config.Timeout));
-      document = timeoutErrorDocument(requestId, this.config.Timeout);
-      status = 'timeout';
-    } else if (log.fatal) {
-      document = log.fatal;
-      status = 'error';
-    } else if (environment.outOfMemory) {
-      document = outOfMemoryErrorDocument(requestId);
-      log.write(runtimeExitLine(document.errorMessage, document.errorType));
-      status = 'error';
-    } else {
-      document = exitErrorDocument(requestId, exitCode);
-      log.write(runtimeExitLine(document.errorMessage, document.errorType));
-      status = 'error';
-    }
-    log.write(endLine(requestId));
     const report: ReportFields = {
       durationMs,
       memorySizeMB: this.config.MemorySize,
       maxMemoryUsedMB: this.lastMaxMemoryUsedMB,
-      status,
     };
-    if (status === 'error') report.errorType = document.errorType;
-    log.write(reportLine(requestId, report));
-    return {
-      requestId,
-      payload: JSON.stringify(document),
-      functionError: 'Unhandled',
-      errorType: document.errorType,
-      errorMessage: document.errorMessage,
-      logTail: log.tail(),
-    };
+    let document;
+    if (environment.timedOut) {
+      document = timeoutErrorDocument(requestId, this.config.Timeout);
+      log.timedOut(this.config.Timeout, report);
+    } else if (log.fatal) {
+      document = log.fatal;
+      log.failed(document, report);
+    } else {
+      document = environment.outOfMemory
+        ? outOfMemoryErrorDocument(requestId)
+        : exitErrorDocument(requestId, exitCode);
+      log.runtimeExited(document, report);
+    }
+    log.end(report);
+    const result = platformErrorResult(requestId, document);
+    result.logTail = log.tail();
+    return result;
   }
 }

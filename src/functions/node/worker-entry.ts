@@ -11,11 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { proxyEventOf } from '../lambda-proxy-event.js';
 import { MAX_RESPONSE_PAYLOAD_BYTES, responseTooLargeErrorDocument } from '../platform-errors.js';
 import { loadHandler, type LambdaHandler } from './handler-loader.js';
 import { environmentContext } from './lambda-context.js';
 import { formatErrorForLog, RuntimeError, toErrorDocument } from './lambda-errors.js';
-import { unpackEvent } from './packed-event.js';
 import { runHandler } from './run-handler.js';
 import { patchConsole, type LogScope } from './worker-console.js';
 import type {
@@ -77,8 +77,8 @@ port.on('message', (message: InvokeMessage | InvokeMessage[]) => {
 async function runWaiting(): Promise<void> {
   running = true;
   for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
-    const { requestId, timeoutMs, packed } = next;
-    const event = packed === undefined ? next.event : unpackEvent(packed);
+    const { requestId, timeoutMs, proxyEvent } = next;
+    const event = proxyEvent === undefined ? next.event : proxyEventOf(proxyEvent);
     // The deadline counts from the moment the invocation really starts.
     const outcome = await invoke({ requestId, event, deadline: Date.now() + timeoutMs });
     const message: ResultMessage = { kind: 'result', requestId, outcome };

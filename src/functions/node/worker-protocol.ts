@@ -1,4 +1,5 @@
 // What crosses the thread boundary between a function pool and its workers. Types only.
+import type { ProxyEventValues } from '../lambda-proxy-event.js';
 import type { LambdaErrorDocument } from '../platform-errors.js';
 
 /** Fixed for the life of a pool; every worker receives it once as `workerData`. */
@@ -16,10 +17,10 @@ export interface WorkerSettings {
 /** What the pool posts to a worker. The event travels by structured clone, never as JSON text. */
 export interface InvokeMessage {
   requestId: string;
-  /** Undefined when `packed` carries it. */
+  /** Undefined when `proxyEvent` carries it. */
   event: unknown;
-  /** A proxy event as a flat array of its values (packed-event.ts), rebuilt by the worker. */
-  packed: unknown[] | undefined;
+  /** A proxy event as its values (lambda-proxy-event.ts), made into the event by the worker. */
+  proxyEvent: ProxyEventValues | undefined;
   /** The function's Timeout; the deadline is set when the worker starts the invocation. */
   timeoutMs: number;
 }

@@ -15,19 +15,13 @@ import { LATEST_VERSION } from '../lambda-environment.js';
 import {
   exitErrorDocument,
   invalidEntrypointErrorDocument,
+  platformErrorResult,
   responseTooLargeErrorDocument,
   signalExitErrorDocument,
   timeoutErrorDocument,
   type LambdaErrorDocument,
 } from '../platform-errors.js';
-import {
-  endLine,
-  reportLine,
-  runtimeExitLine,
-  startLine,
-  timeoutLine,
-  type ReportFields,
-} from '../platform-log-lines.js';
+import type { ReportFields } from '../platform-log-lines.js';
 import { RuntimeApiServer, type RuntimeOutcome } from '../runtime-api/runtime-api-server.js';
 import type { Confinement } from '../sandbox/confinement.js';
 import type { Launch } from './runtime-launchers.js';
@@ -129,7 +123,7 @@ export class ExecutionEnvironment {
   async invoke(requestId: string, eventJson: string, log: InvocationLog): Promise<InvokeResult> {
     this.log = log;
     this.lastRequestId = requestId;
-    log.write(startLine(requestId, LATEST_VERSION));
+    log.start(LATEST_VERSION);
     const started = performance.now();
     const api = await this.ready;
     const cold = api.initDoneAt === undefined;
@@ -216,29 +210,25 @@ export class ExecutionEnvironment {
         }
         break;
       case 'tooLarge':
-        result = platformError(requestId, responseTooLargeErrorDocument());
+        result = platformErrorResult(requestId, responseTooLargeErrorDocument());
         break;
       case 'timeout':
         this.kill();
-        log.write(timeoutLine(requestId, config.Timeout));
-        result = platformError(requestId, timeoutErrorDocument(requestId, config.Timeout));
-        report.status = 'timeout';
+        log.timedOut(config.Timeout, report);
+        result = platformErrorResult(requestId, timeoutErrorDocument(requestId, config.Timeout));
         break;
       case 'exit':
       case 'spawnError': {
         this.kill();
         await Promise.race([this.stdioClosed, delay(DRAIN_MS)]);
         const document = this.exitDocument(requestId, ended);
-        log.write(runtimeExitLine(document.errorMessage, document.errorType));
-        result = platformError(requestId, document);
-        report.status = 'error';
-        report.errorType = document.errorType;
+        log.runtimeExited(document, report);
+        result = platformErrorResult(requestId, document);
         break;
       }
     }
     report.maxMemoryUsedMB = this.memoryUsedMB();
-    log.write(endLine(requestId));
-    log.write(reportLine(requestId, report));
+    log.end(report);
     result.logTail = log.tail();
     return result;
   }
@@ -310,16 +300,6 @@ function runtimeError(
   result.errorType = errorType ?? 'Unhandled';
   if (errorMessage !== undefined) result.errorMessage = errorMessage;
   return result;
-}
-
-function platformError(requestId: string, document: LambdaErrorDocument): InvokeResult {
-  return {
-    requestId,
-    payload: JSON.stringify(document),
-    functionError: 'Unhandled',
-    errorType: document.errorType,
-    errorMessage: document.errorMessage,
-  };
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

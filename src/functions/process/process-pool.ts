@@ -9,6 +9,8 @@ import { lambdaFunctionArn } from '../../model/arn.js';
 import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
+import { proxyEventOf, type ProxyEventValues } from '../lambda-proxy-event.js';
+import type { Pool } from '../pool.js';
 import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
 import { functionEnvironment } from '../lambda-environment.js';
 import type { CgroupLauncher } from '../sandbox/cgroup-launcher.js';
@@ -27,8 +29,6 @@ export interface ProcessPoolLimits {
   killGraceMs?: number;
 }
 
-export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
-
 export interface ProcessPoolOptions extends ProcessPoolLimits {
   config: FunctionConfig;
   settings: Settings;
@@ -42,7 +42,7 @@ export interface ProcessPoolOptions extends ProcessPoolLimits {
 
 type Waiter = (environment: ExecutionEnvironment) => void;
 
-export class ProcessPool {
+export class ProcessPool implements Pool {
   readonly config: FunctionConfig;
   private readonly options: ProcessPoolOptions;
   private readonly logger: Logger;
@@ -70,8 +70,14 @@ export class ProcessPool {
     return this.idle.length + this.busy.size;
   }
 
-  async invoke(requestId: string = randomUUID(), event: unknown): Promise<InvokeResult> {
-    const eventJson = JSON.stringify(event === undefined ? null : event);
+  async invoke(
+    requestId: string = randomUUID(),
+    event: unknown,
+    proxyEvent?: ProxyEventValues,
+  ): Promise<InvokeResult> {
+    const eventJson = JSON.stringify(
+      proxyEvent !== undefined ? proxyEventOf(proxyEvent) : event === undefined ? null : event,
+    );
     const environment = await this.acquire();
     try {
       const log = new InvocationLog(this.logger, requestId);

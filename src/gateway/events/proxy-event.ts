@@ -1,5 +1,6 @@
-// The Lambda proxy integration event (payload version 1.0) and the REQUEST authorizer event,
-// which shares its request fields. Built here and nowhere else.
+// The Lambda proxy integration event (payload version 1.0) and the REQUEST authorizer event, which
+// shares its request fields: their values, read from a request here; their shape is defined once,
+// in functions/lambda-proxy-event.ts.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
 import type {
@@ -8,7 +9,12 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
-import { PROXY_EVENT } from '../../functions/node/packed-event.js';
+import {
+  proxyEventOf,
+  requestAuthorizerEventOf,
+  requestContextOf,
+  type ProxyEventValues,
+} from '../../functions/lambda-proxy-event.js';
 import { anyKeyMap } from '../any-key-map.js';
 import type { CompiledMethod, CompiledStage } from '../compiled-api.js';
 import type { AuthorizerOutcome, GatewayRequest, IamCaller } from '../request.js';
@@ -30,63 +36,73 @@ export function clfTime(epochMs: number): string {
   return clfText;
 }
 
-export function requestContext(
+/**
+ * The event's values for this request, in the one definition's order
+ * (functions/lambda-proxy-event.ts). `withBody` false leaves the body out (authorizer events and
+ * the mapping context have none).
+ */
+export function proxyEventValues(
   request: GatewayRequest,
   stage: CompiledStage,
   method: CompiledMethod,
+  pathParameters: Record<string, string> | null,
   authorizer: AuthorizerOutcome | undefined,
   /** AWS_IAM: the signer, filled into `identity` as AWS fills it for IAM callers. */
-  caller?: IamCaller,
-): APIGatewayEventRequestContext {
+  caller: IamCaller | undefined,
+  withBody: boolean,
+): ProxyEventValues {
   const dot = request.domainName.indexOf('.');
-  // One literal in AWS's key order; `authorizer` is added last, only when there is one.
-  const ctx = {
-    resourceId: method.resourceId,
-    resourcePath: method.resourcePath,
-    httpMethod: request.httpMethod,
-    extendedRequestId: request.requestId,
-    requestTime: clfTime(request.requestTimeEpoch),
-    path: `/${stage.stageName}${request.path}`,
-    accountId: stage.settings.accountId,
-    protocol: request.protocol,
-    stage: stage.stageName,
-    domainPrefix: dot === -1 ? request.domainName : request.domainName.slice(0, dot),
-    requestTimeEpoch: request.requestTimeEpoch,
-    requestId: request.requestId,
-    identity: {
-      cognitoIdentityPoolId: null,
-      accountId: caller ? caller.accountId : null,
-      cognitoIdentityId: null,
-      caller: caller ? caller.caller : null,
-      sourceIp: request.sourceIp,
-      principalOrgId: null,
-      accessKey: caller ? caller.accessKey : null,
-      cognitoAuthenticationType: null,
-      cognitoAuthenticationProvider: null,
-      userArn: caller ? caller.userArn : null,
-      userAgent: request.headersLower.get('user-agent') ?? null,
-      user: caller ? caller.user : null,
-      apiKey: null,
-      apiKeyId: null,
-      clientCert: null,
-    },
-    domainName: request.domainName,
-    deploymentId: stage.deploymentId,
-    apiId: stage.apiId,
-  } as unknown as APIGatewayEventRequestContext;
-  if (authorizer?.claims) {
-    // A COGNITO_USER_POOLS authorizer gives the function its token's claims and nothing else.
-    // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
-    ctx.authorizer = { claims: authorizer.claims };
-  } else if (authorizer) {
-    // AWS passes the authorizer's context values to the function as strings.
-    const out = anyKeyMap<unknown>();
-    for (const key in authorizer.context) out[key] = String(authorizer.context[key]);
-    out.principalId = authorizer.principalId;
-    out.integrationLatency = authorizer.integrationLatency;
-    ctx.authorizer = out;
-  }
-  return ctx;
+  const binary = withBody && request.body.length > 0 && isBinary(request, stage.binaryMediaTypes);
+  return [
+    method.resourcePath,
+    request.path,
+    request.httpMethod,
+    orNull(request.headers.single),
+    orNull(request.headers.multi),
+    orNull(request.query.single),
+    orNull(request.query.multi),
+    pathParameters,
+    orNull(stage.variables),
+    method.resourceId,
+    request.requestId,
+    clfTime(request.requestTimeEpoch),
+    `/${stage.stageName}${request.path}`,
+    stage.settings.accountId,
+    request.protocol,
+    stage.stageName,
+    dot === -1 ? request.domainName : request.domainName.slice(0, dot),
+    request.requestTimeEpoch,
+    request.requestId,
+    caller ? caller.accountId : null,
+    caller ? caller.caller : null,
+    request.sourceIp,
+    caller ? caller.accessKey : null,
+    caller ? caller.userArn : null,
+    request.headersLower.get('user-agent') ?? null,
+    caller ? caller.user : null,
+    request.domainName,
+    stage.deploymentId,
+    stage.apiId,
+    authorizerField(authorizer),
+    withBody && request.body.length > 0 ? request.body.toString(binary ? 'base64' : 'utf8') : null,
+    binary,
+  ];
+}
+
+/** `requestContext.authorizer`, or undefined when no authorizer ran. */
+function authorizerField(
+  authorizer: AuthorizerOutcome | undefined,
+): Record<string, unknown> | undefined {
+  if (!authorizer) return undefined;
+  // A COGNITO_USER_POOLS authorizer gives the function its token's claims and nothing else.
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
+  if (authorizer.claims) return { claims: authorizer.claims };
+  // AWS passes the authorizer's context values to the function as strings.
+  const out = anyKeyMap<unknown>();
+  for (const key in authorizer.context) out[key] = String(authorizer.context[key]);
+  out.principalId = authorizer.principalId;
+  out.integrationLatency = authorizer.integrationLatency;
+  return out;
 }
 
 const orNull = <T extends object>(o: T): T | null => {
@@ -94,23 +110,17 @@ const orNull = <T extends object>(o: T): T | null => {
   return null;
 };
 
-function requestFields(
+/** `$context` of a mapping template: the proxy event's request context. */
+export function requestContext(
   request: GatewayRequest,
   stage: CompiledStage,
   method: CompiledMethod,
-  pathParameters: Record<string, string> | null,
-) {
-  return {
-    resource: method.resourcePath,
-    path: request.path,
-    httpMethod: request.httpMethod,
-    headers: orNull(request.headers.single),
-    multiValueHeaders: orNull(request.headers.multi),
-    queryStringParameters: orNull(request.query.single),
-    multiValueQueryStringParameters: orNull(request.query.multi),
-    pathParameters,
-    stageVariables: orNull(stage.variables),
-  };
+  authorizer: AuthorizerOutcome | undefined,
+  caller?: IamCaller,
+): APIGatewayEventRequestContext {
+  return requestContextOf(
+    proxyEventValues(request, stage, method, null, authorizer, caller, false),
+  );
 }
 
 export function proxyEvent(
@@ -121,30 +131,9 @@ export function proxyEvent(
   authorizer: AuthorizerOutcome | undefined,
   caller?: IamCaller,
 ): APIGatewayProxyEvent {
-  const binary = request.body.length > 0 && isBinary(request, stage.binaryMediaTypes);
-  // The fields of requestFields(), written out: no intermediate object to spread.
-  const event = {
-    resource: method.resourcePath,
-    path: request.path,
-    httpMethod: request.httpMethod,
-    headers: orNull(request.headers.single),
-    multiValueHeaders: orNull(request.headers.multi),
-    queryStringParameters: orNull(request.query.single),
-    multiValueQueryStringParameters: orNull(request.query.multi),
-    pathParameters,
-    stageVariables: orNull(stage.variables),
-    requestContext: requestContext(request, stage, method, authorizer, caller),
-    body: request.body.length === 0 ? null : request.body.toString(binary ? 'base64' : 'utf8'),
-    isBase64Encoded: binary,
-    // Lets a worker pool post it as a flat array of values (packed-event.ts); never cloned.
-    [PROXY_EVENT]: true,
-  } as APIGatewayProxyEvent;
-  if (caller === undefined) return event;
-  // The flat hand-off carries no signer; an AWS_IAM event travels as a plain object instead.
-  const { [PROXY_EVENT]: _packed, ...plain } = event as APIGatewayProxyEvent & {
-    [PROXY_EVENT]: true;
-  };
-  return plain;
+  return proxyEventOf(
+    proxyEventValues(request, stage, method, pathParameters, authorizer, caller, true),
+  );
 }
 
 export function requestAuthorizerEvent(
@@ -154,12 +143,10 @@ export function requestAuthorizerEvent(
   pathParameters: Record<string, string> | null,
   methodArn: string,
 ): APIGatewayRequestAuthorizerEvent {
-  return {
-    type: 'REQUEST',
+  return requestAuthorizerEventOf(
     methodArn,
-    ...requestFields(request, stage, method, pathParameters),
-    requestContext: requestContext(request, stage, method, undefined),
-  } as APIGatewayRequestAuthorizerEvent;
+    proxyEventValues(request, stage, method, pathParameters, undefined, undefined, false),
+  );
 }
 
 export function tokenAuthorizerEvent(

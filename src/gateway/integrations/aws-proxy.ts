@@ -6,7 +6,7 @@ import type { Invoker } from '../../functions/invoker.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { executeApiArn } from '../../model/arn.js';
 import { BadGatewayError, IntegrationTimeoutError, LambdaPermissionError } from '../errors.js';
-import { matchesMediaType, proxyEvent } from '../events/proxy-event.js';
+import { matchesMediaType, proxyEventValues } from '../events/proxy-event.js';
 import type { InvokePermissions } from '../invoke-permissions.js';
 import { withTimeout } from './timeout.js';
 
@@ -34,8 +34,18 @@ export function awsProxyIntegration(
       !permissions.allows(functionName, sourceArns(exchange))
     )
       throw new LambdaPermissionError(functionName);
-    const event = proxyEvent(request, stage, method, pathParameters, authorizer, caller);
-    const invocation = invoker.invoke({ functionName, event, requestId: request.requestId });
+    // The event's values only: the invoker makes the event where it needs one (a worker thread
+    // rebuilds it from them), so the thread hand-off builds no object here.
+    const proxyEvent = proxyEventValues(
+      request,
+      stage,
+      method,
+      pathParameters,
+      authorizer,
+      caller,
+      true,
+    );
+    const invocation = invoker.invoke({ functionName, proxyEvent, requestId: request.requestId });
     let result: Awaited<typeof invocation>;
     try {
       result = await (timeoutInMillis === undefined

@@ -8,12 +8,13 @@ import { createAdminServer } from '../../../src/control/admin/server.js';
 import { createSigV4Authenticator } from '../../../src/control/admin/sigv4.js';
 import { registerApiGatewayRoutes } from '../../../src/control/apigateway/routes.js';
 import type { ApiGatewayDeps } from '../../../src/control/apigateway/deps.js';
-import { NodeWorkerInvoker } from '../../../src/functions/node/worker-pool-invoker.js';
+import { FunctionsInvoker } from '../../../src/functions/functions-invoker.js';
 import { lambdaInvocationUri } from '../../../src/model/arn.js';
 import { DEFAULT_SETTINGS, type FunctionConfig } from '../../../src/model/types.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import type { ChangeEvent } from '../../../src/store/store.js';
+import { TSX_WORKER_SCRIPT } from '../../functions/node/tsx-worker-script.js';
 
 export const CREDENTIALS = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
@@ -51,11 +52,12 @@ export async function startAdmin(
     level: 'error',
     destination: new Writable({ write: (_c, _e, done) => done() }),
   });
-  const invoker = new NodeWorkerInvoker({
+  const invoker = new FunctionsInvoker({
     functions: options.functions ? [fn('echo', 'echo'), fn('token-auth', 'token-auth')] : [],
     settings: DEFAULT_SETTINGS,
     logger,
     maxThreads: 1,
+    workerScript: TSX_WORKER_SCRIPT,
   });
   const store = new MemoryStore();
   const events: ChangeEvent[] = [];

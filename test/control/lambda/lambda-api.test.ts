@@ -33,6 +33,7 @@ import type { ChangeEvent } from '../../../src/store/store.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { waitFor } from '../../store/wait-for.js';
 import { makeZip } from './make-zip.js';
+import { TSX_WORKER_SCRIPT } from '../../functions/node/tsx-worker-script.js';
 
 const NOW = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
 const ROLE = 'arn:aws:iam::123456789012:role/lambda-role';
@@ -58,6 +59,7 @@ describe('Lambda control API', () => {
     settings: DEFAULT_SETTINGS,
     logger,
     maxThreads: 1,
+    workerScript: TSX_WORKER_SCRIPT,
   });
   const events: ChangeEvent[] = [];
   let loads = Promise.resolve();
@@ -455,6 +457,7 @@ describe('Lambda control API', () => {
         settings: DEFAULT_SETTINGS,
         logger,
         maxThreads: 1,
+        workerScript: TSX_WORKER_SCRIPT,
       });
       try {
         const result = await node2.invoke({ functionName: 'hello', event: { n: 2 } });

@@ -2,8 +2,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { NodeWorkerInvoker } from '../../../src/functions/node/worker-pool-invoker.js';
-import { capturingLogger, fn, payloadOf, settings } from './helpers.js';
+import { capturingLogger, fn, payloadOf, threadsInvoker } from './helpers.js';
 
 const functions = [
   // A test asserts behaviour, never speed: every case but the three that wait for the Timeout on
@@ -18,10 +17,10 @@ const functions = [
   fn('missing-export', 'cjs', 'index.missing'),
 ];
 
-describe('NodeWorkerInvoker failures (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html)', () => {
+describe('Node.js function failures in worker threads (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html)', () => {
   const { logger } = capturingLogger();
   // One worker: a failure must be followed by a success of the same function, in a new worker.
-  const invoker = new NodeWorkerInvoker({ functions, settings, logger, maxThreads: 1 });
+  const invoker = threadsInvoker(functions, logger);
   after(() => invoker.close());
 
   const invoke = (functionName: string, event: unknown = {}, requestId?: string) =>

@@ -2,9 +2,11 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { FunctionsInvoker } from '../../../src/functions/functions-invoker.js';
 import type { InvokeResult } from '../../../src/functions/invoker.js';
 import type { FunctionConfig, Settings } from '../../../src/model/types.js';
-import { createLogger } from '../../../src/observability/logger.js';
+import { createLogger, type Logger } from '../../../src/observability/logger.js';
+import { TSX_WORKER_SCRIPT } from './tsx-worker-script.js';
 
 export const fixtures = fileURLToPath(new URL('../../fixtures/functions/', import.meta.url));
 export const settings: Settings = { region: 'eu-west-1', accountId: '123456789012' };
@@ -49,4 +51,15 @@ export function capturingLogger() {
 
 export function payloadOf(result: InvokeResult): unknown {
   return JSON.parse(result.payload) as unknown;
+}
+
+/** The one Invoker, over these (Node.js) functions in worker threads, run from the sources. */
+export function threadsInvoker(functions: FunctionConfig[], logger: Logger, maxThreads = 1) {
+  return new FunctionsInvoker({
+    functions,
+    settings,
+    logger,
+    maxThreads,
+    workerScript: TSX_WORKER_SCRIPT,
+  });
 }

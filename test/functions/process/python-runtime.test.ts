@@ -7,9 +7,11 @@ import { after, describe, it } from 'node:test';
 import { FunctionsInvoker } from '../../../src/functions/functions-invoker.js';
 import { capturingLogger, fn, settings } from '../node/helpers.js';
 import { pyFn } from './helpers.js';
+import { TSX_WORKER_SCRIPT } from '../node/tsx-worker-script.js';
 
 const { logger, records } = capturingLogger();
 const invoker = new FunctionsInvoker({
+  workerScript: TSX_WORKER_SCRIPT,
   functions: [
     pyFn('hello', 'app', 'app.hello', { Environment: { Variables: { GREETING: 'hi' } } }),
     pyFn('dispatch', 'app', 'app.dispatch'),

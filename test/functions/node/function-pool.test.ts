@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ResourceNotFoundError } from '../../../src/functions/invoker.js';
-import { NodeWorkerInvoker } from '../../../src/functions/node/worker-pool-invoker.js';
+import { ResourceNotFoundError, TooManyRequestsError } from '../../../src/functions/invoker.js';
+import { FunctionPool } from '../../../src/functions/node/function-pool.js';
+import { FunctionsInvoker } from '../../../src/functions/functions-invoker.js';
 import type { FunctionConfig } from '../../../src/model/types.js';
-import { capturingLogger, fixtures, fn, payloadOf, settings } from './helpers.js';
+import { capturingLogger, fixtures, fn, payloadOf, settings, threadsInvoker } from './helpers.js';
+import { TSX_WORKER_SCRIPT } from './tsx-worker-script.js';
 
 const functions: FunctionConfig[] = [
   fn('cjs', 'cjs', 'index.handler'),
@@ -27,10 +29,10 @@ const functions: FunctionConfig[] = [
   fn('undefined-result', 'introspect', 'index.returnsUndefined'),
 ];
 
-describe('NodeWorkerInvoker (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html)', () => {
+describe('Node.js functions in worker threads (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html)', () => {
   const { logger, records } = capturingLogger();
   // One worker per function: sequential invocations always reach the same warm environment.
-  const invoker = new NodeWorkerInvoker({ functions, settings, logger, maxThreads: 1 });
+  const invoker = threadsInvoker(functions, logger);
   after(() => invoker.close());
 
   const invoke = (functionName: string, event: unknown = {}, requestId?: string) =>
@@ -186,14 +188,9 @@ describe('NodeWorkerInvoker (https://docs.aws.amazon.com/lambda/latest/dg/lambda
   });
 });
 
-describe('NodeWorkerInvoker with two workers per function', () => {
+describe('worker threads: two workers per function', () => {
   const { logger } = capturingLogger();
-  const invoker = new NodeWorkerInvoker({
-    functions: [fn('echo', 'failures', 'index.dispatch')],
-    settings,
-    logger,
-    maxThreads: 2,
-  });
+  const invoker = threadsInvoker([fn('echo', 'failures', 'index.dispatch')], logger, 2);
   after(() => invoker.close());
 
   test('concurrent invocations never mix results', async () => {
@@ -218,16 +215,11 @@ describe('NodeWorkerInvoker with two workers per function', () => {
   });
 });
 
-describe('NodeWorkerInvoker.setFunctions', () => {
+describe('FunctionsInvoker.setFunctions (thread functions)', () => {
   const { logger } = capturingLogger();
-  let invoker: NodeWorkerInvoker;
+  let invoker: FunctionsInvoker;
   before(() => {
-    invoker = new NodeWorkerInvoker({
-      functions: [fn('env', 'introspect', 'index.env')],
-      settings,
-      logger,
-      maxThreads: 1,
-    });
+    invoker = threadsInvoker([fn('env', 'introspect', 'index.env')], logger);
   });
   after(() => invoker.close());
 
@@ -243,5 +235,48 @@ describe('NodeWorkerInvoker.setFunctions', () => {
     assert.equal(invoker.has('cjs'), true);
     invoker.setFunctions([fn('cjs', 'cjs', 'index.handler')]);
     assert.equal(invoker.has('env'), false);
+  });
+});
+
+describe('FunctionPool queue (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html)', () => {
+  test('beyond its workers and its queue, an invocation is refused with TooManyRequestsException', async () => {
+    const { logger } = capturingLogger();
+    const pool = new FunctionPool({
+      config: fn('never', 'callback', 'index.neverCalls', { Timeout: 60 }),
+      settings,
+      logger,
+      maxThreads: 1,
+      maxQueue: 2,
+      workerScript: TSX_WORKER_SCRIPT,
+    });
+    // One runs, two wait (sent ahead or queued: not started either way), the fourth is refused.
+    const accepted = ['a', 'b', 'c'].map((id) => pool.invoke(id, {}).catch((e: unknown) => e));
+    await assert.rejects(pool.invoke('d', {}), (error: unknown) => {
+      assert.ok(error instanceof TooManyRequestsError);
+      assert.equal(error.code, 'TooManyRequestsException');
+      return true;
+    });
+    await pool.destroy();
+    for (const outcome of await Promise.all(accepted)) assert.ok(outcome instanceof Error);
+  });
+});
+
+describe('FunctionsInvoker.setFunctions compares configurations as canonical JSON', () => {
+  const { logger } = capturingLogger();
+  const config = fn('context', 'introspect', 'index.context');
+  const invoker = threadsInvoker([config], logger);
+  after(() => invoker.close());
+
+  test('the same configuration with its keys in another order keeps the warm environment', async () => {
+    const streamOf = async () =>
+      (
+        payloadOf(await invoker.invoke({ functionName: 'context', event: {} })) as {
+          logStreamName: string;
+        }
+      ).logStreamName;
+    const first = await streamOf();
+    const reordered = Object.fromEntries(Object.entries(config).reverse()) as typeof config;
+    invoker.setFunctions([reordered]);
+    assert.equal(await streamOf(), first);
   });
 });

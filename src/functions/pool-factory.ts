@@ -1,0 +1,99 @@
+// Makes the pool a function runs in at its isolation level: worker threads (`thread`), or
+// processes behind the Lambda Runtime API (`process`; `sandbox`: that process in its own uid,
+// namespaces and cgroup). The sandbox host and the cgroups are opened on first use and closed here.
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+import { availableParallelism } from 'node:os';
+import type { FunctionConfig, Settings } from '../model/types.js';
+import type { Logger } from '../observability/logger.js';
+import { FunctionPool } from './node/function-pool.js';
+import type { WorkerScript } from './node/worker-script.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_QUEUE, type Pool } from './pool.js';
+import { ProcessPool, type ProcessPoolLimits } from './process/process-pool.js';
+import { launchFor } from './process/runtime-launchers.js';
+import { CgroupLauncher } from './sandbox/cgroup-launcher.js';
+import { SandboxHost } from './sandbox/sandbox-host.js';
+
+export interface PoolFactoryOptions {
+  settings: Settings;
+  logger: Logger;
+  /** Worker threads per Node.js function; default os.availableParallelism(). */
+  maxThreads?: number;
+  /** Invocations waiting for a worker thread; default DEFAULT_MAX_QUEUE. */
+  maxQueue?: number;
+  /** Limits of each process-runtime function. */
+  processes?: Partial<ProcessPoolLimits>;
+  /** The worker threads' main script; default the built worker-entry.js beside function-pool. */
+  workerScript?: WorkerScript;
+}
+
+export class PoolFactory {
+  private readonly options: PoolFactoryOptions;
+  private readonly processLimits: ProcessPoolLimits;
+  private sandboxHost: SandboxHost | undefined;
+  /** undefined: not tried yet; null: this machine gives sallyport no cgroups. */
+  private processCgroups: CgroupLauncher | null | undefined;
+
+  constructor(options: PoolFactoryOptions) {
+    this.options = options;
+    const limits = options.processes ?? {};
+    this.processLimits = {
+      maxConcurrency: limits.maxConcurrency ?? Math.max(4, availableParallelism()),
+      maxQueue: limits.maxQueue ?? DEFAULT_MAX_QUEUE,
+      idleTimeoutMs: limits.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    };
+    if (limits.killGraceMs !== undefined) this.processLimits.killGraceMs = limits.killGraceMs;
+  }
+
+  /**
+   * Checks that this machine can run the function at its level (a runtime on PATH, a sandbox it
+   * can build) and returns how to make its pool: nothing starts until the maker is called.
+   */
+  prepare(config: FunctionConfig): () => Pool {
+    if (config.Isolation === 'thread') return () => this.threadPool(config);
+    const launch = launchFor(config);
+    const sandbox = config.Isolation === 'sandbox' ? this.sandbox() : undefined;
+    sandbox?.check(config, launch);
+    return () =>
+      new ProcessPool({
+        ...this.processLimits,
+        config,
+        settings: this.options.settings,
+        logger: this.options.logger,
+        launch,
+        sandbox,
+        cgroups: config.Isolation === 'process' ? this.cgroupsForProcesses() : undefined,
+      });
+  }
+
+  /** Opens the sandbox host now: throws when this machine cannot sandbox. */
+  sandbox(): SandboxHost {
+    return (this.sandboxHost ??= SandboxHost.open());
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.sandboxHost?.close(), this.processCgroups?.close()]);
+  }
+
+  private threadPool(config: FunctionConfig): FunctionPool {
+    const maxThreads = this.options.maxThreads ?? availableParallelism();
+    return new FunctionPool({
+      config,
+      settings: this.options.settings,
+      logger: this.options.logger,
+      maxThreads,
+      maxQueue: this.options.maxQueue ?? DEFAULT_MAX_QUEUE,
+      // The gateway's own thread needs a core too: more busy threads than cores slows a short
+      // handler down (docs/performance.md), so under load busy workers are sent invocations
+      // ahead first; more workers start only for slow handlers.
+      preferredThreads: availableParallelism() - 1,
+      ...(this.options.workerScript ? { workerScript: this.options.workerScript } : {}),
+    });
+  }
+
+  /** Isolation `process` uses cgroups where it can (root), its process group everywhere. */
+  private cgroupsForProcesses(): CgroupLauncher | undefined {
+    if (this.processCgroups === undefined)
+      this.processCgroups = CgroupLauncher.tryOpen(`sallyport-${process.pid}-process`) ?? null;
+    return this.processCgroups ?? undefined;
+  }
+}

@@ -1,0 +1,27 @@
+// What each function's pool of warm environments offers the registry (functions-invoker.ts),
+// whichever isolation level runs it, and the limits they share.
+import type { FunctionConfig } from '../model/types.js';
+import type { InvokeResult } from './invoker.js';
+import type { ProxyEventValues } from './lambda-proxy-event.js';
+
+export interface Pool {
+  /** The configuration it was made for: an equal one keeps the pool warm. */
+  readonly config: FunctionConfig;
+  /** `proxyEvent`, when set, is the event (lambda-proxy-event.ts) and `event` is unused. */
+  invoke(requestId: string, event: unknown, proxyEvent?: ProxyEventValues): Promise<InvokeResult>;
+  /** Stops taking work, lets in-flight and queued invocations finish, then ends every environment. */
+  close(): Promise<void>;
+  /** Ends every environment now, in-flight or not. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Invocations that may wait for an environment beyond the pool's concurrency; one more is refused
+ * with Lambda's 429 TooManyRequestsException. Lambda throttles at once: a local gateway absorbs
+ * bursts instead, but not without bound.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
+ */
+export const DEFAULT_MAX_QUEUE = 1000;
+
+/** An environment unused this long is ended (Lambda keeps idle environments for minutes). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
