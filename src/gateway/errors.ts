@@ -104,6 +104,13 @@ export class ForbiddenError extends GatewayResponseError {
   }
 }
 
+/** A bug of ours surfaced while answering: the caller gets AWS's plain 500, nothing more. */
+export class InternalServerError extends GatewayResponseError {
+  constructor() {
+    super('DEFAULT_5XX', 'Internal server error');
+  }
+}
+
 export class IntegrationTimeoutError extends GatewayResponseError {
   constructor() {
     super('INTEGRATION_TIMEOUT', 'Endpoint request timed out');
