@@ -4,6 +4,8 @@
 // `X-Amz-Function-Error: Unhandled`.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
 
+import { SallyportError } from '../errors.js';
+
 export interface InvokeRequest {
   functionName: string;
   /** The event object; it reaches the handler as a fresh copy (structured clone). */
@@ -37,7 +39,7 @@ export interface Invoker {
 }
 
 /** Thrown (not returned) when the function cannot be invoked at all. */
-export class ResourceNotFoundError extends Error {
+export class ResourceNotFoundError extends SallyportError {
   readonly code = 'ResourceNotFoundException';
   constructor(functionName: string) {
     super(`Function not found: ${functionName}`);
@@ -46,7 +48,7 @@ export class ResourceNotFoundError extends Error {
 }
 
 /** Thrown when the function's concurrency and queue are exhausted (Lambda's 429). */
-export class TooManyRequestsError extends Error {
+export class TooManyRequestsError extends SallyportError {
   readonly code = 'TooManyRequestsException';
   constructor(functionName: string) {
     super(`Rate Exceeded. Too many concurrent invocations of ${functionName}`);

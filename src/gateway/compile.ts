@@ -20,6 +20,7 @@ import { awsProxyIntegration } from './integrations/aws-proxy.js';
 import { NOT_ENFORCED, type InvokePermissions } from './invoke-permissions.js';
 import { httpProxyIntegration } from './integrations/http-proxy.js';
 import { mockIntegration } from './integrations/mock.js';
+import { DeploymentError } from './errors.js';
 import { GatewayResponses } from './responses.js';
 import { Router } from './router.js';
 
@@ -39,15 +40,22 @@ export interface StageInput {
   variables: Record<string, string>;
 }
 
-export class DeploymentError extends Error {
-  readonly code = 'ERR_DEPLOYMENT';
-}
-
+/** Throws DeploymentError, and nothing else, when the snapshot cannot be served. */
 export function compileStage(
   snapshot: ApiSnapshot,
   stage: StageInput,
   deps: CompileDeps,
 ): CompiledStage {
+  try {
+    return compile(snapshot, stage, deps);
+  } catch (error) {
+    if (error instanceof DeploymentError) throw error;
+    // An identity source, regex, route or template the readers below refused.
+    throw new DeploymentError(`Invalid deployment: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): CompiledStage {
   const authorizers = new Map<string, CompiledAuthorizer>();
   const jwtAuthorizers = new Map<string, JwtAuthorizer>();
   for (const authorizer of snapshot.authorizers) {

@@ -2,19 +2,19 @@
 // control plane turns them into AWS's BadRequestException, and a policy document that fails to
 // compile at request time becomes an AuthorizerConfigurationError (500) in output.ts.
 
-export type AuthorizerConfigErrorCode =
+import { SallyportError, type DeployErrorCode } from '../../errors.js';
+
+export type AuthorizerConfigErrorCode = Extract<
+  DeployErrorCode,
   | 'ERR_INVALID_POLICY'
   | 'ERR_INVALID_IDENTITY_SOURCE'
   | 'ERR_IDENTITY_SOURCE_REQUIRED'
   | 'ERR_INVALID_VALIDATION_EXPRESSION'
-  | 'ERR_INVALID_AUTHORIZER_TTL';
+  | 'ERR_INVALID_AUTHORIZER_TTL'
+>;
 
-abstract class AuthorizerConfigError extends Error {
-  abstract readonly code: AuthorizerConfigErrorCode;
-  constructor(message: string) {
-    super(message);
-    this.name = this.constructor.name;
-  }
+abstract class AuthorizerConfigError extends SallyportError {
+  abstract override readonly code: AuthorizerConfigErrorCode;
 }
 
 /** A policy document API Gateway cannot use (it answers AUTHORIZER_CONFIGURATION_ERROR). */

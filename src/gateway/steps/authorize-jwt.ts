@@ -13,6 +13,7 @@ import type { AuthorizeLambdaDeps } from './authorize-lambda.js';
 
 /** An authentic token past its `exp`: still UNAUTHORIZED (401), with AWS's own message. */
 export class ExpiredTokenError extends GatewayResponseError {
+  readonly code = 'ERR_EXPIRED_TOKEN';
   constructor() {
     super('UNAUTHORIZED', 'The incoming token has expired');
   }
