@@ -56,6 +56,7 @@ test('a Lambda proxy failure is 502 through DEFAULT_5XX', () => {
 test("an API's override sets status, headers and template; others fall back to DEFAULT_4XX", () => {
   const responses = new GatewayResponses({
     UNAUTHORIZED: {
+      responseType: 'UNAUTHORIZED',
       statusCode: '418',
       responseParameters: {
         'gatewayresponse.header.X-Stage': 'stageVariables.v',
@@ -65,7 +66,10 @@ test("an API's override sets status, headers and template; others fall back to D
         'application/json': '{"m":$context.error.messageString,"t":"$context.error.responseType"}',
       },
     },
-    DEFAULT_4XX: { responseTemplates: { 'application/json': '{"four":true}' } },
+    DEFAULT_4XX: {
+      responseType: 'DEFAULT_4XX',
+      responseTemplates: { 'application/json': '{"four":true}' },
+    },
   });
   const r = responses.render(new UnauthorizedError(), ctx);
   assert.equal(r.statusCode, 418);
@@ -78,7 +82,9 @@ test("an API's override sets status, headers and template; others fall back to D
 
 test('renderGatewayError uses the stage overrides, or the defaults when no stage was found', () => {
   const stage = stageOf(
-    snapshot({ '/x': [method()] }, [], { UNAUTHORIZED: { statusCode: '499' } }),
+    snapshot({ '/x': [method()] }, [], {
+      UNAUTHORIZED: { responseType: 'UNAUTHORIZED', statusCode: '499' },
+    }),
   );
   assert.equal(renderGatewayError(new UnauthorizedError(), stage, 'r').statusCode, 499);
   assert.equal(renderGatewayError(new UnauthorizedError(), undefined, 'r').statusCode, 401);

@@ -19,7 +19,11 @@ let base: string;
 before(async () => {
   const stages = new DeployedStages();
   stages.deploy(
-    stageOf(snapshot({ '/x': [method()] }, [], { UNAUTHORIZED: { statusCode: '499' } })),
+    stageOf(
+      snapshot({ '/x': [method()] }, [], {
+        UNAUTHORIZED: { responseType: 'UNAUTHORIZED', statusCode: '499' },
+      }),
+    ),
   );
   server = createGatewayServer({
     stages,

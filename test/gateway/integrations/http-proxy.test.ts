@@ -106,8 +106,7 @@ test('a path value that would change the backend path is refused before any byte
   seen.length = 0;
   await assert.rejects(
     proxy()(exchangeFor(stage, { url: '/p/a/%2e%2e/admin' })),
-    (e: unknown) =>
-      e instanceof Error && (e as { responseType?: string }).responseType !== undefined,
+    BadRequestPathError,
   );
   assert.equal(seen.length, 0);
 });
