@@ -1,8 +1,9 @@
-export type ProjectFileErrorCode =
-  'ERR_PROJECT_NOT_FOUND' | 'ERR_PROJECT_YAML_SYNTAX' | 'ERR_PROJECT_INVALID';
+import { SallyportError, type ModelErrorCode } from '../errors.js';
+
+export type ProjectFileErrorCode = Extract<ModelErrorCode, `ERR_PROJECT_${string}`>;
 
 /** Anything wrong with sallyport.yaml: one message naming the file and the offending key. */
-export class ProjectFileError extends Error {
+export class ProjectFileError extends SallyportError {
   readonly code: ProjectFileErrorCode;
   /** Absolute path of the project file (or of the path given, when no file was found). */
   readonly file: string;
@@ -11,7 +12,6 @@ export class ProjectFileError extends Error {
 
   constructor(code: ProjectFileErrorCode, file: string, message: string, keyPath?: string) {
     super(message);
-    this.name = 'ProjectFileError';
     this.code = code;
     this.file = file;
     this.keyPath = keyPath;

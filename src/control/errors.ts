@@ -3,7 +3,10 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/CommonErrors.html
 // https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html
 
-export class ControlError extends Error {
+import { SallyportError, type ControlErrorCode } from '../errors.js';
+
+export class ControlError extends SallyportError {
+  readonly code: ControlErrorCode = 'ERR_CONTROL';
   readonly status: number;
   readonly errorType: string;
   constructor(status: number, errorType: string, message: string) {
@@ -15,37 +18,29 @@ export class ControlError extends Error {
 }
 
 export class NotFoundError extends ControlError {
+  override readonly code = 'ERR_NOT_FOUND';
   constructor(message: string) {
     super(404, 'NotFoundException', message);
   }
 }
 
 export class BadRequestError extends ControlError {
+  override readonly code = 'ERR_BAD_REQUEST';
   constructor(message: string) {
     super(400, 'BadRequestException', message);
   }
 }
 
 export class ConflictError extends ControlError {
+  override readonly code = 'ERR_CONFLICT';
   constructor(message: string) {
     super(409, 'ConflictException', message);
   }
 }
 
-export class TooManyRequestsError extends ControlError {
-  constructor(message: string) {
-    super(429, 'TooManyRequestsException', message);
-  }
-}
-
-export class UnauthorizedError extends ControlError {
-  constructor(message: string) {
-    super(401, 'UnauthorizedException', message);
-  }
-}
-
 /** SigV4 failures: https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html */
 export class SignatureError extends ControlError {
+  override readonly code = 'ERR_SIGNATURE';
   constructor(
     errorType:
       | 'InvalidSignatureException'
@@ -59,4 +54,6 @@ export class SignatureError extends ControlError {
 }
 
 /** Lambda's own error types (ResourceNotFoundException, InvalidParameterValueException, …). */
-export class LambdaError extends ControlError {}
+export class LambdaError extends ControlError {
+  override readonly code = 'ERR_LAMBDA_API';
+}

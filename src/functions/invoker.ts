@@ -3,6 +3,7 @@
 // exception but a payload plus `functionError`, exactly as Invoke returns it with
 // `X-Amz-Function-Error: Unhandled`.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+import { SallyportError } from '../errors.js';
 import { proxyEventOf, type ProxyEventValues } from './lambda-proxy-event.js';
 
 interface InvokeRequestBase {
@@ -55,7 +56,7 @@ export interface Invoker {
 }
 
 /** Thrown (not returned) when the function cannot be invoked at all. */
-export class ResourceNotFoundError extends Error {
+export class ResourceNotFoundError extends SallyportError {
   readonly code = 'ResourceNotFoundException';
   constructor(functionName: string) {
     super(`Function not found: ${functionName}`);
@@ -64,7 +65,7 @@ export class ResourceNotFoundError extends Error {
 }
 
 /** Thrown when the function's concurrency and queue are exhausted (Lambda's 429). */
-export class TooManyRequestsError extends Error {
+export class TooManyRequestsError extends SallyportError {
   readonly code = 'TooManyRequestsException';
   constructor(functionName: string) {
     super(`Rate Exceeded. Too many concurrent invocations of ${functionName}`);

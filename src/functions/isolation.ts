@@ -2,6 +2,7 @@
 // (`serve --isolation`). Threads can only run Node.js, so under the default `thread` every other
 // runtime runs at `process`, the least it supports: a level is raised for a runtime, never lowered.
 // docs/security.md, "Isolation levels".
+import { SallyportError } from '../errors.js';
 import type { FunctionConfig, FunctionIsolation } from '../model/types.js';
 
 export const ISOLATION_LEVELS: readonly FunctionIsolation[] = ['thread', 'process', 'sandbox'];
@@ -10,13 +11,12 @@ export const ISOLATION_LEVELS: readonly FunctionIsolation[] = ['thread', 'proces
 export const DEFAULT_ISOLATION: FunctionIsolation = 'thread';
 
 /** A function asks for a level its runtime cannot run at (`thread` for Python or `provided`). */
-export class IsolationUnsupportedError extends Error {
+export class IsolationUnsupportedError extends SallyportError {
   readonly code = 'ERR_ISOLATION_UNSUPPORTED';
   constructor(functionName: string, runtime: string, level: string) {
     super(
       `function ${functionName}: ${runtime} cannot run at isolation '${level}' (threads run Node.js only; use 'process' or 'sandbox')`,
     );
-    this.name = 'IsolationUnsupportedError';
   }
 }
 

@@ -15,11 +15,13 @@ import type {
   CompiledMethod,
   CompiledStage,
   IntegrationHandler,
+  MethodAuthorization,
 } from './compiled-api.js';
 import { awsProxyIntegration } from './integrations/aws-proxy.js';
 import { NOT_ENFORCED, type InvokePermissions } from './invoke-permissions.js';
 import { httpProxyIntegration } from './integrations/http-proxy.js';
 import { mockIntegration } from './integrations/mock.js';
+import { DeploymentError } from './errors.js';
 import { GatewayResponses } from './responses.js';
 import { Router } from './router.js';
 
@@ -39,15 +41,22 @@ export interface StageInput {
   variables: Record<string, string>;
 }
 
-export class DeploymentError extends Error {
-  readonly code = 'ERR_DEPLOYMENT';
-}
-
+/** Throws DeploymentError, and nothing else, when the snapshot cannot be served. */
 export function compileStage(
   snapshot: ApiSnapshot,
   stage: StageInput,
   deps: CompileDeps,
 ): CompiledStage {
+  try {
+    return compile(snapshot, stage, deps);
+  } catch (error) {
+    if (error instanceof DeploymentError) throw error;
+    // An identity source, regex, route or template the readers below refused.
+    throw new DeploymentError(`Invalid deployment: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): CompiledStage {
   const authorizers = new Map<string, CompiledAuthorizer>();
   const jwtAuthorizers = new Map<string, JwtAuthorizer>();
   for (const authorizer of snapshot.authorizers) {
@@ -62,18 +71,14 @@ export function compileStage(
       if (!method) continue;
       const where = `${method.httpMethod} ${resource.path}`;
       refuseUnenforced(method, where);
-      const compiled: CompiledMethod = {
+      methods.set(method.httpMethod, {
         httpMethod: method.httpMethod,
         resourceId: resource.id,
         resourcePath: resource.path,
-        authorizer: methodAuthorizer(method, authorizers, where),
+        authorization: methodAuthorization(method, authorizers, jwtAuthorizers, where),
         apiKeyRequired: method.apiKeyRequired,
-        iam: method.authorizationType === 'AWS_IAM',
         integrate: compileIntegration(method.methodIntegration, deps, where),
-      };
-      const jwt = methodJwtAuthorizer(method, jwtAuthorizers, where);
-      if (jwt) compiled.jwtAuthorizer = jwt;
-      methods.set(method.httpMethod, compiled);
+      });
     }
     if (methods.size > 0) router.add(resource.path, resource.id, methods);
   }
@@ -102,7 +107,11 @@ function refuseUnenforced(method: Method, where: string): void {
     );
 }
 
-function lambdaFunction(uri: string | undefined, deps: CompileDeps, where: string): string {
+function lambdaFunction(
+  uri: string | undefined,
+  deps: Pick<CompileDeps, 'invoker'>,
+  where: string,
+): string {
   const parsed = uri ? parseLambdaInvocationUri(uri) : undefined;
   if (!parsed)
     throw new DeploymentError(
@@ -125,7 +134,11 @@ function checkAuthorizerRules(authorizer: Authorizer): void {
   }
 }
 
-function compileAuthorizer(authorizer: Authorizer, deps: CompileDeps): CompiledAuthorizer {
+/** A TOKEN or REQUEST authorizer, ready to run (TestInvokeAuthorizer compiles one alone). */
+export function compileAuthorizer(
+  authorizer: Authorizer,
+  deps: Pick<CompileDeps, 'invoker'>,
+): CompiledAuthorizer {
   const where = `authorizer ${authorizer.name}`;
   checkAuthorizerRules(authorizer);
   const type = authorizer.type === 'TOKEN' ? 'TOKEN' : 'REQUEST';
@@ -143,18 +156,6 @@ function compileAuthorizer(authorizer: Authorizer, deps: CompileDeps): CompiledA
   };
 }
 
-function methodAuthorizer(
-  method: Method,
-  authorizers: Map<string, CompiledAuthorizer>,
-  where: string,
-): CompiledAuthorizer | undefined {
-  if (method.authorizationType !== 'CUSTOM') return undefined;
-  const authorizer = method.authorizerId ? authorizers.get(method.authorizerId) : undefined;
-  if (!authorizer)
-    throw new DeploymentError(`${where}: authorizer ${method.authorizerId ?? '(none)'} not found`);
-  return authorizer;
-}
-
 function compileJwtAuthorizer(authorizer: Authorizer): JwtAuthorizer {
   checkAuthorizerRules(authorizer);
   try {
@@ -164,17 +165,37 @@ function compileJwtAuthorizer(authorizer: Authorizer): JwtAuthorizer {
   }
 }
 
-function methodJwtAuthorizer(
+const NONE: MethodAuthorization = { kind: 'none' };
+const IAM: MethodAuthorization = { kind: 'iam' };
+
+function methodAuthorization(
   method: Method,
-  authorizers: Map<string, JwtAuthorizer>,
+  authorizers: Map<string, CompiledAuthorizer>,
+  jwtAuthorizers: Map<string, JwtAuthorizer>,
   where: string,
-): CompiledMethod['jwtAuthorizer'] {
-  if (method.authorizationType !== 'COGNITO_USER_POOLS') return undefined;
+): MethodAuthorization {
+  switch (method.authorizationType) {
+    case 'NONE':
+      return NONE;
+    case 'AWS_IAM':
+      return IAM;
+    case 'CUSTOM':
+      return { kind: 'lambda', authorizer: methodAuthorizer(method, authorizers, where) };
+    case 'COGNITO_USER_POOLS': {
+      const authorizer = methodAuthorizer(method, jwtAuthorizers, where);
+      const scopes = method.authorizationScopes?.length
+        ? [...method.authorizationScopes]
+        : undefined;
+      return { kind: 'jwt', authorizer, scopes };
+    }
+  }
+}
+
+function methodAuthorizer<T>(method: Method, authorizers: Map<string, T>, where: string): T {
   const authorizer = method.authorizerId ? authorizers.get(method.authorizerId) : undefined;
   if (!authorizer)
     throw new DeploymentError(`${where}: authorizer ${method.authorizerId ?? '(none)'} not found`);
-  const scopes = method.authorizationScopes?.length ? [...method.authorizationScopes] : undefined;
-  return { authorizer, scopes };
+  return authorizer;
 }
 
 function compileIntegration(

@@ -39,16 +39,33 @@ export interface HttpAnswer {
 
 export type IntegrationHandler = (exchange: Exchange) => Promise<HttpAnswer>;
 
+/**
+ * Who may call a method, from its authorizationType: exactly one of these, so the authorize
+ * step is one switch and a method can never carry two authorizers.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_Method.html
+ */
+export type MethodAuthorization =
+  /** NONE: anyone. */
+  | { readonly kind: 'none' }
+  /** CUSTOM: a TOKEN or REQUEST Lambda authorizer. */
+  | { readonly kind: 'lambda'; readonly authorizer: CompiledAuthorizer }
+  /** COGNITO_USER_POOLS: the built-in JWT authorizer and the method's authorizationScopes. */
+  | {
+      readonly kind: 'jwt';
+      readonly authorizer: JwtAuthorizer;
+      readonly scopes: readonly string[] | undefined;
+    }
+  /** AWS_IAM: SigV4 with the gateway's access keys. */
+  | { readonly kind: 'iam' };
+
+export type AuthorizationKind = MethodAuthorization['kind'];
+
 export interface CompiledMethod {
   httpMethod: string;
   resourceId: string;
   resourcePath: string;
-  authorizer: CompiledAuthorizer | undefined;
-  /** COGNITO_USER_POOLS: the built-in JWT authorizer and the method's authorizationScopes. */
-  jwtAuthorizer?: { authorizer: JwtAuthorizer; scopes: readonly string[] | undefined };
+  authorization: MethodAuthorization;
   apiKeyRequired: boolean;
-  /** authorizationType AWS_IAM: SigV4 with the gateway's access keys. */
-  iam: boolean;
   integrate: IntegrationHandler;
 }
 

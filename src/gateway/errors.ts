@@ -2,9 +2,10 @@
 // names the AWS gateway response type it renders as; responses.ts is the one table that turns a
 // type into AWS's status, body and x-amzn-ErrorType.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+import { SallyportError, type SigV4ErrorCode } from '../errors.js';
 import type { GatewayResponseType } from '../model/types.js';
 
-export class GatewayResponseError extends Error {
+export abstract class GatewayResponseError extends SallyportError {
   readonly responseType: GatewayResponseType;
   /** `$context.error.messageString`'s raw message; null renders as JSON `null`, as AWS does. */
   readonly messageString: string | null;
@@ -27,17 +28,18 @@ export class GatewayResponseError extends Error {
     this.messageString = message;
     this.statusOverride = override?.status;
     this.errorTypeOverride = override?.errorType;
-    this.name = this.constructor.name;
   }
 }
 
 export class MissingAuthenticationTokenError extends GatewayResponseError {
+  readonly code = 'ERR_MISSING_AUTHENTICATION_TOKEN';
   constructor() {
     super('MISSING_AUTHENTICATION_TOKEN', 'Missing Authentication Token');
   }
 }
 
 export class UnauthorizedError extends GatewayResponseError {
+  readonly code = 'ERR_UNAUTHORIZED';
   constructor() {
     super('UNAUTHORIZED', 'Unauthorized');
   }
@@ -45,6 +47,7 @@ export class UnauthorizedError extends GatewayResponseError {
 
 /** The authorizer's policy denies the method ARN explicitly, or allows nothing that matches. */
 export class AccessDeniedError extends GatewayResponseError {
+  readonly code = 'ERR_ACCESS_DENIED';
   constructor(explicit: boolean) {
     super(
       'ACCESS_DENIED',
@@ -57,17 +60,10 @@ export class AccessDeniedError extends GatewayResponseError {
 
 /** The authorizer function failed or returned something API Gateway cannot use. */
 export class AuthorizerConfigurationError extends GatewayResponseError {
+  readonly code = 'ERR_AUTHORIZER_CONFIGURATION';
   readonly reason: string;
   constructor(reason: string) {
     super('AUTHORIZER_CONFIGURATION_ERROR', null);
-    this.reason = reason;
-  }
-}
-
-export class AuthorizerFailureError extends GatewayResponseError {
-  readonly reason: string;
-  constructor(reason: string) {
-    super('AUTHORIZER_FAILURE', null);
     this.reason = reason;
   }
 }
@@ -78,6 +74,7 @@ export class AuthorizerFailureError extends GatewayResponseError {
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
  */
 export class BadGatewayError extends GatewayResponseError {
+  readonly code = 'ERR_BAD_GATEWAY';
   readonly reason: string;
   constructor(reason: string) {
     super('DEFAULT_5XX', 'Internal server error', {
@@ -90,6 +87,7 @@ export class BadGatewayError extends GatewayResponseError {
 
 /** An HTTP backend could not be reached (INTEGRATION_FAILURE, 504 by default). */
 export class IntegrationFailureError extends GatewayResponseError {
+  readonly code = 'ERR_INTEGRATION_FAILURE';
   readonly reason: string;
   constructor(reason: string) {
     super('INTEGRATION_FAILURE', 'Internal server error');
@@ -98,25 +96,37 @@ export class IntegrationFailureError extends GatewayResponseError {
 }
 
 /** The stage (or API) named in the URL is not deployed. */
-export class ForbiddenError extends GatewayResponseError {
+export class StageNotFoundError extends GatewayResponseError {
+  readonly code = 'ERR_STAGE_NOT_FOUND';
   constructor() {
     super('DEFAULT_4XX', 'Forbidden', { status: 403, errorType: 'ForbiddenException' });
   }
 }
 
+/** A bug of ours surfaced while answering: the caller gets AWS's plain 500, nothing more. */
+export class InternalServerError extends GatewayResponseError {
+  readonly code = 'ERR_INTERNAL';
+  constructor() {
+    super('DEFAULT_5XX', 'Internal server error');
+  }
+}
+
 export class IntegrationTimeoutError extends GatewayResponseError {
+  readonly code = 'ERR_INTEGRATION_TIMEOUT';
   constructor() {
     super('INTEGRATION_TIMEOUT', 'Endpoint request timed out');
   }
 }
 
 export class RequestTooLargeError extends GatewayResponseError {
+  readonly code = 'ERR_REQUEST_TOO_LARGE';
   constructor() {
     super('REQUEST_TOO_LARGE', 'Request Too Long');
   }
 }
 
 export class ApiConfigurationError extends GatewayResponseError {
+  readonly code = 'ERR_API_CONFIGURATION';
   readonly reason: string;
   constructor(reason: string) {
     super('API_CONFIGURATION_ERROR', 'Internal server error');
@@ -130,6 +140,7 @@ export class ApiConfigurationError extends GatewayResponseError {
  * Rendered through DEFAULT_4XX with status 400.
  */
 export class BadRequestPathError extends GatewayResponseError {
+  readonly code = 'ERR_BAD_REQUEST_PATH';
   readonly reason: string;
   constructor(reason: string) {
     super('DEFAULT_4XX', 'Bad Request');
@@ -146,7 +157,8 @@ export class BadRequestPathError extends GatewayResponseError {
  * https://repost.aws/knowledge-center/api-gateway-iam-sigv4-mismatch
  */
 export class IamAuthenticationError extends GatewayResponseError {
-  constructor(code: string, message: string) {
+  readonly code = 'ERR_IAM_AUTHENTICATION';
+  constructor(code: SigV4ErrorCode, message: string) {
     if (code === 'MissingAuthenticationTokenException')
       super('MISSING_AUTHENTICATION_TOKEN', message);
     else if (code === 'InvalidSignatureException') super('INVALID_SIGNATURE', message);
@@ -160,6 +172,7 @@ export class IamAuthenticationError extends GatewayResponseError {
  * https://repost.aws/knowledge-center/api-gateway-rest-api-lambda-integrations
  */
 export class LambdaPermissionError extends GatewayResponseError {
+  readonly code = 'ERR_LAMBDA_PERMISSION';
   readonly reason: string;
   constructor(functionName: string) {
     super('DEFAULT_5XX', 'Internal server error', {
@@ -170,4 +183,13 @@ export class LambdaPermissionError extends GatewayResponseError {
     // The line AWS's execution log shows; the caller sees only the generic 500.
     this.message = `Execution failed due to configuration error: ${this.reason}`;
   }
+}
+
+/**
+ * A deployment that cannot be served (a missing function or authorizer, an unsupported
+ * integration, a bad mapping expression): compile throws this and nothing else, and the stage
+ * keeps serving what it served before.
+ */
+export class DeploymentError extends SallyportError {
+  readonly code = 'ERR_DEPLOYMENT';
 }

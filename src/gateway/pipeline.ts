@@ -4,33 +4,27 @@
 //   resolve api+stage → match resource+method → throttle → authorize → api key + usage plan
 //     → validate → integration request → invoke → integration response → gateway response
 //
-// Throttling, API keys and request validation come with their own issues; their place is here.
-import type { CompiledStage, Exchange, HttpAnswer } from './compiled-api.js';
+// server.ts resolves the stage (it needs it to render errors); the steps below do the rest.
+// Throttling, API keys and request validation come with their own issues: each is one more
+// line here, in its place.
+import type { CompiledStage, HttpAnswer } from './compiled-api.js';
 import type { GatewayRequest } from './request.js';
 import { createAuthorizeStep, type AuthorizeDeps } from './steps/authorize.js';
-import { createAuthorizeIamStep, type AuthorizeIamDeps } from './steps/authorize-iam.js';
-import { createAuthorizeJwtStep } from './steps/authorize-jwt.js';
+import { integrate } from './steps/integrate.js';
 import { route } from './steps/route.js';
 
 export type Pipeline = (request: GatewayRequest, stage: CompiledStage) => Promise<HttpAnswer>;
 
-export function createPipeline(deps: AuthorizeDeps & AuthorizeIamDeps): Pipeline {
+export type PipelineDeps = AuthorizeDeps;
+
+export function createPipeline(deps: PipelineDeps): Pipeline {
   const authorize = createAuthorizeStep(deps);
-  const authorizeIam = createAuthorizeIamStep(deps);
-  const authorizeJwt = createAuthorizeJwtStep(deps);
   return async (request, stage) => {
-    const { method, pathParameters } = route(stage, request.httpMethod, request.path);
-    const exchange: Exchange = {
-      request,
-      stage,
-      method,
-      pathParameters,
-      authorizer: undefined,
-      caller: undefined,
-    };
-    if (method.iam) authorizeIam(exchange);
-    else if (method.authorizer) await authorize(exchange, method.authorizer);
-    else if (method.jwtAuthorizer) await authorizeJwt(exchange, method.jwtAuthorizer);
-    return method.integrate(exchange);
+    const exchange = route(request, stage);
+    // (throttle)
+    const authorizing = authorize(exchange);
+    if (authorizing) await authorizing;
+    // (api key + usage plan, request validation)
+    return integrate(exchange);
   };
 }

@@ -1,7 +1,5 @@
 // What the pipeline knows about one request as it moves through the steps. Each step reads what
 // earlier steps set and adds its own part; none reaches into another step's internals.
-import type { IncomingMessage } from 'node:http';
-
 /** Header and query views in the two shapes AWS's events use, built once per request. */
 export interface MultiValueMap {
   /** Last value wins, original case kept (AWS's `headers` / `queryStringParameters`). */
@@ -34,8 +32,9 @@ export interface GatewayRequest {
   requestId: string;
   /** Milliseconds since epoch when the request arrived. */
   requestTimeEpoch: number;
-  raw: IncomingMessage;
   httpMethod: string;
+  /** The request target exactly as sent (path and query, before any decoding): SigV4 signs it. */
+  target: string;
   /** The path after the stage, as the client sent it (percent-encoded), starting with `/`. */
   path: string;
   /** Query string without `?`, as the client sent it. */

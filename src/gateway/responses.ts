@@ -3,7 +3,8 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
 import type { GatewayResponse, GatewayResponseType } from '../model/types.js';
-import type { GatewayResponseError } from './errors.js';
+import type { CompiledStage } from './compiled-api.js';
+import { InternalServerError, type GatewayResponseError } from './errors.js';
 import { compileTemplate, type CompiledTemplate } from './mapping/vtl.js';
 
 interface Default {
@@ -146,4 +147,31 @@ function resolveParameter(expression: string, ctx: ResponseContext): string | un
 /** AWS's default status and `x-amzn-ErrorType` of a response type (GetGatewayResponses lists them). */
 export function gatewayResponseDefault(type: GatewayResponseType): Readonly<Default> {
   return DEFAULTS[type];
+}
+
+const DEFAULT_RESPONSES = new GatewayResponses();
+
+/**
+ * The one way a GatewayResponseError becomes an answer, for the listener and for
+ * TestInvokeMethod alike: the stage's gateway responses, or AWS's defaults when the request
+ * ended before a stage was found.
+ */
+export function renderGatewayError(
+  error: GatewayResponseError,
+  stage: CompiledStage | undefined,
+  requestId: string,
+): RenderedResponse {
+  if (stage === undefined)
+    return DEFAULT_RESPONSES.render(error, { requestId, stage: '', apiId: '', stageVariables: {} });
+  return stage.responses.render(error, {
+    requestId,
+    stage: stage.stageName,
+    apiId: stage.apiId,
+    stageVariables: stage.variables,
+  });
+}
+
+/** The last resort when something of ours failed: AWS's default 500, never a stack trace. */
+export function renderInternalError(requestId: string): RenderedResponse {
+  return renderGatewayError(new InternalServerError(), undefined, requestId);
 }

@@ -8,7 +8,7 @@ import { GatewayResponseError } from './errors.js';
 import { readBody, toGatewayRequest } from './http/incoming.js';
 import { canonicalPath } from './http/request-path.js';
 import type { Pipeline } from './pipeline.js';
-import { GatewayResponses } from './responses.js';
+import { renderGatewayError, renderInternalError } from './responses.js';
 import { resolveStage } from './steps/resolve-stage.js';
 
 export interface GatewayServerDeps {
@@ -18,18 +18,18 @@ export interface GatewayServerDeps {
   now: () => number;
 }
 
-const DEFAULT_RESPONSES = new GatewayResponses();
-
 export function createGatewayServer(deps: GatewayServerDeps): Server {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    handle(req, res, deps).catch((error: unknown) => {
+    const requestId = randomUUID();
+    handle(req, res, deps, requestId).catch((error: unknown) => {
       if (clientGone(req, res)) {
         logClientAbort(deps, req, error);
         return;
       }
-      deps.logger.error({ err: error }, 'unexpected error answering a request');
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end('{"message":"Internal server error"}');
+      deps.logger.error({ requestId, err: error }, 'unexpected error answering a request');
+      const rendered = renderInternalError(requestId);
+      if (!res.headersSent) res.writeHead(rendered.statusCode, rendered.headers);
+      res.end(rendered.body);
     });
   });
   return server;
@@ -39,8 +39,8 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   deps: GatewayServerDeps,
+  requestId: string,
 ): Promise<void> {
-  const requestId = randomUUID();
   const started = deps.now();
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -58,12 +58,7 @@ async function handle(
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
     if (!req.complete) req.resume();
-    const rendered = (stage?.responses ?? DEFAULT_RESPONSES).render(error, {
-      requestId,
-      stage: stage?.stageName ?? '',
-      apiId: stage?.apiId ?? '',
-      stageVariables: stage?.variables ?? {},
-    });
+    const rendered = renderGatewayError(error, stage, requestId);
     if ('reason' in error)
       deps.logger.warn(
         { requestId, type: error.responseType, reason: error.reason },

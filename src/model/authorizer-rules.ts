@@ -4,6 +4,7 @@
 // same message at every door; the data plane reads identity sources with `parseIdentitySource`.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
+import { SallyportError, type DeployErrorCode } from '../errors.js';
 import { parseLambdaInvocationUri } from './arn.js';
 import { compileFind, compileFullMatch } from './linear-regex.js';
 import type { Authorizer, AuthorizerType } from './types.js';
@@ -22,13 +23,15 @@ export const MAX_AUTHORIZER_TTL_SECONDS = 3600;
 /** The console's default, and what a TOKEN authorizer without an identity source reads. */
 export const DEFAULT_TOKEN_IDENTITY_SOURCE = 'method.request.header.Authorization';
 
-export type AuthorizerRuleCode =
+export type AuthorizerRuleCode = Extract<
+  DeployErrorCode,
   | 'ERR_INVALID_IDENTITY_SOURCE'
   | 'ERR_IDENTITY_SOURCE_REQUIRED'
   | 'ERR_INVALID_VALIDATION_EXPRESSION'
   | 'ERR_INVALID_AUTHORIZER_TTL'
   | 'ERR_INVALID_AUTHORIZER_URI'
-  | 'ERR_PROVIDER_ARNS_REQUIRED';
+  | 'ERR_PROVIDER_ARNS_REQUIRED'
+>;
 
 /** The member a refusal is about, so a door can point at it (the importer's JSON path). */
 export type AuthorizerRuleField =
@@ -39,12 +42,11 @@ export type AuthorizerRuleField =
   | 'providerARNs';
 
 /** An authorizer configuration API Gateway would refuse; the message is the one every door shows. */
-export class InvalidAuthorizerError extends Error {
+export class InvalidAuthorizerError extends SallyportError {
   readonly code: AuthorizerRuleCode;
   readonly field: AuthorizerRuleField;
   constructor(code: AuthorizerRuleCode, field: AuthorizerRuleField, message: string) {
     super(message);
-    this.name = 'InvalidAuthorizerError';
     this.code = code;
     this.field = field;
   }

@@ -5,17 +5,17 @@
 // syntax but not backreferences (\1), lookahead/lookbehind ((?=…), (?!…), (?<=…), (?<!…)),
 // atomic groups ((?>…)) or possessive quantifiers (a*+). Those are refused when the
 // expression is configured, with RE2's reason, never at request time.
+import { SallyportError } from '../errors.js';
 import { RE2JS } from 're2js';
 
 /** What RE2 leaves out of Java's regex syntax; said in every refusal so the fix is obvious. */
 const UNSUPPORTED =
   'Sallyport matches with a linear-time engine (RE2 syntax), which does not support backreferences, lookahead/lookbehind, atomic groups or possessive quantifiers';
 
-export class UnsupportedRegexError extends Error {
+export class UnsupportedRegexError extends SallyportError {
   readonly code = 'ERR_UNSUPPORTED_REGEX';
   constructor(expression: string, reason: string) {
     super(`'${expression}': ${reason}. ${UNSUPPORTED}`);
-    this.name = 'UnsupportedRegexError';
   }
 }
 

@@ -1,6 +1,7 @@
 // `--store` → a Store: `postgres://…` (or `postgresql://…`) for PostgreSQL, `memory` for a store
 // that forgets everything on exit, nothing for the SQLite file `<data-dir>/sallyport.db`.
 // Every failure is one line a person can act on (no stack, no password).
+import { SallyportError } from '../errors.js';
 import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MemoryStore } from './memory-store.js';
@@ -19,7 +20,7 @@ export const SQLITE_FILE = 'sallyport.db';
 /** SQLite's write-ahead log and its index, beside the database file: they hold data too. */
 export const SQLITE_SIDE_FILES = ['-wal', '-shm'] as const;
 
-export class StoreOpenError extends Error {
+export class StoreOpenError extends SallyportError {
   readonly code = 'ERR_STORE_OPEN';
 }
 

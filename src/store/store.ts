@@ -3,6 +3,8 @@
 // Entities are AWS model documents (src/model/types.ts), stored as JSON and addressed by kind,
 // scope (the owning API id or function name; '' for top-level things) and id.
 
+import { SallyportError } from '../errors.js';
+
 export type EntityKind =
   | 'restapi'
   | 'resource'
@@ -56,11 +58,11 @@ export interface Store extends StoreReader {
   close(): Promise<void>;
 }
 
-export class StoreConflictError extends Error {
+export class StoreConflictError extends SallyportError {
   readonly code = 'ERR_STORE_CONFLICT';
 }
 
 /** The store cannot take writes safely (its file is gone, its database was replaced, …). */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends SallyportError {
   readonly code = 'ERR_STORE_UNAVAILABLE';
 }

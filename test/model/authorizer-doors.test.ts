@@ -11,7 +11,8 @@ import {
   CreateRestApiCommand,
   UpdateAuthorizerCommand,
 } from '@aws-sdk/client-api-gateway';
-import { compileStage, DeploymentError } from '../../src/gateway/compile.js';
+import { compileStage } from '../../src/gateway/compile.js';
+import { DeploymentError } from '../../src/gateway/errors.js';
 import type { Invoker } from '../../src/functions/invoker.js';
 import { DEFAULT_SETTINGS, type Authorizer, type ApiSnapshot } from '../../src/model/types.js';
 import { OpenApiImportError } from '../../src/openapi/index.js';

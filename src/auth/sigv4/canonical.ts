@@ -1,6 +1,11 @@
 // The canonical request's parts, as AWS builds them when it recomputes a signature.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request
-import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * Lower-cased header name → value, or every value of a repeated header: node:http's
+ * `req.headers` is one, the data plane builds one from the headers it keeps.
+ */
+export type HeaderFields = Readonly<Record<string, string | string[] | undefined>>;
 
 /** RFC 3986 unreserved characters stay, everything else is %XX (uppercase), as AWS encodes. */
 export function uriEscape(value: string): string {
@@ -48,7 +53,7 @@ function decode(s: string): string {
   }
 }
 
-export function canonicalHeaders(headers: IncomingHttpHeaders, signed: string[]): string {
+export function canonicalHeaders(headers: HeaderFields, signed: string[]): string {
   return signed
     .map((name) => {
       const value = headers[name];

@@ -1,19 +1,13 @@
 // SigV4 refusals, as AWS names them. Each plane renders them its own way: the admin API as a
 // control-API error, the data plane as a gateway response; the codes and texts are AWS's.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html
+import { SallyportError, type SigV4ErrorCode } from '../../errors.js';
 
-export type SigV4ErrorCode =
-  | 'InvalidSignatureException'
-  | 'MissingAuthenticationTokenException'
-  | 'UnrecognizedClientException'
-  | 'IncompleteSignatureException';
-
-export class SigV4Error extends Error {
+export class SigV4Error extends SallyportError {
   readonly code: SigV4ErrorCode;
   constructor(code: SigV4ErrorCode, message: string) {
     super(message);
     this.code = code;
-    this.name = 'SigV4Error';
   }
 }
 

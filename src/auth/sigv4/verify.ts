@@ -5,8 +5,13 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
-import { canonicalHeaders, canonicalPath, canonicalQuery, splitUrl } from './canonical.js';
+import {
+  canonicalHeaders,
+  type HeaderFields,
+  canonicalPath,
+  canonicalQuery,
+  splitUrl,
+} from './canonical.js';
 import { SIGNATURE_MISMATCH, SigV4Error } from './errors.js';
 
 /** An access key pair the gateway accepts (the admin credentials). */
@@ -41,7 +46,7 @@ export interface SignedRequest {
   method: string;
   /** Path and query exactly as sent on the request line. */
   url: string;
-  headers: IncomingHttpHeaders;
+  headers: HeaderFields;
   body: Buffer;
 }
 
@@ -64,7 +69,7 @@ export function verifySigV4(request: SignedRequest, context: SigV4Context): SigV
  * Phase one, on the headers alone: the Authorization header's shape, the date, the credential
  * scope, the clock and the access key. A request refused here never needs its body read.
  */
-export function checkSigV4Headers(headers: IncomingHttpHeaders, context: SigV4Context): SigV4Claim {
+export function checkSigV4Headers(headers: HeaderFields, context: SigV4Context): SigV4Claim {
   const header = single(headers.authorization);
   if (header === undefined || header.trim() === '')
     throw new SigV4Error('MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -132,7 +137,7 @@ export function checkSigV4Signature(
 }
 
 /** The x-amz-content-sha256 the client declared (and signed), if any. */
-export function declaredPayloadHash(headers: IncomingHttpHeaders): string | undefined {
+export function declaredPayloadHash(headers: HeaderFields): string | undefined {
   return single(headers['x-amz-content-sha256']);
 }
 
@@ -140,7 +145,7 @@ export function declaredPayloadHash(headers: IncomingHttpHeaders): string | unde
  * The hash that goes into the canonical request. A declared hash is what was signed; unless it
  * is UNSIGNED-PAYLOAD it must also be the body's, or the body was changed.
  */
-export function payloadHashOf(headers: IncomingHttpHeaders, body: Buffer): string {
+export function payloadHashOf(headers: HeaderFields, body: Buffer): string {
   return checkedPayloadHash(declaredPayloadHash(headers), sha256Hex(body));
 }
 

@@ -1,5 +1,6 @@
 // The admin listener's credentials: from the environment, else from the data directory, else a
 // fresh pair written there (mode 0600) so that `serve` can print where to find it.
+import { SallyportError } from '../../errors.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ export interface LoadedCredentials {
   generatedAt?: string;
 }
 
-export class CredentialsError extends Error {
+export class CredentialsError extends SallyportError {
   readonly code = 'ERR_ADMIN_CREDENTIALS';
 }
 

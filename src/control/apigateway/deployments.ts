@@ -2,7 +2,8 @@
 // working copy into an immutable snapshot; only what is deployed reaches callers.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateDeployment.html
 import { getGlobalDispatcher } from 'undici';
-import { compileStage, DeploymentError } from '../../gateway/compile.js';
+import { compileStage } from '../../gateway/compile.js';
+import { DeploymentError } from '../../gateway/errors.js';
 import type { Invoker } from '../../functions/invoker.js';
 import { canonicalJson } from '../../model/canonical-json.js';
 import { awsId } from '../../model/ids.js';
@@ -130,7 +131,7 @@ export function checkDeployable(
     );
   } catch (error) {
     if (error instanceof DeploymentError) throw new BadRequestError(error.message);
-    throw new BadRequestError(`Invalid deployment: ${(error as Error).message}`);
+    throw error;
   }
 }
 

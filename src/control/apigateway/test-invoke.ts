@@ -3,21 +3,26 @@
 // in a stage named `test-invoke-stage`.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeMethod.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeAuthorizer.html
-import type { IncomingMessage } from 'node:http';
-import type { InvokeResult } from '../../functions/invoker.js';
-import {
-  compileIdentitySource,
-  compileValidationExpression,
-} from '../../gateway/authorizers/identity-source.js';
-import { parseAuthorizerOutput } from '../../gateway/authorizers/output.js';
-import { compileStage } from '../../gateway/compile.js';
-import type { CompiledMethod, CompiledStage, HttpAnswer } from '../../gateway/compiled-api.js';
-import { GatewayResponseError } from '../../gateway/errors.js';
-import { requestAuthorizerEvent, tokenAuthorizerEvent } from '../../gateway/events/proxy-event.js';
+import { AuthorizerCache } from '../../gateway/authorizers/cache.js';
+import { compileAuthorizer, compileStage } from '../../gateway/compile.js';
+import type {
+  CompiledAuthorizer,
+  CompiledMethod,
+  CompiledStage,
+  Exchange,
+  HttpAnswer,
+} from '../../gateway/compiled-api.js';
+import { GatewayResponseError, MissingAuthenticationTokenError } from '../../gateway/errors.js';
 import { headerMaps, queryMaps } from '../../gateway/http/incoming.js';
 import type { GatewayRequest } from '../../gateway/request.js';
-import { GatewayResponses } from '../../gateway/responses.js';
+import { GatewayResponses, renderGatewayError } from '../../gateway/responses.js';
 import { Router } from '../../gateway/router.js';
+import {
+  createLambdaAuthorizerRunner,
+  type AuthorizerTrace,
+} from '../../gateway/steps/authorize-lambda.js';
+import { integrate } from '../../gateway/steps/integrate.js';
+import { route } from '../../gateway/steps/route.js';
 import { executeApiArn, parseLambdaInvocationUri } from '../../model/arn.js';
 import { requestId as newRequestId } from '../../model/ids.js';
 import type { ApiSnapshot, Resource } from '../../model/types.js';
@@ -74,12 +79,11 @@ function gatewayRequest(
     for (const value of values) raw.push(name, value);
   for (const [name, value] of Object.entries(test.headers)) raw.push(name, value);
   const { headers, lower } = headerMaps(raw);
-  const fakeRaw = { headers: Object.fromEntries(lower), socket: {} } as unknown as IncomingMessage;
   return {
     requestId: newRequestId(),
     requestTimeEpoch: now,
-    raw: fakeRaw,
     httpMethod,
+    target: full,
     path: path.startsWith('/') ? path : `/${path}`,
     rawQuery,
     sourceIp: 'test-invoke-source-ip',
@@ -139,16 +143,12 @@ export async function testInvokeMethod(
   const log = new ExecutionLog(deps.now);
   log.line(`Starting execution for request: ${request.requestId}`);
   log.line(`HTTP Method: ${httpMethod}, Resource Path: ${resource.path}`);
-  // A path that does not reach this resource falls back to the resource's own path.
-  const match = stage.router.match(request.path) ?? stage.router.match(resource.path);
-  const target = match?.target.methods.get(httpMethod);
-  if (!match || !target) throw new BadRequestError('Invalid Method identifier specified');
-  const pathParameters = match.pathParameters;
-  log.line(`Method request path: ${JSON.stringify(pathParameters ?? {})}`);
+  const exchange = routeTest(request, stage, resource.path);
+  log.line(`Method request path: ${JSON.stringify(exchange.pathParameters ?? {})}`);
   log.line(`Method request query string: ${JSON.stringify(request.query.single)}`);
   log.line(`Method request headers: ${JSON.stringify(request.headers.single)}`);
   log.line(`Method request body before transformations: ${test.body}`);
-  const answer = await answerFor(stage, target, request, pathParameters, log);
+  const answer = await answerFor(exchange, log);
   const latency = deps.now() - started;
   log.line(`Method response body after transformations: ${answer.body.toString()}`);
   const { headers, multiValueHeaders } = responseHeaders(answer);
@@ -165,32 +165,27 @@ export async function testInvokeMethod(
   };
 }
 
-async function answerFor(
-  stage: CompiledStage,
-  method: CompiledMethod,
-  request: GatewayRequest,
-  pathParameters: Record<string, string> | null,
-  log: ExecutionLog,
-): Promise<HttpAnswer> {
+/** The pipeline's route step; a path that does not reach this resource falls back to its own. */
+function routeTest(request: GatewayRequest, stage: CompiledStage, resourcePath: string): Exchange {
+  for (const path of [request.path, resourcePath]) {
+    try {
+      return route(request, stage, path);
+    } catch (error) {
+      if (!(error instanceof MissingAuthenticationTokenError)) throw error;
+    }
+  }
+  throw new BadRequestError('Invalid Method identifier specified');
+}
+
+/** The pipeline's integrate step, its gateway responses rendered as the listener renders them. */
+async function answerFor(exchange: Exchange, log: ExecutionLog): Promise<HttpAnswer> {
   try {
-    return await method.integrate({
-      request,
-      stage,
-      method,
-      pathParameters,
-      authorizer: undefined,
-      caller: undefined,
-    });
+    return await integrate(exchange);
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
     if ('reason' in error)
       log.line(`Execution failed due to configuration error: ${String(error.reason)}`);
-    const rendered = stage.responses.render(error, {
-      requestId: request.requestId,
-      stage: stage.stageName,
-      apiId: stage.apiId,
-      stageVariables: stage.variables,
-    });
+    const rendered = renderGatewayError(error, exchange.stage, exchange.request.requestId);
     return {
       statusCode: rendered.statusCode,
       headers: Object.entries(rendered.headers),
@@ -235,71 +230,76 @@ export async function testInvokeAuthorizer(
   const functionName = target?.functionName;
   if (target === undefined || functionName === undefined || !deps.functionExists(functionName))
     throw new BadRequestError(`Invalid Authorizer URI: ${authorizer.authorizerUri ?? 'null'}`);
+  let compiled: CompiledAuthorizer;
+  try {
+    compiled = compileAuthorizer(authorizer, { invoker: invokerFor(deps) });
+  } catch (error) {
+    throw new BadRequestError((error as Error).message);
+  }
   const started = deps.now();
   const request = gatewayRequest(test, 'GET', '/', started);
   const log = new ExecutionLog(deps.now);
   log.line(`Starting authorizer: ${authorizer.id} for request: ${request.requestId}`);
   const stage = testStage(snapshot, test.stageVariables, deps);
-  const source = compileIdentitySource(authorizer.identitySource, authorizer.type);
-  const identity = source.extract({
-    headersLower: request.headersLower,
-    query: request.query.single,
-    stageVariables: stage.variables,
-    context: { requestId: request.requestId, stage: TEST_STAGE, apiId, httpMethod: 'GET' },
-  });
   const done = (clientStatus: number, extra: Record<string, unknown> = {}) => ({
     clientStatus,
     log: log.text(request.requestId),
     latency: deps.now() - started,
     ...extra,
   });
-  const token = identity?.[0];
-  if (
-    (identity === undefined && source.expressions.length > 0) ||
-    (authorizer.type === 'TOKEN' &&
-      !compileValidationExpression(authorizer.identityValidationExpression)(token!))
-  ) {
-    log.line('Unauthorized request: identity source missing or invalid');
-    return done(401);
-  }
-  if (token !== undefined) log.line(`Incoming identity: ${mask(token)}`);
+  // The pipeline's own Lambda authorizer, uncached: every test invokes the function.
+  const run = createLambdaAuthorizerRunner({
+    invoker: deps.invoker,
+    cache: new AuthorizerCache({ now: deps.now }),
+    logger: deps.logger,
+    now: deps.now,
+  });
   const methodArn = executeApiArn(deps.settings, apiId, AUTHORIZER_TEST_STAGE, 'GET', '/');
-  const event =
-    authorizer.type === 'TOKEN'
-      ? tokenAuthorizerEvent(token!, methodArn)
-      : requestAuthorizerEvent(request, stage, testMethod(), null, methodArn);
-  log.line(
-    `Endpoint request URI: https://lambda.${target.functionRegion}.amazonaws.com/2015-03-31/functions/${target.functionArn}/invocations`,
-  );
-  const shown = token === undefined ? event : { ...event, authorizationToken: mask(token) };
-  log.line(`Endpoint request body after transformations: ${JSON.stringify(shown)}`);
-  let result: InvokeResult;
+  const uri = `https://lambda.${target.functionRegion}.amazonaws.com/2015-03-31/functions/${target.functionArn}/invocations`;
+  let payload = '';
+  const trace: AuthorizerTrace = {
+    identity(identity) {
+      const token = identity?.[0];
+      if (token !== undefined) log.line(`Incoming identity: ${mask(token)}`);
+    },
+    request(event) {
+      log.line(`Endpoint request URI: ${uri}`);
+      const shown =
+        'authorizationToken' in event
+          ? { ...event, authorizationToken: mask(String(event.authorizationToken)) }
+          : event;
+      log.line(`Endpoint request body after transformations: ${JSON.stringify(shown)}`);
+    },
+    response(result) {
+      payload = result.payload;
+      log.line(`Authorizer result body before parsing: ${payload}`);
+    },
+  };
+  const exchange: Exchange = {
+    request,
+    stage,
+    method: testMethod(compiled),
+    pathParameters: null,
+    authorizer: undefined,
+    caller: undefined,
+  };
   try {
-    result = await deps.invoker.invoke({ functionName, event });
-  } catch (error) {
-    log.line(`Execution failed due to configuration error: ${(error as Error).message}`);
-    return done(500);
-  }
-  log.line(`Authorizer result body before parsing: ${result.payload}`);
-  if (result.functionError) {
-    if (result.errorMessage === 'Unauthorized') return done(401);
-    log.line(
-      `Execution failed due to configuration error: Authorizer function failed with response body: ${result.payload}`,
-    );
-    return done(500);
-  }
-  try {
-    const output = parseAuthorizerOutput(result.payload);
-    const raw = JSON.parse(result.payload) as { policyDocument?: unknown };
-    log.line(`Using valid authorizer policy for principal: ${output.principalId}`);
+    const { result } = await run(exchange, { ...compiled, ttlSeconds: 0 }, methodArn, trace);
+    log.line(`Using valid authorizer policy for principal: ${result.principalId}`);
     log.line('Successfully completed authorizer execution');
+    const output = JSON.parse(payload) as { policyDocument?: unknown };
     return done(200, {
-      principalId: output.principalId,
-      policy: JSON.stringify(raw.policyDocument),
+      principalId: result.principalId,
+      policy: JSON.stringify(output.policyDocument),
     });
   } catch (error) {
-    log.line(`Execution failed due to configuration error: ${(error as Error).message}`);
-    return done(500);
+    if (!(error instanceof GatewayResponseError)) throw error;
+    log.line(
+      'reason' in error
+        ? `Execution failed due to configuration error: ${String(error.reason)}`
+        : `${error.messageString ?? error.message} request: identity missing, invalid or refused`,
+    );
+    return done(renderGatewayError(error, stage, request.requestId).statusCode);
   }
 }
 
@@ -321,14 +321,13 @@ function testStage(
   };
 }
 
-function testMethod(): CompiledMethod {
+function testMethod(authorizer: CompiledAuthorizer): CompiledMethod {
   return {
     httpMethod: 'GET',
     resourceId: '',
     resourcePath: '/',
-    authorizer: undefined,
+    authorization: { kind: 'lambda', authorizer },
     apiKeyRequired: false,
-    iam: false,
     integrate: () => Promise.reject(new Error('not integrated')),
   };
 }

@@ -2,6 +2,7 @@
 // and deflate methods, CRC-checked, with the limits Lambda applies. Anything that could write
 // outside the target folder (absolute paths, `..`, backslashes, symbolic links) is refused.
 // https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
+import { SallyportError } from '../../errors.js';
 import { crc32, inflateRawSync } from 'node:zlib';
 
 export interface ZipEntry {
@@ -12,7 +13,7 @@ export interface ZipEntry {
   mode: number;
 }
 
-export class ZipError extends Error {
+export class ZipError extends SallyportError {
   readonly code = 'ERR_BAD_ZIP';
 }
 

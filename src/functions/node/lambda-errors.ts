@@ -2,6 +2,7 @@
 // thrown error's class and custom `name` do not survive structured clone or a process boundary).
 // What only the platform can see (timeouts, crashed environments) is in ../platform-errors.ts.
 // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
+import { SallyportError } from '../../errors.js';
 import { types } from 'node:util';
 import type { LambdaErrorDocument } from '../platform-errors.js';
 
@@ -70,7 +71,12 @@ function withErrorFields(value: unknown): unknown {
 }
 
 /** An init or runtime error class of the Node.js runtime, named `Runtime.<Class>`. */
-export class RuntimeError extends Error {
+export class RuntimeError extends SallyportError {
+  // A getter, not a field: the error document built from this error carries no `code`.
+  get code() {
+    return 'ERR_FUNCTION_RUNTIME' as const;
+  }
+
   constructor(kind: string, message: string) {
     super(message);
     // Not enumerable, like a class's own name, so logged errors do not repeat it.

@@ -2,6 +2,7 @@
 // runtime has (AWS_LAMBDA_RUNTIME_API is added per environment, with its own server's address).
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+import { SallyportError } from '../../errors.js';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +24,10 @@ const PYTHON_BOOTSTRAP = join(PYTHON_RUNTIME_DIR, 'bootstrap.py');
 const NODE_BOOTSTRAP = resolve(dirname(thisFile), `../node/process-bootstrap${extname(thisFile)}`);
 
 /** A runtime this machine cannot run (python3 missing); thrown when the functions are loaded. */
-export class RuntimeUnavailableError extends Error {
+export class RuntimeUnavailableError extends SallyportError {
   readonly code = 'ERR_RUNTIME_UNAVAILABLE';
   constructor(message: string) {
     super(message);
-    this.name = 'RuntimeUnavailableError';
   }
 }
 

@@ -2,14 +2,12 @@
 // becomes an AuthorizerConfigurationError (500) in output.ts. Configuration errors (identity
 // sources, TTL, validation expression) are the model's InvalidAuthorizerError.
 
-export type AuthorizerConfigErrorCode = 'ERR_INVALID_POLICY';
+import { SallyportError, type DeployErrorCode } from '../../errors.js';
 
-abstract class AuthorizerConfigError extends Error {
-  abstract readonly code: AuthorizerConfigErrorCode;
-  constructor(message: string) {
-    super(message);
-    this.name = this.constructor.name;
-  }
+export type AuthorizerConfigErrorCode = Extract<DeployErrorCode, 'ERR_INVALID_POLICY'>;
+
+abstract class AuthorizerConfigError extends SallyportError {
+  abstract override readonly code: AuthorizerConfigErrorCode;
 }
 
 /** A policy document API Gateway cannot use (it answers AUTHORIZER_CONFIGURATION_ERROR). */

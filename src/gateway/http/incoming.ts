@@ -86,8 +86,8 @@ export function toGatewayRequest(
   return {
     requestId,
     requestTimeEpoch: now,
-    raw: req,
     httpMethod: req.method ?? 'GET',
+    target: req.url ?? '/',
     path,
     rawQuery,
     sourceIp: stripV4Mapped(req.socket.remoteAddress ?? '127.0.0.1'),

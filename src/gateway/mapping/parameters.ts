@@ -3,6 +3,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
 import { ownValue } from '../any-key-map.js';
 import type { Exchange } from '../compiled-api.js';
+import { DeploymentError } from '../errors.js';
 
 export type ParameterSource = (exchange: Exchange) => string | undefined;
 
@@ -42,7 +43,7 @@ export function compileParameterSource(expression: string): ParameterSource {
     const name = expression.slice('context.'.length);
     return (x) => contextValue(x, name);
   }
-  throw new Error(`unsupported mapping expression: ${expression}`);
+  throw new DeploymentError(`unsupported mapping expression: ${expression}`);
 }
 
 /** Every value of a header, any case, comma-joined, from the request's own maps. */

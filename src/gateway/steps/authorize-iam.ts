@@ -6,6 +6,7 @@
 // https://repost.aws/knowledge-center/api-gateway-iam-sigv4-mismatch
 import { SigV4Error } from '../../auth/sigv4/errors.js';
 import { verifySigV4 } from '../../auth/sigv4/verify.js';
+import { anyKeyMap } from '../any-key-map.js';
 import type { Exchange } from '../compiled-api.js';
 import { IamAuthenticationError } from '../errors.js';
 import type { IamCaller } from '../request.js';
@@ -23,14 +24,13 @@ const SERVICES = ['execute-api'] as const;
 export function createAuthorizeIamStep(deps: AuthorizeIamDeps): AuthorizeIamStep {
   return (exchange) => {
     const { request, stage } = exchange;
-    const { raw } = request;
     let accessKey: string;
     try {
       accessKey = verifySigV4(
         {
           method: request.httpMethod,
-          url: raw.url ?? '/',
-          headers: raw.headers,
+          url: request.target,
+          headers: signedHeaderView(request.headers.multi),
           body: request.body,
         },
         {
@@ -46,6 +46,23 @@ export function createAuthorizeIamStep(deps: AuthorizeIamDeps): AuthorizeIamStep
     }
     exchange.caller = rootCaller(accessKey, stage.settings.accountId);
   };
+}
+
+/**
+ * Lower-cased name → every value in order, as the canonical request reads them (AWS joins a
+ * repeated header's values with commas). Built only for AWS_IAM methods, on a map without a
+ * prototype, so a signed header named `__proto__` or `constructor` is just a missing header.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request
+ */
+function signedHeaderView(multi: Record<string, string[]>): Record<string, string[]> {
+  const view = anyKeyMap<string[]>();
+  for (const name in multi) {
+    const lower = name.toLowerCase();
+    const values = multi[name]!;
+    const seen = view[lower];
+    view[lower] = seen === undefined ? values : seen.concat(values);
+  }
+  return view;
 }
 
 /** Root credentials: caller and user are the account id, userArn the account's root ARN. */

@@ -7,12 +7,13 @@
 // https://repost.aws/knowledge-center/api-gateway-cognito-401-unauthorized
 import type { JwtAuthorizer } from '../authorizers/jwt/jwt-authorizer.js';
 import { methodAccepts } from '../authorizers/jwt/verifier.js';
-import type { CompiledMethod, Exchange } from '../compiled-api.js';
+import type { Exchange, MethodAuthorization } from '../compiled-api.js';
 import { GatewayResponseError, UnauthorizedError } from '../errors.js';
-import type { AuthorizeDeps } from './authorize.js';
+import type { AuthorizeLambdaDeps } from './authorize-lambda.js';
 
 /** An authentic token past its `exp`: still UNAUTHORIZED (401), with AWS's own message. */
 export class ExpiredTokenError extends GatewayResponseError {
+  readonly code = 'ERR_EXPIRED_TOKEN';
   constructor() {
     super('UNAUTHORIZED', 'The incoming token has expired');
   }
@@ -20,14 +21,14 @@ export class ExpiredTokenError extends GatewayResponseError {
 
 export type AuthorizeJwtStep = (
   exchange: Exchange,
-  jwt: NonNullable<CompiledMethod['jwtAuthorizer']>,
+  jwt: Extract<MethodAuthorization, { kind: 'jwt' }>,
 ) => Promise<void>;
 
 // Clients send `Authorization: Bearer <jwt>` as often as the bare token; both are accepted.
 const BEARER = /^bearer +/i;
 
 export function createAuthorizeJwtStep(
-  deps: Pick<AuthorizeDeps, 'logger' | 'now'>,
+  deps: Pick<AuthorizeLambdaDeps, 'logger' | 'now'>,
 ): AuthorizeJwtStep {
   return async (exchange, { authorizer, scopes }) => {
     const { request, stage } = exchange;
@@ -62,7 +63,7 @@ export function createAuthorizeJwtStep(
 }
 
 function refused(
-  deps: Pick<AuthorizeDeps, 'logger'>,
+  deps: Pick<AuthorizeLambdaDeps, 'logger'>,
   requestId: string,
   authorizer: JwtAuthorizer,
   reason: string,

@@ -1,152 +1,31 @@
-// Step: the Lambda authorizer. Extract the identity, answer 401 without invoking when it is
-// missing or invalid, use the cached result or invoke the function, then evaluate the policy
-// against this request's method ARN (a cached policy is evaluated against every new ARN).
-// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
-// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
-import type { Invoker } from '../../functions/invoker.js';
-import { executeApiArn } from '../../model/arn.js';
-import type { Logger } from '../../observability/logger.js';
-import { authorizerCacheKey, type AuthorizerCache } from '../authorizers/cache.js';
-import { parseAuthorizerOutput, type AuthorizerResult } from '../authorizers/output.js';
-import type { CompiledAuthorizer, Exchange } from '../compiled-api.js';
-import { resourcePathOf } from '../http/request-path.js';
-import { AccessDeniedError, AuthorizerConfigurationError, UnauthorizedError } from '../errors.js';
-import { requestAuthorizerEvent, tokenAuthorizerEvent } from '../events/proxy-event.js';
-import { authorizerSourceArn, type InvokePermissions } from '../invoke-permissions.js';
+// Step: authorize, by the method's one authorization kind. Methods without an authorizer and
+// AWS_IAM methods answer synchronously (no promise, no extra tick on the hot path).
+import type { Exchange } from '../compiled-api.js';
+import { createAuthorizeIamStep, type AuthorizeIamDeps } from './authorize-iam.js';
+import { createAuthorizeJwtStep } from './authorize-jwt.js';
+import { createAuthorizeLambdaStep, type AuthorizeLambdaDeps } from './authorize-lambda.js';
 
-export interface AuthorizeDeps {
-  invoker: Invoker;
-  cache: AuthorizerCache;
-  logger: Logger;
-  now: () => number;
-  /** Lambda resource policies; absent: every authorizer function may be invoked. */
-  permissions?: InvokePermissions;
-}
+export type AuthorizeDeps = AuthorizeLambdaDeps & AuthorizeIamDeps;
 
-export type AuthorizeStep = (exchange: Exchange, authorizer: CompiledAuthorizer) => Promise<void>;
+/** Ends the request with a GatewayResponseError, or fills in `authorizer` / `caller`. */
+export type AuthorizeStep = (exchange: Exchange) => Promise<void> | undefined;
 
 export function createAuthorizeStep(deps: AuthorizeDeps): AuthorizeStep {
-  return async (exchange, authorizer) => {
-    const { request, stage } = exchange;
-    // The ARN names the resource the router matched: `/admin/` is `…/GET/admin`, so a Deny
-    // on `…/GET/admin` cannot be stepped around with a trailing slash.
-    const methodArn = executeApiArn(
-      stage.settings,
-      stage.apiId,
-      stage.stageName,
-      request.httpMethod,
-      resourcePathOf(request.path),
-    );
-    const identity = authorizer.identitySource.extract({
-      headersLower: request.headersLower,
-      query: request.query.single,
-      stageVariables: stage.variables,
-      context: {
-        requestId: request.requestId,
-        stage: stage.stageName,
-        apiId: stage.apiId,
-        httpMethod: request.httpMethod,
-      },
-    });
-    // A missing or empty identity source, or a token failing identityValidationExpression,
-    // is a 401 without invoking the function.
-    if (identity === undefined && authorizer.identitySource.expressions.length > 0)
-      throw new UnauthorizedError();
-    if (authorizer.validateToken && !authorizer.validateToken(identity![0]!))
-      throw new UnauthorizedError();
-
-    const key =
-      authorizer.ttlSeconds > 0
-        ? authorizerCacheKey(stage.apiId, stage.stageName, authorizer.id, identity ?? [])
-        : undefined;
-    let result = key === undefined ? undefined : deps.cache.get(key);
-    let latency = 0;
-    if (result === undefined) {
-      const started = deps.now();
-      result = await invokeAuthorizer(exchange, authorizer, identity, methodArn, deps);
-      latency = deps.now() - started;
-      if (key !== undefined) deps.cache.set(key, result, authorizer.ttlSeconds);
+  const lambda = createAuthorizeLambdaStep(deps);
+  const jwt = createAuthorizeJwtStep(deps);
+  const iam = createAuthorizeIamStep(deps);
+  return (exchange) => {
+    const authorization = exchange.method.authorization;
+    switch (authorization.kind) {
+      case 'none':
+        return undefined;
+      case 'iam':
+        iam(exchange);
+        return undefined;
+      case 'lambda':
+        return lambda(exchange, authorization.authorizer);
+      case 'jwt':
+        return jwt(exchange, authorization);
     }
-
-    const decision = result.policy.evaluate(methodArn);
-    if (decision !== 'Allow') throw new AccessDeniedError(decision === 'Deny');
-    const outcome: Exchange['authorizer'] = {
-      principalId: result.principalId,
-      context: result.context,
-      integrationLatency: latency,
-    };
-    if (result.usageIdentifierKey !== undefined)
-      outcome.usageIdentifierKey = result.usageIdentifierKey;
-    exchange.authorizer = outcome;
   };
-}
-
-async function invokeAuthorizer(
-  exchange: Exchange,
-  authorizer: CompiledAuthorizer,
-  identity: string[] | undefined,
-  methodArn: string,
-  deps: AuthorizeDeps,
-): Promise<AuthorizerResult> {
-  const { request, stage, method, pathParameters } = exchange;
-  const permissions = deps.permissions;
-  if (
-    permissions?.enforced(authorizer.functionName) &&
-    !permissions.allows(authorizer.functionName, [
-      authorizerSourceArn(stage.settings, stage.apiId, authorizer.id),
-    ])
-  ) {
-    // AWS logs the permission failure, then "Authorizer error"; the caller gets 500 {"message":null}.
-    throw logged(
-      deps,
-      request.requestId,
-      new AuthorizerConfigurationError(
-        `Invalid permissions on Lambda function ${authorizer.functionName}`,
-      ),
-    );
-  }
-  const event =
-    authorizer.type === 'TOKEN'
-      ? tokenAuthorizerEvent(identity![0]!, methodArn)
-      : requestAuthorizerEvent(request, stage, method, pathParameters, methodArn);
-  let result;
-  try {
-    result = await deps.invoker.invoke({ functionName: authorizer.functionName, event });
-  } catch (error) {
-    throw logged(
-      deps,
-      request.requestId,
-      new AuthorizerConfigurationError(`authorizer invocation failed: ${(error as Error).message}`),
-    );
-  }
-  if (result.functionError) {
-    // An authorizer that fails with the message "Unauthorized" means 401, as on AWS
-    // (the blueprints `raise Exception('Unauthorized')` / `callback('Unauthorized')`).
-    if (result.errorMessage === 'Unauthorized') throw new UnauthorizedError();
-    throw logged(
-      deps,
-      request.requestId,
-      new AuthorizerConfigurationError(
-        `authorizer function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,
-      ),
-    );
-  }
-  try {
-    return parseAuthorizerOutput(result.payload);
-  } catch (error) {
-    if (error instanceof AuthorizerConfigurationError) throw logged(deps, request.requestId, error);
-    throw error;
-  }
-}
-
-function logged(
-  deps: AuthorizeDeps,
-  requestId: string,
-  error: AuthorizerConfigurationError,
-): AuthorizerConfigurationError {
-  deps.logger.warn(
-    { requestId, reason: error.reason },
-    'Execution failed due to configuration error: Authorizer error',
-  );
-  return error;
 }

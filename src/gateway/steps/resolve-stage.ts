@@ -5,7 +5,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-call-api.html
 import type { CompiledStage } from '../compiled-api.js';
 import type { DeployedStages } from '../deployments.js';
-import { ForbiddenError } from '../errors.js';
+import { StageNotFoundError } from '../errors.js';
 
 export interface Resolved {
   stage: CompiledStage;
@@ -26,13 +26,13 @@ export function resolveStage(
 
   const hostApi = host ? HOST_API.exec(host) : null;
   const apiId = hostApi ? hostApi[1]! : stages.soleApiId();
-  if (apiId === undefined) throw new ForbiddenError();
+  if (apiId === undefined) throw new StageNotFoundError();
   const slash = pathname.indexOf('/', 1);
   const stageName = slash === -1 ? pathname.slice(1) : pathname.slice(1, slash);
   return found(stages.get(apiId, stageName), slash === -1 ? '/' : pathname.slice(slash));
 }
 
 function found(stage: CompiledStage | undefined, path: string): Resolved {
-  if (!stage) throw new ForbiddenError();
+  if (!stage) throw new StageNotFoundError();
   return { stage, path };
 }

@@ -2,6 +2,7 @@
 // ARN's issuer is `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`, its keys at
 // `{issuer}/.well-known/jwks.json`), audiences, algorithms and clock skew.
 // https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
+import { SallyportError } from '../../../errors.js';
 import type { Authorizer } from '../../../model/types.js';
 
 export interface IssuerConfig {
@@ -24,7 +25,7 @@ const OIDC_ALGORITHMS = ['RS256', 'ES256'];
 const USER_POOL_ARN =
   /^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):\d{12}:userpool\/([\w-]+_[0-9a-zA-Z]+)$/;
 
-export class JwtConfigurationError extends Error {
+export class JwtConfigurationError extends SallyportError {
   readonly code = 'ERR_JWT_CONFIGURATION';
 }
 

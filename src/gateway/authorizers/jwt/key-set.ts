@@ -6,6 +6,7 @@
 // tokens get 401 with the reason logged.
 // https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
 // https://datatracker.ietf.org/doc/html/rfc7517#section-5
+import { SallyportError } from '../../../errors.js';
 import {
   createLocalJWKSet,
   errors,
@@ -30,7 +31,7 @@ export interface KeySetOptions {
 export const KEY_SET_DEFAULTS = { timeoutMs: 3_000, maxAgeMs: 600_000, cooldownMs: 30_000 };
 
 /** The key set cannot be had: no fetch ever worked, or the cached keys are too old. */
-export class KeySetUnavailableError extends Error {
+export class KeySetUnavailableError extends SallyportError {
   readonly code = 'ERR_JWKS_UNAVAILABLE';
 }
 
