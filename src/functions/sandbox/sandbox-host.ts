@@ -22,6 +22,13 @@ const FUNCTIONS_DIR = resolve(dirname(thisFile), '..');
 /** The package's package.json, so Node.js loads dist/functions as ES modules inside. */
 const PACKAGE_JSON = resolve(FUNCTIONS_DIR, '../../package.json');
 const RELAY = join(FUNCTIONS_DIR, 'sandbox/runtime-api-relay.js');
+/**
+ * Modules outside dist/functions that the bootstrap and the relay import (the error base):
+ * bound one by one, never dist/ as a whole. test/functions/sandbox/bound-modules.test.ts keeps
+ * this list equal to their import closure.
+ */
+export const SANDBOX_DIST_DIR = resolve(FUNCTIONS_DIR, '..');
+export const SANDBOX_SHARED_MODULES = [join(SANDBOX_DIST_DIR, 'errors.js')];
 /** Lambda's own address for the Runtime API, on the sandbox's private loopback. */
 const RUNTIME_API_PORT = 9001;
 const SOCKET_NAME = 'runtime-api.sock';
@@ -170,7 +177,12 @@ export class SandboxHost {
     config: FunctionConfig,
     launch: Launch,
   ): { command: string[]; readOnly: string[] } {
-    const readOnly = [PACKAGE_JSON, FUNCTIONS_DIR, ...outsideUsr([dirname(process.execPath)])];
+    const readOnly = [
+      PACKAGE_JSON,
+      FUNCTIONS_DIR,
+      ...SANDBOX_SHARED_MODULES,
+      ...outsideUsr([dirname(process.execPath)]),
+    ];
     if (config.Runtime.startsWith('python')) {
       const python = this.python(launch.command);
       // launch.args: -s -u <runtimes/python/bootstrap.py>
