@@ -39,6 +39,11 @@ const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
     .transform((s) => s.toLowerCase())
     .pipe(z.enum(values));
 
+const wholeNumberText = z
+  .string()
+  .regex(/^-?\d+$/)
+  .transform(Number);
+
 const authorizerSchema = z.looseObject({
   type: lowerEnum(['token', 'request', 'cognito_user_pools']),
   authorizerUri: z.string().optional(),
@@ -48,18 +53,7 @@ const authorizerSchema = z.looseObject({
   // The extension's page types it as a string; its examples write a number. Both import; the
   // range is the model's rule (checkAuthorizer).
   authorizerResultTtlInSeconds: z
-    .union(
-      [
-        z.number(),
-        z
-          .string()
-          .regex(/^-?\d+$/)
-          .transform(Number),
-      ],
-      {
-        error: 'expected a number of seconds',
-      },
-    )
+    .union([z.number(), wholeNumberText], { error: 'expected a number of seconds' })
     .optional(),
   providerARNs: z.array(z.string()).optional(),
 });

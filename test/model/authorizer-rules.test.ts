@@ -135,11 +135,15 @@ describe('parseIdentitySource (REQUEST)', () => {
 describe('parseIdentitySource (TOKEN and COGNITO_USER_POOLS)', () => {
   it('exactly one request header', () => {
     fc.assert(
-      fc.property(fc.constantFrom<AuthorizerType>('TOKEN', 'COGNITO_USER_POOLS'), name, (type, n) => {
-        assert.deepEqual(parseIdentitySource(`method.request.header.${n}`, type), [
-          { expression: `method.request.header.${n}`, kind: 'header', name: n },
-        ]);
-      }),
+      fc.property(
+        fc.constantFrom<AuthorizerType>('TOKEN', 'COGNITO_USER_POOLS'),
+        name,
+        (type, n) => {
+          assert.deepEqual(parseIdentitySource(`method.request.header.${n}`, type), [
+            { expression: `method.request.header.${n}`, kind: 'header', name: n },
+          ]);
+        },
+      ),
     );
   });
 
