@@ -1,6 +1,11 @@
 // Small real parts for the data plane's unit tests: snapshots, requests, a scripted invoker.
 import { getGlobalDispatcher } from 'undici';
-import type { InvokeRequest, InvokeResult, Invoker } from '../../src/functions/invoker.js';
+import {
+  eventOf,
+  type InvokeRequest,
+  type InvokeResult,
+  type Invoker,
+} from '../../src/functions/invoker.js';
 import { compileStage, type CompileDeps } from '../../src/gateway/compile.js';
 import type { CompiledStage, Exchange } from '../../src/gateway/compiled-api.js';
 import { headerMaps, queryMaps } from '../../src/gateway/http/incoming.js';
@@ -19,9 +24,12 @@ import { createLogger } from '../../src/observability/logger.js';
 export const API_ID = 'abcdef1234';
 export const silentLogger = () => createLogger({ level: 'silent' });
 
+/** A recorded call, its event as the function would see it (proxy events built from values). */
+export type RecordedCall = InvokeRequest & { event: unknown };
+
 /** An invoker that answers from `answer` and records every call. */
 export class ScriptedInvoker implements Invoker {
-  readonly calls: InvokeRequest[] = [];
+  readonly calls: RecordedCall[] = [];
   constructor(
     readonly answer: (request: InvokeRequest) => Promise<InvokeResult> | InvokeResult = () => ({
       requestId: 'r',
@@ -30,7 +38,7 @@ export class ScriptedInvoker implements Invoker {
     readonly functions: readonly string[] = ['fn', 'auth'],
   ) {}
   invoke(request: InvokeRequest): Promise<InvokeResult> {
-    this.calls.push(request);
+    this.calls.push({ ...request, event: eventOf(request) } as RecordedCall);
     return Promise.resolve(this.answer(request));
   }
   has(name: string): boolean {
