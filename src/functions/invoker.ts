@@ -4,7 +4,7 @@
 // `X-Amz-Function-Error: Unhandled`.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
 import { SallyportError } from '../errors.js';
-import { proxyEventOf, type ProxyEventValues } from './lambda-proxy-event.js';
+import type { ProxyEventValues } from './lambda-proxy-event.js';
 
 interface InvokeRequestBase {
   functionName: string;
@@ -25,11 +25,6 @@ interface InvokeProxyEvent extends InvokeRequestBase {
 }
 
 export type InvokeRequest = InvokeEvent | InvokeProxyEvent;
-
-/** The event a request carries, as an object. */
-export function eventOf(request: InvokeRequest): unknown {
-  return request.proxyEvent === undefined ? request.event : proxyEventOf(request.proxyEvent);
-}
 
 export interface InvokeResult {
   requestId: string;

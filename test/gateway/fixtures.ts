@@ -1,11 +1,7 @@
 // Small real parts for the data plane's unit tests: snapshots, requests, a scripted invoker.
 import { getGlobalDispatcher } from 'undici';
-import {
-  eventOf,
-  type InvokeRequest,
-  type InvokeResult,
-  type Invoker,
-} from '../../src/functions/invoker.js';
+import type { InvokeRequest, InvokeResult, Invoker } from '../../src/functions/invoker.js';
+import { proxyEventOf } from '../../src/functions/lambda-proxy-event.js';
 import { compileStage, type CompileDeps } from '../../src/gateway/compile.js';
 import type { CompiledStage, Exchange } from '../../src/gateway/compiled-api.js';
 import { headerMaps, queryMaps } from '../../src/gateway/http/incoming.js';
@@ -38,7 +34,9 @@ export class ScriptedInvoker implements Invoker {
     readonly functions: readonly string[] = ['fn', 'auth'],
   ) {}
   invoke(request: InvokeRequest): Promise<InvokeResult> {
-    this.calls.push({ ...request, event: eventOf(request) } as RecordedCall);
+    const event =
+      request.proxyEvent === undefined ? request.event : proxyEventOf(request.proxyEvent);
+    this.calls.push({ ...request, event } as RecordedCall);
     return Promise.resolve(this.answer(request));
   }
   has(name: string): boolean {

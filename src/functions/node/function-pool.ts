@@ -20,15 +20,9 @@ import { InvocationLog } from '../invocation-log.js';
 import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
 import { functionEnvironment, LATEST_VERSION, logGroupName } from '../lambda-environment.js';
 import type { ProxyEventValues } from '../lambda-proxy-event.js';
-import {
-  exitErrorDocument,
-  outOfMemoryErrorDocument,
-  platformErrorResult,
-  timeoutErrorDocument,
-} from '../platform-errors.js';
 import type { ReportFields } from '../platform-log-lines.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_QUEUE, type Pool } from '../pool.js';
-import { completedInvocation } from './completed-invocation.js';
+import { completedInvocation, endedInvocation } from './invocation-results.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import {
   endWorker,
@@ -37,7 +31,12 @@ import {
   type Invocation,
   type WorkerEnvironment,
 } from './worker-environment.js';
-import type { InvokeMessage, WorkerMessage, WorkerSettings } from './worker-protocol.js';
+import type {
+  InvokeMessage,
+  InvokeOutcome,
+  WorkerMessage,
+  WorkerSettings,
+} from './worker-protocol.js';
 import { BUILT_WORKER_SCRIPT, type WorkerScript } from './worker-script.js';
 
 const IDLE_SWEEP_MS = 60 * 1000;
@@ -254,19 +253,11 @@ export class FunctionPool implements Pool {
     if (message.kind === 'result') {
       if (!current) return;
       environment.sent.shift();
-      this.lastMaxMemoryUsedMB = message.outcome.maxMemoryUsedMB;
-      const complete = () =>
-        invocation.resolve(
-          completedInvocation(
-            invocation.log,
-            message.outcome,
-            this.config.MemorySize,
-            this.logger.isLevelEnabled('info'),
-          ),
-        );
-      const pending = invocation.log.workerLinesReceived(message.outcome.logLines);
-      if (pending) void pending.then(complete);
-      else complete();
+      const { outcome } = message;
+      this.lastMaxMemoryUsedMB = outcome.maxMemoryUsedMB;
+      const pending = invocation.log.workerLinesReceived(outcome.logLines);
+      if (pending) void pending.then(() => this.complete(invocation, outcome));
+      else this.complete(invocation, outcome);
       this.finished(environment);
     } else if (message.kind === 'fatal') {
       if (current) invocation.log.fatal = message.error;
@@ -291,10 +282,18 @@ export class FunctionPool implements Pool {
         invocation.reject(new Error('the function pool was destroyed'));
       } else {
         const durationMs = performance.now() - invocation.started;
-        void this.failed(invocation, environment, exitCode, durationMs).then(
-          invocation.resolve,
-          invocation.reject,
-        );
+        const report: ReportFields = {
+          durationMs,
+          memorySizeMB: this.config.MemorySize,
+          maxMemoryUsedMB: this.lastMaxMemoryUsedMB,
+        };
+        void endedInvocation(
+          invocation.log,
+          environment,
+          exitCode,
+          this.config.Timeout,
+          report,
+        ).then(invocation.resolve, invocation.reject);
       }
     } else if (!environment.ending) {
       // A worker that dies between invocations has nobody to answer; it is replaced on demand.
@@ -352,38 +351,10 @@ export class FunctionPool implements Pool {
     this.waiting = 0;
   }
 
-  /** Lambda's answer for an invocation whose worker ended without a result. */
-  private async failed(
-    invocation: Invocation,
-    environment: WorkerEnvironment,
-    exitCode: number,
-    durationMs: number,
-  ): Promise<InvokeResult> {
-    // Lines a hung worker posted before it was terminated may still be queued to this thread;
-    // one turn of the event loop delivers them before END and REPORT are written.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const { log, requestId } = invocation;
-    const report: ReportFields = {
-      durationMs,
-      memorySizeMB: this.config.MemorySize,
-      maxMemoryUsedMB: this.lastMaxMemoryUsedMB,
-    };
-    let document;
-    if (environment.timedOut) {
-      document = timeoutErrorDocument(requestId, this.config.Timeout);
-      log.timedOut(this.config.Timeout, report);
-    } else if (log.fatal) {
-      document = log.fatal;
-      log.failed(document, report);
-    } else {
-      document = environment.outOfMemory
-        ? outOfMemoryErrorDocument(requestId)
-        : exitErrorDocument(requestId, exitCode);
-      log.runtimeExited(document, report);
-    }
-    log.end(report);
-    const result = platformErrorResult(requestId, document);
-    result.logTail = log.tail();
-    return result;
+  private complete(invocation: Invocation, outcome: InvokeOutcome): void {
+    const logsInfo = this.logger.isLevelEnabled('info');
+    invocation.resolve(
+      completedInvocation(invocation.log, outcome, this.config.MemorySize, logsInfo),
+    );
   }
 }
