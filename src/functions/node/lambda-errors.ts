@@ -2,7 +2,6 @@
 // thrown error's class and custom `name` do not survive structured clone or a process boundary).
 // What only the platform can see (timeouts, crashed environments) is in ../platform-errors.ts.
 // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
-import { SallyportError } from '../../errors.js';
 import { types } from 'node:util';
 import type { LambdaErrorDocument } from '../platform-errors.js';
 
@@ -70,13 +69,12 @@ function withErrorFields(value: unknown): unknown {
   return fields;
 }
 
-/** An init or runtime error class of the Node.js runtime, named `Runtime.<Class>`. */
-export class RuntimeError extends SallyportError {
-  // A getter, not a field: the error document built from this error carries no `code`.
-  get code() {
-    return 'ERR_FUNCTION_RUNTIME' as const;
-  }
-
+/**
+ * An init or runtime error class of the Node.js runtime, named `Runtime.<Class>`. The one error
+ * class that does not extend SallyportError (src/errors.ts): it is the runtime's own error, and it
+ * runs inside the function's sandbox, where only dist/functions is visible.
+ */
+export class RuntimeError extends Error {
   constructor(kind: string, message: string) {
     super(message);
     // Not enumerable, like a class's own name, so logged errors do not repeat it.
