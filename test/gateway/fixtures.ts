@@ -1,6 +1,8 @@
 // Small real parts for the data plane's unit tests: snapshots, requests, a scripted invoker.
 import { getGlobalDispatcher } from 'undici';
 import type { InvokeRequest, InvokeResult, Invoker } from '../../src/functions/invoker.js';
+import { AuthorizerCache } from '../../src/gateway/authorizers/cache.js';
+import type { AuthorizeDeps } from '../../src/gateway/steps/authorize.js';
 import { compileStage, type CompileDeps } from '../../src/gateway/compile.js';
 import type { CompiledStage, Exchange } from '../../src/gateway/compiled-api.js';
 import { headerMaps, queryMaps } from '../../src/gateway/http/incoming.js';
@@ -152,4 +154,15 @@ export function gatewayRequest(input: RequestInput = {}): GatewayRequest {
 
 export function exchangeFor(stage: CompiledStage, input: RequestInput = {}): Exchange {
   return route(gatewayRequest(input), stage);
+}
+
+/** What the authorize steps and the pipeline need: a fixed clock, no access keys, no logs. */
+export function authorizeDeps(invoker: Invoker = new ScriptedInvoker()): AuthorizeDeps {
+  return {
+    invoker,
+    cache: new AuthorizerCache({ now: () => 0 }),
+    logger: silentLogger(),
+    now: () => 0,
+    secrets: new Map(),
+  };
 }
