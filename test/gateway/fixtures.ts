@@ -2,6 +2,8 @@
 import { getGlobalDispatcher } from 'undici';
 import type { InvokeRequest, InvokeResult, Invoker } from '../../src/functions/invoker.js';
 import { proxyEventOf } from '../../src/functions/lambda-proxy-event.js';
+import { AuthorizerCache } from '../../src/gateway/authorizers/cache.js';
+import type { AuthorizeDeps } from '../../src/gateway/steps/authorize.js';
 import { compileStage, type CompileDeps } from '../../src/gateway/compile.js';
 import type { CompiledStage, Exchange } from '../../src/gateway/compiled-api.js';
 import { headerMaps, queryMaps } from '../../src/gateway/http/incoming.js';
@@ -158,4 +160,15 @@ export function gatewayRequest(input: RequestInput = {}): GatewayRequest {
 
 export function exchangeFor(stage: CompiledStage, input: RequestInput = {}): Exchange {
   return route(gatewayRequest(input), stage);
+}
+
+/** What the authorize steps and the pipeline need: a fixed clock, no access keys, no logs. */
+export function authorizeDeps(invoker: Invoker = new ScriptedInvoker()): AuthorizeDeps {
+  return {
+    invoker,
+    cache: new AuthorizerCache({ now: () => 0 }),
+    logger: silentLogger(),
+    now: () => 0,
+    secrets: new Map(),
+  };
 }

@@ -1,7 +1,6 @@
 // pipeline.ts: route → authorize → integrate, each step able to end the request.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AuthorizerCache } from '../../src/gateway/authorizers/cache.js';
 import {
   AccessDeniedError,
   MissingAuthenticationTokenError,
@@ -9,11 +8,11 @@ import {
 } from '../../src/gateway/errors.js';
 import { createPipeline } from '../../src/gateway/pipeline.js';
 import {
+  authorizeDeps,
   gatewayRequest,
   method,
   proxyTo,
   ScriptedInvoker,
-  silentLogger,
   snapshot,
   stageOf,
   tokenAuthorizer,
@@ -39,13 +38,7 @@ function setup(authorizerPayload = '{}') {
     },
     [tokenAuthorizer()],
   );
-  const pipeline = createPipeline({
-    invoker,
-    cache: new AuthorizerCache({ now: () => 0 }),
-    logger: silentLogger(),
-    now: () => 0,
-    secrets: new Map(),
-  });
+  const pipeline = createPipeline(authorizeDeps(invoker));
   return { invoker, pipeline, stage: stageOf(api, invoker) };
 }
 

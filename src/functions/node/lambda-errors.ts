@@ -70,7 +70,10 @@ function withErrorFields(value: unknown): unknown {
   return fields;
 }
 
-/** An init or runtime error class of the Node.js runtime, named `Runtime.<Class>`. */
+/**
+ * An init or runtime error class of the Node.js runtime, named `Runtime.<Class>`. It runs inside
+ * sandboxes too: the sandbox binds the error base (SANDBOX_SHARED_MODULES in sandbox-host.ts).
+ */
 export class RuntimeError extends SallyportError {
   // A getter, not a field: the error document built from this error carries no `code`.
   get code() {

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { InvokeRequest } from '../../../src/functions/invoker.js';
-import { AuthorizerCache } from '../../../src/gateway/authorizers/cache.js';
 import type { CompiledAuthorizer, CompiledStage } from '../../../src/gateway/compiled-api.js';
 import {
   AccessDeniedError,
@@ -15,10 +14,10 @@ import {
   createLambdaAuthorizerRunner,
 } from '../../../src/gateway/steps/authorize-lambda.js';
 import {
+  authorizeDeps,
   exchangeFor,
   method,
   ScriptedInvoker,
-  silentLogger,
   snapshot,
   stageOf,
   tokenAuthorizer,
@@ -56,12 +55,7 @@ function setup(answer: (request: InvokeRequest) => string | { error: string }, t
     ]),
     invoker,
   );
-  const deps = {
-    invoker,
-    cache: new AuthorizerCache({ now: () => 0 }),
-    logger: silentLogger(),
-    now: () => 0,
-  };
+  const deps = authorizeDeps(invoker);
   return {
     invoker,
     stage,

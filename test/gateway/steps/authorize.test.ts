@@ -1,24 +1,10 @@
 // steps/authorize.ts: one switch over the method's authorization kind.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AuthorizerCache } from '../../../src/gateway/authorizers/cache.js';
 import { createAuthorizeStep } from '../../../src/gateway/steps/authorize.js';
-import {
-  exchangeFor,
-  method,
-  ScriptedInvoker,
-  silentLogger,
-  snapshot,
-  stageOf,
-} from '../fixtures.js';
+import { authorizeDeps, exchangeFor, method, snapshot, stageOf } from '../fixtures.js';
 
-const step = createAuthorizeStep({
-  invoker: new ScriptedInvoker(),
-  cache: new AuthorizerCache({ now: () => 0 }),
-  logger: silentLogger(),
-  now: () => 0,
-  secrets: new Map(),
-});
+const step = createAuthorizeStep(authorizeDeps());
 
 test('a method with authorization NONE passes synchronously, untouched', () => {
   const exchange = exchangeFor(stageOf(snapshot({ '/x': [method()] })), { url: '/x' });
