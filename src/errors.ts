@@ -76,6 +76,7 @@ export type ModelErrorCode =
 export type FunctionErrorCode =
   | 'ResourceNotFoundException'
   | 'TooManyRequestsException'
+  | 'ERR_FUNCTION_RUNTIME'
   | 'ERR_RUNTIME_UNAVAILABLE'
   | 'ERR_ISOLATION_UNSUPPORTED'
   | 'ERR_SANDBOX_UNAVAILABLE'
