@@ -56,7 +56,7 @@ const zipOf = (folder: string) =>
 
 /** Polls a request until it answers `status` (deployments reach the data plane asynchronously). */
 async function until(url: string, headers: Record<string, string>, status: number) {
-  const deadline = Date.now() + 8000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const r = await call(url, { headers });
     if (r.status === status || Date.now() > deadline) return r;

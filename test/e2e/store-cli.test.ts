@@ -47,7 +47,7 @@ it('import, deploy and export through the CLI; serve picks the deployment up', a
 
   // The running server serves the new stage without a restart (SQLite change feed).
   const url = `${s.base}/restapis/${apiId}/prod/_user_request_/sayhello`;
-  const deadline = Date.now() + 8000;
+  const deadline = Date.now() + 30_000;
   let status = 0;
   while (Date.now() < deadline) {
     status = (await call(url, { headers: { jwt_token: 'allow' } })).status;

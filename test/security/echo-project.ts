@@ -39,7 +39,7 @@ export async function until(
   status: number,
   headers: Record<string, string> = {},
 ): Promise<Answer> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const r = await call(url, { headers });
     if (r.status === status || Date.now() > deadline) return r;

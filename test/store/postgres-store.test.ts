@@ -68,7 +68,7 @@ if (url === undefined || url === '') {
             )
           ).rows.map((r) => r.pid);
         let pids: number[] = [];
-        const deadline = Date.now() + 5000;
+        const deadline = Date.now() + 30_000;
         while ((pids = await listenerPids()).length === 0 && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, 20));
         }

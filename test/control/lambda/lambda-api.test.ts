@@ -123,7 +123,7 @@ describe('Lambda control API', () => {
     payload: unknown,
     expect: (body: unknown) => boolean,
   ) => {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     for (;;) {
       const out = await lambda
         .send(new InvokeCommand({ FunctionName: name, Payload: JSON.stringify(payload) }))
@@ -212,7 +212,7 @@ describe('Lambda control API', () => {
     await lambda.send(
       new UpdateFunctionConfigurationCommand({ FunctionName: 'hello', Handler: 'index.fail' }),
     );
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     let out;
     do {
       out = await lambda.send(new InvokeCommand({ FunctionName: 'hello', LogType: 'Tail' }));
