@@ -59,13 +59,14 @@ export function httpProxyIntegration(
       checkPathValue(value);
       return encodePath(value);
     });
-    checkBackendUrl(url, withVariables);
     const extraQuery = queryParams
       .map(([name, source]) => [name, source(exchange)] as const)
       .filter(([, v]) => v !== undefined)
       .map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v!)}`);
     const query = [req.rawQuery, ...extraQuery].filter(Boolean).join('&');
     if (query) url += (url.includes('?') ? '&' : '?') + query;
+    // Parsed once: the checked URL object is the one undici sends.
+    const target = checkBackendUrl(url, withVariables);
 
     const headers = anyKeyMap<string | string[]>();
     for (const [name, values] of Object.entries(req.headers.multi)) {
@@ -85,7 +86,7 @@ export function httpProxyIntegration(
         : req.httpMethod
     ).toUpperCase();
     try {
-      const response = await request(url, {
+      const response = await request(target, {
         method: method,
         headers,
         body: req.body.length > 0 && method !== 'GET' && method !== 'HEAD' ? req.body : null,
@@ -137,7 +138,7 @@ function encodePath(value: string): string {
  * changed the host (`http://backend{proxy}` with `.evil.example`). Otherwise the backend would
  * get a resource other than the one routed and authorized.
  */
-function checkBackendUrl(url: string, template: string): void {
+function checkBackendUrl(url: string, template: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -160,9 +161,11 @@ function checkBackendUrl(url: string, template: string): void {
     authorityEnd === -1
       ? template.slice(authorityStart)
       : template.slice(authorityStart, authorityStart + authorityEnd);
-  if (template[authorityStart + authority.length] === '{') return; // the host itself is a parameter
+  // A host that is itself a parameter has nothing to compare with.
+  if (template[authorityStart + authority.length] === '{') return parsed;
   if (parsed.host !== new URL(`${parsed.protocol}//${authority}`).host)
     throw new IntegrationFailureError(
       `a path parameter changed the backend host to ${parsed.host}`,
     );
+  return parsed;
 }
