@@ -8,6 +8,8 @@ import type {
   GatewayResponseType,
   HttpMethod,
   Method,
+  Model,
+  RequestValidator,
   Resource,
   RestApi,
   Stage,
@@ -51,6 +53,26 @@ export async function getAuthorizer(
   return authorizer;
 }
 
+export async function getModel(
+  reader: StoreReader,
+  apiId: string,
+  modelName: string,
+): Promise<Model> {
+  const model = (await reader.list<Model>('model', apiId)).find((m) => m.name === modelName);
+  if (!model) throw new NotFoundError('Invalid model name specified: ' + modelName);
+  return model;
+}
+
+export async function getRequestValidator(
+  reader: StoreReader,
+  apiId: string,
+  validatorId: string,
+): Promise<RequestValidator> {
+  const validator = await reader.get<RequestValidator>('requestvalidator', apiId, validatorId);
+  if (!validator) throw new NotFoundError('Invalid Request Validator identifier specified');
+  return validator;
+}
+
 export async function getDeployment(
   reader: StoreReader,
   apiId: string,
@@ -92,7 +114,9 @@ export async function readWorkingCopy(
   for (const response of await reader.list<GatewayResponse>('gatewayresponse', apiId))
     gatewayResponses[response.responseType] = response;
   resources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { api, resources, authorizers, gatewayResponses };
+  const models = await reader.list<Model>('model', apiId);
+  const requestValidators = await reader.list<RequestValidator>('requestvalidator', apiId);
+  return { api, resources, authorizers, gatewayResponses, models, requestValidators };
 }
 
 /** A method's full path for error messages and logs. */

@@ -156,7 +156,15 @@ export async function removeApi(tx: StoreTx, apiId: string): Promise<void> {
   tx.notify({ kind: 'restapi', scope: '', id: apiId });
 }
 
-const API_KINDS = ['resource', 'authorizer', 'gatewayresponse', 'deployment', 'stage'] as const;
+const API_KINDS = [
+  'resource',
+  'authorizer',
+  'gatewayresponse',
+  'model',
+  'requestvalidator',
+  'deployment',
+  'stage',
+] as const;
 
 async function ids(
   tx: StoreTx,

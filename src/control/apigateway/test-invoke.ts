@@ -22,6 +22,7 @@ import {
   type AuthorizerTrace,
 } from '../../gateway/steps/authorize-lambda.js';
 import { integrate } from '../../gateway/steps/integrate.js';
+import { validate } from '../../gateway/steps/validate.js';
 import { route } from '../../gateway/steps/route.js';
 import { executeApiArn, parseLambdaInvocationUri } from '../../model/arn.js';
 import { requestId as newRequestId } from '../../model/ids.js';
@@ -177,9 +178,13 @@ function routeTest(request: GatewayRequest, stage: CompiledStage, resourcePath: 
   throw new BadRequestError('Invalid Method identifier specified');
 }
 
-/** The pipeline's integrate step, its gateway responses rendered as the listener renders them. */
+/**
+ * The pipeline's validate and integrate steps (TestInvokeMethod skips authorization, not
+ * validation), their gateway responses rendered as the listener renders them.
+ */
 async function answerFor(exchange: Exchange, log: ExecutionLog): Promise<HttpAnswer> {
   try {
+    validate(exchange);
     return await integrate(exchange);
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
@@ -328,6 +333,7 @@ function testMethod(authorizer: CompiledAuthorizer): CompiledMethod {
     resourcePath: '/',
     authorization: { kind: 'lambda', authorizer },
     apiKeyRequired: false,
+    validateRequest: undefined,
     integrate: () => Promise.reject(new Error('not integrated')),
   };
 }
