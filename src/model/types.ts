@@ -69,7 +69,8 @@ export interface Model {
 /** https://docs.aws.amazon.com/apigateway/latest/api/API_RequestValidator.html */
 export interface RequestValidator {
   id: string;
-  name: string;
+  /** Optional in CreateRequestValidator. */
+  name?: string;
   validateRequestBody: boolean;
   validateRequestParameters: boolean;
 }

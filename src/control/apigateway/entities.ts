@@ -59,7 +59,7 @@ export async function getModel(
   modelName: string,
 ): Promise<Model> {
   const model = (await reader.list<Model>('model', apiId)).find((m) => m.name === modelName);
-  if (!model) throw new NotFoundError('Invalid model name specified: ' + modelName);
+  if (!model) throw new NotFoundError('Invalid Model Name specified');
   return model;
 }
 

@@ -53,8 +53,12 @@ function shownValue(value: unknown): unknown {
 function smithyConstraint(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
+      // A map's value (path [member, key]) or a list's item (path [member, index]).
+      if (issue.path.length > 1 && typeof issue.path[1] === 'string')
+        return `Member must be a map of ${issue.expected}s`;
       if (issue.path.length > 1 || issue.expected === 'array')
         return 'Member must be a list of strings';
+      if (issue.expected === 'record') return 'Member must be a map';
       if (issue.expected === 'number' || issue.expected === 'int')
         return 'Member must be an integer';
       return `Member must be a ${issue.expected}`;

@@ -201,7 +201,7 @@ function adoptIds(imported: ApiSnapshot, resources: Resource[], authorizers: Aut
  * Models and validators of the document replace those of the same name, keeping their ids, so
  * methods outside the document still point at them. Returns imported id → kept id.
  */
-async function mergeByName<T extends { id: string; name: string }>(
+async function mergeByName<T extends { id: string; name?: string | undefined }>(
   tx: StoreTx,
   apiId: string,
   kind: 'model' | 'requestvalidator',
@@ -210,7 +210,7 @@ async function mergeByName<T extends { id: string; name: string }>(
   const existing = new Map((await tx.list<T>(kind, apiId)).map((e) => [e.name, e.id]));
   const ids = new Map<string, string>();
   for (const entity of imported) {
-    const id = existing.get(entity.name) ?? entity.id;
+    const id = (entity.name === undefined ? undefined : existing.get(entity.name)) ?? entity.id;
     ids.set(entity.id, id);
     entity.id = id;
     await tx.put(kind, apiId, id, entity);

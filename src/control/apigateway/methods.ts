@@ -5,21 +5,16 @@ import type {
   HttpMethod,
   Method,
   MethodResponse,
+  Model,
   Resource,
 } from '../../model/types.js';
+import { BUILT_IN_MODELS } from '../../gateway/validation/built-in-models.js';
+import { z } from 'zod';
 import type { StoreTx } from '../../store/store.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
-import {
-  optionalBoolean,
-  optionalBooleanMap,
-  optionalString,
-  optionalStringList,
-  optionalStringMap,
-  requiredEnum,
-  type Body,
-} from './fields.js';
+import { optionalBooleanMap, optionalStringMap, parseBody, type Body } from './fields.js';
 import {
   applyPatchOperations,
   booleanValue,
@@ -40,12 +35,12 @@ const HTTP_METHODS: readonly HttpMethod[] = [
   'HEAD',
   'ANY',
 ];
-const AUTHORIZATION_TYPES: readonly AuthorizationType[] = [
+const AUTHORIZATION_TYPES = [
   'NONE',
   'CUSTOM',
   'AWS_IAM',
   'COGNITO_USER_POOLS',
-];
+] as const satisfies readonly AuthorizationType[];
 const STATUS_CODE = /^[1-5]\d\d$/;
 
 export function checkHttpMethod(httpMethod: string): HttpMethod {
@@ -94,6 +89,18 @@ export async function changeMethod(
   });
 }
 
+// https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html#API_PutMethod_RequestSyntax
+const putMethodSchema = z.object({
+  authorizationType: z.enum(AUTHORIZATION_TYPES),
+  authorizerId: z.string().optional(),
+  apiKeyRequired: z.boolean().optional(),
+  operationName: z.string().optional(),
+  requestParameters: z.record(z.string(), z.boolean()).optional(),
+  requestModels: z.record(z.string(), z.string()).optional(),
+  requestValidatorId: z.string().optional(),
+  authorizationScopes: z.array(z.string()).optional(),
+});
+
 export async function putMethod(
   deps: ApiGatewayDeps,
   apiId: string,
@@ -102,30 +109,39 @@ export async function putMethod(
   body: Body,
 ) {
   const httpMethod = checkHttpMethod(httpMethodParam);
-  const method: Method = {
-    httpMethod,
-    authorizationType: requiredEnum(body, 'authorizationType', 'putMethod', AUTHORIZATION_TYPES),
-    apiKeyRequired: optionalBoolean(body, 'apiKeyRequired', 'putMethod') ?? false,
-  };
-  const authorizerId = optionalString(body, 'authorizerId', 'putMethod');
-  if (authorizerId !== undefined) method.authorizerId = authorizerId;
-  const operationName = optionalString(body, 'operationName', 'putMethod');
-  if (operationName !== undefined) method.operationName = operationName;
-  const requestParameters = optionalBooleanMap(body, 'requestParameters', 'putMethod');
-  if (requestParameters !== undefined) method.requestParameters = requestParameters;
-  const scopes = optionalStringList(body, 'authorizationScopes', 'putMethod');
-  if (scopes !== undefined) method.authorizationScopes = scopes;
+  const { apiKeyRequired, ...input } = parseBody(putMethodSchema, body, 'putMethod');
+  const method: Method = { httpMethod, ...input, apiKeyRequired: apiKeyRequired ?? false };
   const resource = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const resource = await getResource(tx, apiId, resourceId);
     if (resource.resourceMethods[httpMethod])
       throw new ConflictError('Method already exists for this resource');
     await checkAuthorization(tx, apiId, method);
+    await checkRequestValidation(tx, apiId, method);
     resource.resourceMethods[httpMethod] = method;
     await tx.put('resource', apiId, resource.id, resource);
     return resource;
   });
   return methodWire(method, resource);
+}
+
+/**
+ * The validator and the models a method names must be the API's (AWS's BadRequestException
+ * messages, as LocalStack's provider reproduces them). `Empty` and `Error` are AWS's own models.
+ */
+async function checkRequestValidation(tx: StoreTx, apiId: string, method: Method): Promise<void> {
+  if (method.requestValidatorId === '') delete method.requestValidatorId;
+  if (
+    method.requestValidatorId !== undefined &&
+    !(await tx.get('requestvalidator', apiId, method.requestValidatorId))
+  )
+    throw new BadRequestError('Invalid Request Validator identifier specified');
+  const names = Object.values(method.requestModels ?? {});
+  if (names.length === 0) return;
+  const models = new Set((await tx.list<Model>('model', apiId)).map((m) => m.name));
+  for (const name of names)
+    if (!models.has(name) && !BUILT_IN_MODELS.some((m) => m.name === name))
+      throw new BadRequestError(`Invalid model identifier specified: ${name}`);
 }
 
 /** CUSTOM and COGNITO_USER_POOLS need an authorizer of this API; others carry none. */
@@ -177,6 +193,8 @@ const METHOD_PATCH: PatchRule<Method>[] = [
   },
   stringField('/operationName', 'operationName'),
   mapEntry('requestParameters', (v, k) => booleanValue(v, `/requestParameters/${k}`)),
+  mapEntry('requestModels'),
+  stringField('/requestValidatorId', 'requestValidatorId'),
   {
     path: '/authorizationScopes',
     ops: ['add', 'remove'],
@@ -211,6 +229,7 @@ export async function updateMethod(
     async (method, _resource, tx) => {
       applyPatchOperations(method, operations, METHOD_PATCH);
       await checkAuthorization(tx, apiId, method);
+      await checkRequestValidation(tx, apiId, method);
     },
   );
   return methodWire(method, resource);
