@@ -74,7 +74,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
       jwtAuthorizers.set(authorizer.id, compileJwtAuthorizer(authorizer));
     else authorizers.set(authorizer.id, compileAuthorizer(authorizer, deps));
   }
-  const models = new CompiledModels(snapshot.api.id, withBuiltInModels(snapshot.models ?? []));
+  const models = new CompiledModels(snapshot.api.id, withBuiltInModels(snapshot));
   const validators = new Map((snapshot.requestValidators ?? []).map((v) => [v.id, v]));
   const router = new Router<CompiledMethod>();
   for (const resource of snapshot.resources) {
@@ -108,10 +108,19 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
   };
 }
 
-/** The API's models, and AWS's Empty and Error models where the API has none of that name. */
-function withBuiltInModels(models: readonly Model[]): Model[] {
+/**
+ * The API's models, and AWS's Empty and Error models where a method names them and the API has
+ * none of that name (an API without models costs no schema compiler at all).
+ */
+function withBuiltInModels(snapshot: ApiSnapshot): Model[] {
+  const models = snapshot.models ?? [];
   const names = new Set(models.map((m) => m.name));
-  return [...models, ...BUILT_IN_MODELS.filter((m) => !names.has(m.name))];
+  const used = new Set(
+    snapshot.resources.flatMap((r) =>
+      Object.values(r.resourceMethods).flatMap((m) => Object.values(m?.requestModels ?? {})),
+    ),
+  );
+  return [...models, ...BUILT_IN_MODELS.filter((m) => used.has(m.name) && !names.has(m.name))];
 }
 
 /**

@@ -16,6 +16,7 @@ export class CompiledModels {
   readonly #checks = new Map<string, ModelCheck>();
 
   constructor(apiId: string, models: readonly Model[]) {
+    if (models.length === 0) return;
     // strict: false — API Gateway accepts keywords draft 4 does not define (e.g. `example`).
     // validateFormats: false — formats are annotations here (see docs/DESIGN-notes.md).
     // The package is CommonJS: its class is `.default` of what Node's ESM loader hands over.
