@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { parseYaml } from '../support/yaml.js';
 import type { ApiSnapshot, Authorizer, RestApi, Settings } from '../model/types.js';
+import { validationParts } from '../model/snapshot-parts.js';
 import { ImportContext, isObject, type JsonObject, type JsonPath } from './context.js';
 import { OpenApiImportError } from './errors.js';
 import { GATEWAY_RESPONSES, readGatewayResponses } from './gateway-responses.js';
@@ -91,8 +92,7 @@ export function importOpenApiDocument(
     ),
     authorizers: authorizersOf(schemes),
     gatewayResponses: readGatewayResponses(ctx, ctx.root[GATEWAY_RESPONSES]),
-    models: validation.models,
-    requestValidators: [...validation.validators.values()],
+    ...validationParts(validation.models, [...validation.validators.values()]),
   };
 }
 

@@ -14,6 +14,7 @@ import type {
   RestApi,
   Stage,
 } from '../../model/types.js';
+import { validationParts } from '../../model/snapshot-parts.js';
 import type { StoreReader } from '../../store/store.js';
 import { NotFoundError } from '../errors.js';
 
@@ -116,7 +117,13 @@ export async function readWorkingCopy(
   resources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const models = await reader.list<Model>('model', apiId);
   const requestValidators = await reader.list<RequestValidator>('requestvalidator', apiId);
-  return { api, resources, authorizers, gatewayResponses, models, requestValidators };
+  return {
+    api,
+    resources,
+    authorizers,
+    gatewayResponses,
+    ...validationParts(models, requestValidators),
+  };
 }
 
 /** A method's full path for error messages and logs. */
