@@ -70,6 +70,32 @@ async function newApi(name: string) {
   return { apiId: api.id!, rootId: api.rootResourceId! };
 }
 
+/** An API with a Pet model, a validator checking everything and a /pets resource. */
+async function petsApi(name: string) {
+  const { apiId, rootId } = await newApi(name);
+  await apigw.send(
+    new CreateModelCommand({
+      restApiId: apiId,
+      name: 'Pet',
+      contentType: 'application/json',
+      schema: PET_SCHEMA,
+    }),
+  );
+  const validator = await apigw.send(
+    new CreateRequestValidatorCommand({
+      restApiId: apiId,
+      name: 'all',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    }),
+  );
+  const res = await apigw.send(
+    new CreateResourceCommand({ restApiId: apiId, parentId: rootId, pathPart: 'pets' }),
+  );
+  const method = { restApiId: apiId, resourceId: res.id!, httpMethod: 'POST' };
+  return { apiId, validator, method };
+}
+
 describe('models', () => {
   it('CreateModel, GetModel, GetModels, UpdateModel, DeleteModel', async () => {
     const { apiId } = await newApi('models');
@@ -179,27 +205,7 @@ describe('request validators', () => {
 
 describe('a method validated end to end', () => {
   it('PutMethod with requestValidatorId, requestParameters and requestModels; deployed answers over HTTP', async () => {
-    const { apiId, rootId } = await newApi('validated');
-    await apigw.send(
-      new CreateModelCommand({
-        restApiId: apiId,
-        name: 'Pet',
-        contentType: 'application/json',
-        schema: PET_SCHEMA,
-      }),
-    );
-    const validator = await apigw.send(
-      new CreateRequestValidatorCommand({
-        restApiId: apiId,
-        name: 'all',
-        validateRequestBody: true,
-        validateRequestParameters: true,
-      }),
-    );
-    const res = await apigw.send(
-      new CreateResourceCommand({ restApiId: apiId, parentId: rootId, pathPart: 'pets' }),
-    );
-    const method = { restApiId: apiId, resourceId: res.id!, httpMethod: 'POST' };
+    const { apiId, validator, method } = await petsApi('validated');
     // AWS refuses names of validators and models the API does not have (LocalStack's provider).
     assert.deepEqual(
       await failure(
@@ -305,27 +311,7 @@ describe('a method validated end to end', () => {
   });
 
   it('GetExport and ImportRestApi carry models, validators and the method links', async () => {
-    const { apiId, rootId } = await newApi('roundtrip');
-    await apigw.send(
-      new CreateModelCommand({
-        restApiId: apiId,
-        name: 'Pet',
-        contentType: 'application/json',
-        schema: PET_SCHEMA,
-      }),
-    );
-    const validator = await apigw.send(
-      new CreateRequestValidatorCommand({
-        restApiId: apiId,
-        name: 'all',
-        validateRequestBody: true,
-        validateRequestParameters: true,
-      }),
-    );
-    const res = await apigw.send(
-      new CreateResourceCommand({ restApiId: apiId, parentId: rootId, pathPart: 'pets' }),
-    );
-    const method = { restApiId: apiId, resourceId: res.id!, httpMethod: 'POST' };
+    const { apiId, validator, method } = await petsApi('roundtrip');
     await apigw.send(
       new PutMethodCommand({
         ...method,
