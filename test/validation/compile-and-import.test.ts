@@ -16,7 +16,7 @@ import {
   modelFor,
   requiredParameters,
 } from '../../src/gateway/validation/request-validation.js';
-import type { ModelCheck } from '../../src/gateway/validation/models.js';
+import { CompiledModels, type ModelCheck } from '../../src/gateway/validation/models.js';
 import type { Model } from '../../src/model/types.js';
 import { importOpenApiDocument } from '../../src/openapi/import.js';
 import { exportOpenApi } from '../../src/openapi/export.js';
@@ -50,6 +50,24 @@ describe('deploy time', () => {
         model('Dangling', '{"$ref": "https://apigateway.amazonaws.com/restapis/x/models/Gone"}'),
       ]),
       /model Dangling: invalid schema/,
+    );
+  });
+
+  it('patterns run on RE2: a backreference is refused at deploy, a backtracking bomb answers at once', () => {
+    assert.throws(
+      compileWith([model('Backref', '{"type": "string", "pattern": "(a)\\\\1"}')]),
+      /model Backref: invalid schema: .*linear-time engine/,
+    );
+    // (a+)+$ on "aaaa…!" takes exponential time with a backtracking engine.
+    const models = new CompiledModels('api', [
+      model('Bomb', '{"type": "string", "pattern": "^(a+)+$"}'),
+    ]);
+    const check = models.get('Bomb')!;
+    assert.equal(check('a'.repeat(5000)), undefined);
+    // The quoted input is cut at 1000 characters (the opening quote is one of them).
+    assert.equal(
+      check(`${'a'.repeat(5000)}!`),
+      `[ECMA 262 regex "^(a+)+$" does not match input string "${'a'.repeat(999)}…]`,
     );
   });
 

@@ -3,6 +3,7 @@
 // A model whose schema is not JSON or does not compile is a deploy-time error naming it.
 import AjvDraft04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv-draft-04';
+import { linearRegExpEngine } from '../../model/linear-regex.js';
 import type { Model } from '../../model/types.js';
 import { DeploymentError } from '../errors.js';
 import { modelUrl, parseModelUrl, rewriteRefs } from './model-ref.js';
@@ -20,11 +21,13 @@ export class CompiledModels {
     // strict: false — API Gateway accepts keywords draft 4 does not define (e.g. `example`).
     // validateFormats: false — formats are annotations here (see docs/DESIGN-notes.md).
     // The package is CommonJS: its class is `.default` of what Node's ESM loader hands over.
+    // code.regExp: patterns run on RE2 (linear time), never on backtracking RegExp.
     const ajv = new AjvDraft04.default({
       allErrors: true,
       verbose: true,
       strict: false,
       validateFormats: false,
+      code: { regExp: linearRegExpEngine },
     });
     const schemas: [Model, object][] = [];
     for (const model of models) {

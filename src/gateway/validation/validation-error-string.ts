@@ -5,10 +5,13 @@
 // model schema for content type application/json: [...]",
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-validation-set-up.html).
 // The common keywords are worded as it words them; the rest keep ajv's message. At most
-// MAX_REPORTS are listed, so a large invalid body cannot make an unbounded answer.
+// MAX_REPORTS are listed and quoted values are cut at MAX_SHOWN characters, so a large invalid
+// body cannot make an unbounded answer.
 import type { ErrorObject } from 'ajv-draft-04';
 
 const MAX_REPORTS = 20;
+/** A request value quoted in a report is cut here (ours: a 10 MB string is not repeated back). */
+const MAX_SHOWN = 1000;
 
 export function validationErrorString(errors: readonly ErrorObject[]): string {
   const reports: string[] = [];
@@ -42,6 +45,12 @@ function json(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A value of the request as a report shows it: JSON, cut at MAX_SHOWN characters. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN)}…`;
+}
+
 /** JSON Schema's name for a value's type; integers are `integer`, as the Java validator says. */
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
@@ -59,7 +68,7 @@ function report(error: ErrorObject): string {
       return `instance type (${typeOf(data)}) does not match any allowed primitive type (allowed: ${json(allowed)})`;
     }
     case 'enum':
-      return `instance value (${json(data)}) not found in enum (possible values: ${json(params.allowedValues)})`;
+      return `instance value (${shown(data)}) not found in enum (possible values: ${json(params.allowedValues)})`;
     case 'minimum':
       return params.comparison === '>'
         ? `numeric instance is not strictly greater than the required minimum ${String(params.limit)}`
@@ -69,11 +78,11 @@ function report(error: ErrorObject): string {
         ? `numeric instance is not strictly lower than the required maximum ${String(params.limit)}`
         : `numeric instance is greater than the required maximum (maximum: ${String(params.limit)}, found: ${String(data)})`;
     case 'minLength':
-      return `string ${json(data)} is too short (length: ${[...String(data)].length}, required minimum: ${String(params.limit)})`;
+      return `string ${shown(data)} is too short (length: ${[...String(data)].length}, required minimum: ${String(params.limit)})`;
     case 'maxLength':
-      return `string ${json(data)} is too long (length: ${[...String(data)].length}, allowed maximum: ${String(params.limit)})`;
+      return `string ${shown(data)} is too long (length: ${[...String(data)].length}, allowed maximum: ${String(params.limit)})`;
     case 'pattern':
-      return `ECMA 262 regex ${json(params.pattern)} does not match input string ${json(data)}`;
+      return `ECMA 262 regex ${json(params.pattern)} does not match input string ${shown(data)}`;
     case 'additionalProperties':
       return `object instance has properties which are not allowed by the schema: ${json([params.additionalProperty])}`;
     case 'minItems':
