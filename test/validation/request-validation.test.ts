@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, call, serve, tempProject, type Served } from '../e2e/harness.js';
+import { writeFileSync } from 'node:fs';
+import { ROOT, call, run, serve, tempProject, type Served } from '../e2e/harness.js';
 
 const FIXTURE = join(ROOT, 'test/fixtures/validation');
 let s: Served;
@@ -204,5 +205,46 @@ describe('order in the pipeline', () => {
     assert.deepEqual(r.json(), { message: 'Missing required request parameters: [needed]' });
     const good = await post('valid00001', '/secure?needed=1', {}, { Authorization: 'allow' });
     assert.equal(good.status, 200, good.body);
+  });
+});
+
+describe('deploy time', () => {
+  it('serve refuses a project whose model does not compile, naming the model', async () => {
+    const dir = tempProject(`
+apis:
+  - name: bad
+    openapi: openapi.yaml
+    stages: { v1: {} }
+`);
+    writeFileSync(
+      join(dir, 'openapi.yaml'),
+      JSON.stringify({
+        openapi: '3.0.1',
+        info: { title: 'bad' },
+        paths: {
+          '/x': {
+            get: {
+              'x-amazon-apigateway-integration': {
+                type: 'mock',
+                requestTemplates: { 'application/json': '{"statusCode": 200}' },
+              },
+            },
+          },
+        },
+        components: { schemas: { Broken: { type: 'nonsense' } } },
+      }),
+    );
+    const r = await run([
+      'serve',
+      '--config',
+      dir,
+      '--port',
+      '0',
+      '--no-admin',
+      '--store',
+      'memory',
+    ]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /model Broken: invalid schema/);
   });
 });
