@@ -46,11 +46,14 @@ const createRestApiInput = z.object({
   binaryMediaTypes: z.array(z.string()).default([]),
   apiKeySource: enumOf(API_KEY_SOURCES).default('HEADER'),
   minimumCompressionSize: integerBetween(0, MAX_COMPRESSION).optional(),
-  endpointConfiguration: z.unknown().transform((raw, ctx) => {
-    const types = endpointTypes(raw);
-    if (!types) ctx.addIssue({ code: 'custom', message: INVALID_ENDPOINT });
-    return types ?? [];
-  }),
+  endpointConfiguration: z
+    .unknown()
+    .optional()
+    .transform((raw, ctx) => {
+      const types = endpointTypes(raw);
+      if (!types) ctx.addIssue({ code: 'custom', message: INVALID_ENDPOINT });
+      return types ?? [];
+    }),
 });
 
 export async function createRestApi(deps: ApiGatewayDeps, body: Body) {
