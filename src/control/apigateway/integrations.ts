@@ -37,10 +37,11 @@ const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const;
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
 export const DEFAULT_TIMEOUT_MS = 29000;
 const MIN_TIMEOUT_MS = 50;
+const timeoutInMillis = integerBetween(MIN_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
 
 const putIntegrationInput = z.object({
   type: enumOf(TYPES),
-  timeoutInMillis: integerBetween(MIN_TIMEOUT_MS, DEFAULT_TIMEOUT_MS).default(DEFAULT_TIMEOUT_MS),
+  timeoutInMillis: timeoutInMillis.default(DEFAULT_TIMEOUT_MS),
   httpMethod: z.string().optional(),
   uri: z.string().optional(),
   requestParameters: stringMap.optional(),
@@ -135,13 +136,7 @@ const INTEGRATION_PATCH: PatchRule<Integration>[] = [
   {
     path: '/timeoutInMillis',
     ops: ['replace'],
-    set: (i, v) =>
-      void (i.timeoutInMillis = integerValue(
-        v,
-        '/timeoutInMillis',
-        MIN_TIMEOUT_MS,
-        DEFAULT_TIMEOUT_MS,
-      )),
+    set: (i, v) => void (i.timeoutInMillis = integerValue(v, '/timeoutInMillis', timeoutInMillis)),
   },
   stringField('/passthroughBehavior', 'passthroughBehavior', {
     check: (v) => {

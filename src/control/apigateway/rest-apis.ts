@@ -22,6 +22,7 @@ import { restApiWire } from './wire.js';
 const MAX_COMPRESSION = 10485760;
 const ENDPOINT_TYPES = ['EDGE', 'REGIONAL', 'PRIVATE'] as const;
 const API_KEY_SOURCES = ['HEADER', 'AUTHORIZER'] as const;
+const compressionSize = integerBetween(0, MAX_COMPRESSION);
 
 const INVALID_ENDPOINT =
   'Invalid endpoint configuration: types must be one of EDGE, REGIONAL, PRIVATE';
@@ -45,7 +46,7 @@ const createRestApiInput = z.object({
   description: z.string().optional(),
   binaryMediaTypes: z.array(z.string()).default([]),
   apiKeySource: enumOf(API_KEY_SOURCES).default('HEADER'),
-  minimumCompressionSize: integerBetween(0, MAX_COMPRESSION).optional(),
+  minimumCompressionSize: compressionSize.optional(),
   endpointConfiguration: z
     .unknown()
     .optional()
@@ -100,11 +101,11 @@ const REST_API_PATCH: PatchRule<RestApi>[] = [
     path: '/apiKeySource',
     ops: ['replace'],
     set: (api, value) => {
-      if (value !== 'HEADER' && value !== 'AUTHORIZER')
+      if (!(API_KEY_SOURCES as readonly (string | undefined)[]).includes(value))
         throw new BadRequestError(
           `Invalid API Key source specified: ${value ?? 'null'}. Valid values are HEADER and AUTHORIZER`,
         );
-      api.apiKeySource = value;
+      api.apiKeySource = value as RestApi['apiKeySource'];
     },
   },
   {
@@ -116,8 +117,7 @@ const REST_API_PATCH: PatchRule<RestApi>[] = [
         api.minimumCompressionSize = integerValue(
           value,
           '/minimumCompressionSize',
-          0,
-          MAX_COMPRESSION,
+          compressionSize,
         );
     },
   },

@@ -5,11 +5,9 @@
 // is terminated and replaced while the pool keeps serving, and the caller gets Lambda's answer.
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
 //
-// Our own pool rather than Piscina, because this is the gateway's hot path (docs/performance.md):
-// one postMessage each way (pipelined-dispatch.ts), one timer for every deadline
-// (deadline-timer.ts), and log lines and the result share the port so they arrive in order.
-// Idle workers are kept and reaped by idle-environments.ts; one worker's start and end are
-// worker-environment.ts.
+// Our own pool rather than Piscina, as this is the hot path (docs/performance.md): sending is
+// pipelined-dispatch.ts, one timer for every deadline (deadline-timer.ts), idle workers
+// idle-environments.ts; log lines and the result share the port so they arrive in order.
 import { performance } from 'node:perf_hooks';
 import type { WorkerOptions } from 'node:worker_threads';
 import type { FunctionConfig, Settings } from '../../model/types.js';
