@@ -1,5 +1,6 @@
 // PutMethod, GetMethod, UpdateMethod, DeleteMethod, PutMethodResponse, GetMethodResponse.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html
+import { z } from 'zod';
 import type {
   AuthorizationType,
   HttpMethod,
@@ -9,12 +10,11 @@ import type {
   Resource,
 } from '../../model/types.js';
 import { BUILT_IN_MODELS } from '../../gateway/validation/built-in-models.js';
-import { z } from 'zod';
 import type { StoreTx } from '../../store/store.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
-import { optionalBooleanMap, optionalStringMap, parseBody, type Body } from './fields.js';
+import { booleanMap, enumOf, parseBody, presentMembers, stringMap, type Body } from './fields.js';
 import {
   applyPatchOperations,
   booleanValue,
@@ -35,12 +35,12 @@ const HTTP_METHODS: readonly HttpMethod[] = [
   'HEAD',
   'ANY',
 ];
-const AUTHORIZATION_TYPES = [
+const AUTHORIZATION_TYPES: readonly AuthorizationType[] = [
   'NONE',
   'CUSTOM',
   'AWS_IAM',
   'COGNITO_USER_POOLS',
-] as const satisfies readonly AuthorizationType[];
+];
 const STATUS_CODE = /^[1-5]\d\d$/;
 
 export function checkHttpMethod(httpMethod: string): HttpMethod {
@@ -89,14 +89,13 @@ export async function changeMethod(
   });
 }
 
-// https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html#API_PutMethod_RequestSyntax
-const putMethodSchema = z.object({
-  authorizationType: z.enum(AUTHORIZATION_TYPES),
+const putMethodInput = z.object({
+  authorizationType: enumOf(AUTHORIZATION_TYPES),
+  apiKeyRequired: z.boolean().default(false),
   authorizerId: z.string().optional(),
-  apiKeyRequired: z.boolean().optional(),
   operationName: z.string().optional(),
-  requestParameters: z.record(z.string(), z.boolean()).optional(),
-  requestModels: z.record(z.string(), z.string()).optional(),
+  requestParameters: booleanMap.optional(),
+  requestModels: stringMap.optional(),
   requestValidatorId: z.string().optional(),
   authorizationScopes: z.array(z.string()).optional(),
 });
@@ -109,8 +108,10 @@ export async function putMethod(
   body: Body,
 ) {
   const httpMethod = checkHttpMethod(httpMethodParam);
-  const { apiKeyRequired, ...input } = parseBody(putMethodSchema, body, 'putMethod');
-  const method: Method = { httpMethod, ...input, apiKeyRequired: apiKeyRequired ?? false };
+  const method: Method = {
+    httpMethod,
+    ...presentMembers(parseBody(putMethodInput, body, 'putMethod')),
+  };
   const resource = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const resource = await getResource(tx, apiId, resourceId);
@@ -247,6 +248,11 @@ export async function deleteMethod(
 }
 
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html
+const putMethodResponseInput = z.object({
+  responseParameters: booleanMap.optional(),
+  responseModels: stringMap.optional(),
+});
+
 export async function putMethodResponse(
   deps: ApiGatewayDeps,
   apiId: string,
@@ -256,11 +262,10 @@ export async function putMethodResponse(
   body: Body,
 ) {
   checkStatusCode(statusCode);
-  const response: MethodResponse = { statusCode };
-  const parameters = optionalBooleanMap(body, 'responseParameters', 'putMethodResponse');
-  if (parameters !== undefined) response.responseParameters = parameters;
-  const models = optionalStringMap(body, 'responseModels', 'putMethodResponse');
-  if (models !== undefined) response.responseModels = models;
+  const response: MethodResponse = {
+    statusCode,
+    ...presentMembers(parseBody(putMethodResponseInput, body, 'putMethodResponse')),
+  };
   await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
     method.methodResponses = { ...method.methodResponses, [statusCode]: response };
   });
