@@ -126,6 +126,18 @@ export async function readWorkingCopy(
   };
 }
 
+/** The first method of the API that `uses` picks, with its resource: what a delete must not orphan. */
+export async function methodUsing(
+  reader: StoreReader,
+  apiId: string,
+  uses: (method: Method) => boolean,
+): Promise<{ resource: Resource; method: Method } | undefined> {
+  for (const resource of await reader.list<Resource>('resource', apiId))
+    for (const method of Object.values(resource.resourceMethods))
+      if (method && uses(method)) return { resource, method };
+  return undefined;
+}
+
 /** A method's full path for error messages and logs. */
 export function childPath(parent: Resource, pathPart: string): string {
   return parent.path === '/' ? `/${pathPart}` : `${parent.path}/${pathPart}`;

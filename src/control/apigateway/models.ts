@@ -4,10 +4,10 @@
 // (including references to other models) is checked at deployment, where a bad one names itself.
 import { z } from 'zod';
 import { awsId } from '../../model/ids.js';
-import type { Model, Resource } from '../../model/types.js';
+import type { Model } from '../../model/types.js';
 import { BadRequestError, ConflictError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
-import { getApi, getModel } from './entities.js';
+import { getApi, getModel, methodUsing } from './entities.js';
 import { parseBody, type Body } from './fields.js';
 import { paginate } from './pagination.js';
 import {
@@ -107,12 +107,13 @@ export async function deleteModel(
   await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const model = await getModel(tx, apiId, modelName);
-    for (const resource of await tx.list<Resource>('resource', apiId))
-      for (const method of Object.values(resource.resourceMethods))
-        if (method && Object.values(method.requestModels ?? {}).includes(model.name))
-          throw new BadRequestError(
-            `Cannot delete model '${model.name}', is referenced in method request: ${resource.path}/${method.httpMethod}`,
-          );
+    const user = await methodUsing(tx, apiId, (m) =>
+      Object.values(m.requestModels ?? {}).includes(model.name),
+    );
+    if (user)
+      throw new BadRequestError(
+        `Cannot delete model '${model.name}', is referenced in method request: ${user.resource.path}/${user.method.httpMethod}`,
+      );
     await tx.delete('model', apiId, model.id);
   });
 }

@@ -2,10 +2,10 @@
 // DeleteRequestValidator. https://docs.aws.amazon.com/apigateway/latest/api/API_CreateRequestValidator.html
 import { z } from 'zod';
 import { awsId } from '../../model/ids.js';
-import type { RequestValidator, Resource } from '../../model/types.js';
+import type { RequestValidator } from '../../model/types.js';
 import { BadRequestError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
-import { getApi, getRequestValidator } from './entities.js';
+import { getApi, getRequestValidator, methodUsing } from './entities.js';
 import { parseBody, type Body } from './fields.js';
 import { paginate } from './pagination.js';
 import {
@@ -100,12 +100,11 @@ export async function deleteRequestValidator(
   await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const validator = await getRequestValidator(tx, apiId, id);
-    for (const resource of await tx.list<Resource>('resource', apiId))
-      for (const method of Object.values(resource.resourceMethods))
-        if (method?.requestValidatorId === id)
-          throw new BadRequestError(
-            `Cannot delete request validator '${validator.name ?? id}', is referenced in method: ${method.httpMethod}:${resource.path}`,
-          );
+    const user = await methodUsing(tx, apiId, (m) => m.requestValidatorId === id);
+    if (user)
+      throw new BadRequestError(
+        `Cannot delete request validator '${validator.name ?? id}', is referenced in method: ${user.method.httpMethod}:${user.resource.path}`,
+      );
     await tx.delete('requestvalidator', apiId, id);
   });
 }
