@@ -308,6 +308,23 @@ describe('a method validated end to end', () => {
     assert.equal(cleared.requestValidatorId, undefined);
     const method2 = await apigw.send(new GetMethodCommand(method));
     assert.deepEqual(method2.requestModels, { 'application/json': 'Pet' });
+    // requestModels entries through UpdateMethod: a model the API lacks is refused; AWS's Empty
+    // model is always there.
+    const addModel = (value: string) =>
+      apigw.send(
+        new UpdateMethodCommand({
+          ...method,
+          patchOperations: [{ op: 'add', path: '/requestModels/text~1plain', value }],
+        }),
+      );
+    assert.deepEqual(await failure(addModel('Nope')), {
+      name: 'BadRequestException',
+      message: 'Invalid model identifier specified: Nope',
+    });
+    assert.deepEqual((await addModel('Empty')).requestModels, {
+      'application/json': 'Pet',
+      'text/plain': 'Empty',
+    });
   });
 
   it('GetExport and ImportRestApi carry models, validators and the method links', async () => {
