@@ -14,6 +14,7 @@ import type {
 } from '../../gateway/compiled-api.js';
 import { GatewayResponseError, MissingAuthenticationTokenError } from '../../gateway/errors.js';
 import { headerMaps, queryMaps } from '../../gateway/http/incoming.js';
+import { newRequestIds } from '../../gateway/http/request-ids.js';
 import type { GatewayRequest } from '../../gateway/request.js';
 import { GatewayResponses, renderGatewayError } from '../../gateway/responses.js';
 import { Router } from '../../gateway/router.js';
@@ -81,6 +82,7 @@ function gatewayRequest(
   const { headers, lower } = headerMaps(raw);
   return {
     requestId: newRequestId(),
+    ...newRequestIds(now),
     requestTimeEpoch: now,
     httpMethod,
     target: full,

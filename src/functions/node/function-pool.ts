@@ -116,7 +116,12 @@ export class FunctionPool implements Pool {
     ).unref();
   }
 
-  invoke(requestId: string, event: unknown, proxyEvent?: ProxyEventValues): Promise<InvokeResult> {
+  invoke(
+    requestId: string,
+    event: unknown,
+    proxyEvent?: ProxyEventValues,
+    traceId?: string,
+  ): Promise<InvokeResult> {
     if (this.destroyed || this.closing)
       return Promise.reject(new Error('the function pool is closed'));
     if (this.waiting >= this.maxQueue)
@@ -126,6 +131,7 @@ export class FunctionPool implements Pool {
         requestId,
         event,
         proxyEvent,
+        traceId,
         log: new InvocationLog(this.logger, requestId),
         started: 0,
         deadline: 0,
@@ -196,6 +202,7 @@ export class FunctionPool implements Pool {
       requestId: invocation.requestId,
       event: invocation.event,
       proxyEvent: invocation.proxyEvent,
+      traceId: invocation.traceId,
       timeoutMs: this.timeoutMs,
     };
     if (environment.outbox.push(message) === 1) this.outboxes.push(environment);

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { proxyEventOf } from '../lambda-proxy-event.js';
+import { functionTraceHeader } from '../trace-header.js';
 import { MAX_RESPONSE_PAYLOAD_BYTES, responseTooLargeErrorDocument } from '../platform-errors.js';
 import { loadHandler, type LambdaHandler } from './handler-loader.js';
 import { environmentContext } from './lambda-context.js';
@@ -79,6 +80,9 @@ async function runWaiting(): Promise<void> {
   for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
     const { requestId, timeoutMs, proxyEvent } = next;
     const event = proxyEvent === undefined ? next.event : proxyEventOf(proxyEvent);
+    // The runtime sets it per invocation, for the X-Ray SDK and for code that logs it.
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+    process.env._X_AMZN_TRACE_ID = next.traceId ?? functionTraceHeader();
     // The deadline counts from the moment the invocation really starts.
     const outcome = await invoke({ requestId, event, deadline: Date.now() + timeoutMs });
     const message: ResultMessage = { kind: 'result', requestId, outcome };

@@ -12,6 +12,7 @@ export interface Invocation {
   requestId: string;
   event: unknown;
   proxyEvent: ProxyEventValues | undefined;
+  traceId: string | undefined;
   log: InvocationLog;
   /** performance.now() when the worker started it; the Timeout counts from there. */
   started: number;

@@ -21,6 +21,8 @@ export interface InvokeMessage {
   event: unknown;
   /** A proxy event as its values (lambda-proxy-event.ts), made into the event by the worker. */
   proxyEvent: ProxyEventValues | undefined;
+  /** `_X_AMZN_TRACE_ID` for this invocation; the worker makes one when undefined. */
+  traceId: string | undefined;
   /** The function's Timeout; the deadline is set when the worker starts the invocation. */
   timeoutMs: number;
 }

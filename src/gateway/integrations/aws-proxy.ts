@@ -8,7 +8,9 @@ import { executeApiArn } from '../../model/arn.js';
 import { BadGatewayError, IntegrationTimeoutError, LambdaPermissionError } from '../errors.js';
 import { matchesMediaType, proxyEventValues } from '../events/proxy-event.js';
 import type { InvokePermissions } from '../invoke-permissions.js';
+import { clientHeaderName } from './remapped-headers.js';
 import { withTimeout } from './timeout.js';
+import { functionTraceHeader } from '../../functions/trace-header.js';
 
 const RESPONSE_KEYS = new Set([
   'statusCode',
@@ -45,7 +47,12 @@ export function awsProxyIntegration(
       caller,
       true,
     );
-    const invocation = invoker.invoke({ functionName, proxyEvent, requestId: request.requestId });
+    const invocation = invoker.invoke({
+      functionName,
+      proxyEvent,
+      requestId: request.requestId,
+      traceId: functionTraceHeader(request.traceRoot),
+    });
     let result: Awaited<typeof invocation>;
     try {
       result = await (timeoutInMillis === undefined
@@ -60,7 +67,9 @@ export function awsProxyIntegration(
         `Lambda function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,
       );
     }
-    return toHttpAnswer(result.payload, exchange);
+    const answer = toHttpAnswer(result.payload, exchange);
+    answer.traceRoot = request.traceRoot;
+    return answer;
   };
 }
 
@@ -161,7 +170,7 @@ function sendable(name: string, value: string): [string, string] {
       `Malformed Lambda proxy response: header ${JSON.stringify(name)} has characters HTTP cannot carry`,
     );
   }
-  return [name, value];
+  return [clientHeaderName(name), value];
 }
 
 function scalar(v: unknown): string {

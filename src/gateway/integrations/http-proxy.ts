@@ -9,6 +9,7 @@ import { BadGatewayError, IntegrationFailureError, IntegrationTimeoutError } fro
 import { checkPathValue } from '../http/request-path.js';
 import { compileParameterSource, type ParameterSource } from '../mapping/parameters.js';
 import { anyKeyMap } from '../any-key-map.js';
+import { clientHeaderName } from './remapped-headers.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -22,6 +23,9 @@ const HOP_BY_HOP = new Set([
   'host',
   'content-length',
 ]);
+
+/** Of the backend's answer, these never reach the client; Connection and Content-Length are remapped. */
+const DROPPED_FROM_RESPONSE = new Set(['keep-alive', 'trailer', 'transfer-encoding', 'upgrade']);
 
 export function httpProxyIntegration(
   integration: Integration,
@@ -79,6 +83,11 @@ export function httpProxyIntegration(
     }
     const forwardedFor = req.headersLower.get('x-forwarded-for');
     headers['X-Forwarded-For'] = forwardedFor ? `${forwardedFor}, ${req.sourceIp}` : req.sourceIp;
+    // What API Gateway adds to every backend request, as recorded against AWS
+    // (localstack/localstack tests/aws/services/apigateway/test_apigateway_http.snapshot.json,
+    // test_http_integration_with_lambda[HTTP_PROXY]: x-amzn-apigateway-api-id, x-amzn-trace-id).
+    headers['x-amzn-apigateway-api-id'] = exchange.stage.apiId;
+    headers['X-Amzn-Trace-Id'] = req.traceRoot;
 
     const method = (
       integration.httpMethod && integration.httpMethod !== 'ANY'
@@ -97,11 +106,12 @@ export function httpProxyIntegration(
       const body = Buffer.from(await response.body.arrayBuffer());
       const out: [string, string][] = [];
       for (const [name, value] of Object.entries(response.headers)) {
-        if (value === undefined || HOP_BY_HOP.has(name)) continue;
-        if (Array.isArray(value)) for (const v of value) out.push([name, v]);
-        else out.push([name, value]);
+        if (value === undefined || DROPPED_FROM_RESPONSE.has(name)) continue;
+        const clientName = clientHeaderName(name);
+        if (Array.isArray(value)) for (const v of value) out.push([clientName, v]);
+        else out.push([clientName, value]);
       }
-      return { statusCode: response.statusCode, headers: out, body };
+      return { statusCode: response.statusCode, headers: out, body, traceRoot: req.traceRoot };
     } catch (error) {
       if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
         throw new IntegrationTimeoutError();
