@@ -62,7 +62,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
   for (const authorizer of snapshot.authorizers) {
     if (authorizer.type === 'COGNITO_USER_POOLS')
       jwtAuthorizers.set(authorizer.id, compileJwtAuthorizer(authorizer));
-    else authorizers.set(authorizer.id, compileAuthorizer(authorizer, deps));
+    else authorizers.set(authorizer.id, compileAuthorizer(authorizer));
   }
   const router = new Router<CompiledMethod>();
   for (const resource of snapshot.resources) {
@@ -112,14 +112,19 @@ function lambdaFunction(
   deps: Pick<CompileDeps, 'invoker'>,
   where: string,
 ): string {
+  const functionName = lambdaFunctionName(uri, where);
+  if (!deps.invoker.has(functionName)) {
+    throw new DeploymentError(`${where}: function ${functionName} does not exist`);
+  }
+  return functionName;
+}
+
+function lambdaFunctionName(uri: string | undefined, where: string): string {
   const parsed = uri ? parseLambdaInvocationUri(uri) : undefined;
   if (!parsed)
     throw new DeploymentError(
       `${where}: ${uri ?? '(no uri)'} is not a Lambda function invocation URI`,
     );
-  if (!deps.invoker.has(parsed.functionName)) {
-    throw new DeploymentError(`${where}: function ${parsed.functionName} does not exist`);
-  }
   return parsed.functionName;
 }
 
@@ -135,10 +140,7 @@ function checkAuthorizerRules(authorizer: Authorizer): void {
 }
 
 /** A TOKEN or REQUEST authorizer, ready to run (TestInvokeAuthorizer compiles one alone). */
-export function compileAuthorizer(
-  authorizer: Authorizer,
-  deps: Pick<CompileDeps, 'invoker'>,
-): CompiledAuthorizer {
+export function compileAuthorizer(authorizer: Authorizer): CompiledAuthorizer {
   const where = `authorizer ${authorizer.name}`;
   checkAuthorizerRules(authorizer);
   const type = authorizer.type === 'TOKEN' ? 'TOKEN' : 'REQUEST';
@@ -146,7 +148,9 @@ export function compileAuthorizer(
     id: authorizer.id,
     name: authorizer.name,
     type: authorizer.type,
-    functionName: lambdaFunction(authorizer.authorizerUri, deps, where),
+    // Not checked against the functions: AWS deploys an authorizer whose function does not
+    // exist and answers its methods 500 at request time (a function created later just works).
+    functionName: lambdaFunctionName(authorizer.authorizerUri, where),
     identitySource: compileIdentitySource(authorizer.identitySource, type),
     validateToken:
       type === 'TOKEN'

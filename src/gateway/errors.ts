@@ -4,6 +4,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
 import { SallyportError, type SigV4ErrorCode } from '../errors.js';
 import type { GatewayResponseType } from '../model/types.js';
+import type { AuthorizerOutcome } from './request.js';
 
 export abstract class GatewayResponseError extends SallyportError {
   readonly responseType: GatewayResponseType;
@@ -12,6 +13,8 @@ export abstract class GatewayResponseError extends SallyportError {
   /** For answers AWS gives outside the gateway-response table (e.g. Lambda proxy's 502). */
   readonly statusOverride: number | undefined;
   readonly errorTypeOverride: string | undefined;
+  /** What the authorizer answered, when one ran: a template's `$context.authorizer.*`. */
+  authorizer: AuthorizerOutcome | undefined;
 
   constructor(
     responseType: GatewayResponseType,
@@ -48,13 +51,14 @@ export class UnauthorizedError extends GatewayResponseError {
 /** The authorizer's policy denies the method ARN explicitly, or allows nothing that matches. */
 export class AccessDeniedError extends GatewayResponseError {
   readonly code = 'ERR_ACCESS_DENIED';
-  constructor(explicit: boolean) {
+  constructor(explicit: boolean, authorizer?: AuthorizerOutcome) {
     super(
       'ACCESS_DENIED',
       explicit
         ? 'User is not authorized to access this resource with an explicit deny'
         : 'User is not authorized to access this resource',
     );
+    this.authorizer = authorizer;
   }
 }
 

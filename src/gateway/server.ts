@@ -9,6 +9,7 @@ import { readBody, toGatewayRequest } from './http/incoming.js';
 import { canonicalPath } from './http/request-path.js';
 import { newRequestIds } from './http/request-ids.js';
 import type { Pipeline } from './pipeline.js';
+import type { GatewayRequest } from './request.js';
 import { renderGatewayError, renderInternalError } from './responses.js';
 import { resolveStage } from './steps/resolve-stage.js';
 
@@ -49,18 +50,19 @@ async function handle(
   const rawQuery = q === -1 ? '' : url.slice(q + 1);
   let stage: CompiledStage | undefined;
   let answer: HttpAnswer;
+  let request: GatewayRequest | undefined;
   const ids = newRequestIds(started);
   try {
     const resolved = resolveStage(deps.stages, req.headers.host, pathname);
     stage = resolved.stage;
     const path = canonicalPath(resolved.path);
     const body = await readBody(req);
-    const request = toGatewayRequest(req, body, path, rawQuery, requestId, started, ids);
+    request = toGatewayRequest(req, body, path, rawQuery, requestId, started, ids);
     answer = await deps.pipeline(request, stage);
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
     if (!req.complete) req.resume();
-    const rendered = renderGatewayError(error, stage, requestId);
+    const rendered = renderGatewayError(error, stage, requestId, request);
     if ('reason' in error)
       deps.logger.warn(
         { requestId, type: error.responseType, reason: error.reason },

@@ -46,6 +46,11 @@ functions:
     Handler: index.handler
     Code: ${join(FIXTURE, 'functions/answer')}
     Timeout: 30
+  policy-auth:
+    Runtime: nodejs20.x
+    Handler: index.handler
+    Code: ${join(FIXTURE, 'functions/policy-auth')}
+    Timeout: 30
 apis:
   - name: fidelity
     id: ${API}

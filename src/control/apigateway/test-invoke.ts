@@ -187,7 +187,12 @@ async function answerFor(exchange: Exchange, log: ExecutionLog): Promise<HttpAns
     if (!(error instanceof GatewayResponseError)) throw error;
     if ('reason' in error)
       log.line(`Execution failed due to configuration error: ${String(error.reason)}`);
-    const rendered = renderGatewayError(error, exchange.stage, exchange.request.requestId);
+    const rendered = renderGatewayError(
+      error,
+      exchange.stage,
+      exchange.request.requestId,
+      exchange.request,
+    );
     return {
       statusCode: rendered.statusCode,
       headers: Object.entries(rendered.headers),
@@ -234,7 +239,7 @@ export async function testInvokeAuthorizer(
     throw new BadRequestError(`Invalid Authorizer URI: ${authorizer.authorizerUri ?? 'null'}`);
   let compiled: CompiledAuthorizer;
   try {
-    compiled = compileAuthorizer(authorizer, { invoker: invokerFor(deps) });
+    compiled = compileAuthorizer(authorizer);
   } catch (error) {
     throw new BadRequestError((error as Error).message);
   }
