@@ -51,6 +51,11 @@ functions:
     Handler: index.handler
     Code: ${join(FIXTURE, 'functions/policy-auth')}
     Timeout: 30
+  inspect-auth:
+    Runtime: nodejs20.x
+    Handler: index.handler
+    Code: ${join(FIXTURE, 'functions/inspect-auth')}
+    Timeout: 30
 apis:
   - name: fidelity
     id: ${API}
