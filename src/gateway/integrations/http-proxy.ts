@@ -7,6 +7,7 @@ import type { Integration } from '../../model/types.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { BadGatewayError, IntegrationFailureError, IntegrationTimeoutError } from '../errors.js';
 import { checkPathValue } from '../http/request-path.js';
+import { decodePathValue } from '../router.js';
 import { compileParameterSource, type ParameterSource } from '../mapping/parameters.js';
 import { anyKeyMap } from '../any-key-map.js';
 import { clientHeaderName } from './remapped-headers.js';
@@ -56,9 +57,8 @@ export function httpProxyIntegration(
       : uri;
     let url = withVariables.replace(/\{([^{}]+?)\+?\}/g, (_, name: string) => {
       const mapped = pathParams.find(([n]) => n === name || `${n}+` === name);
-      const value = mapped
-        ? mapped[1](exchange)
-        : exchange.pathParameters?.[name.replace(/\+$/, '')];
+      const raw = mapped ? undefined : exchange.pathParameters?.[name.replace(/\+$/, '')];
+      const value = mapped ? mapped[1](exchange) : raw && decodePathValue(raw);
       if (value === undefined) return '';
       checkPathValue(value);
       return encodePath(value);
