@@ -154,14 +154,20 @@ function contextFor(error: GatewayResponseError, ctx: ResponseContext, errorType
   };
 }
 
-/** `$context.authorizer.*`: principalId and the context's values, as strings (as REST APIs pass them). */
-function authorizerVariables(
-  authorizer: AuthorizerOutcome | undefined,
-): Record<string, string> | undefined {
-  if (!authorizer) return undefined;
-  const out: Record<string, string> = { principalId: authorizer.principalId };
-  for (const [key, value] of Object.entries(authorizer.context)) out[key] = String(value);
-  return out;
+/**
+ * `$context.authorizer.*`: principalId and the context's values, as strings (as REST APIs pass
+ * them). A key the authorizer did not set (or no authorizer at all) renders empty, as an unset
+ * `$context` variable does on AWS, rather than as the literal reference Velocity would print.
+ */
+function authorizerVariables(authorizer: AuthorizerOutcome | undefined): Record<string, string> {
+  const values = new Map<string, string>();
+  if (authorizer) {
+    values.set('principalId', authorizer.principalId);
+    for (const [key, value] of Object.entries(authorizer.context)) values.set(key, String(value));
+  }
+  return new Proxy(Object.create(null) as Record<string, string>, {
+    get: (_, key) => (typeof key === 'string' ? (values.get(key) ?? '') : undefined),
+  });
 }
 
 /** Header values are `'literal'`, `method.request.header.X` or `stageVariables.X`. */

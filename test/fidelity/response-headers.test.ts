@@ -130,3 +130,31 @@ describe('Lambda proxy', () => {
     });
   });
 });
+
+describe('isBase64Encoded', () => {
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/lambda-proxy-binary-media.html:
+  // a base64 body becomes binary only for a client whose Accept names a binary media type.
+  const BINARY_DOC =
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/lambda-proxy-binary-media.html';
+
+  it('a body that is not base64, for a client that accepts binary: 502 Internal server error', async () => {
+    const r = await call(p.url('/answer?mode=not-base64'), { headers: { Accept: 'image/png' } });
+    assertRecordedAnswer(r, {
+      source: `${BINARY_DOC}; AWS is silent on a body that is not base64: answered as a malformed proxy response, https://repost.aws/knowledge-center/malformed-502-api-gateway`,
+      status: 502,
+      headers: { 'x-amzn-errortype': 'InternalServerErrorException' },
+      // Through this API's DEFAULT_5XX template (test/fixtures/fidelity/openapi.yaml).
+      body: { principal: '', message: 'Internal server error', type: 'DEFAULT_5XX' },
+    });
+  });
+
+  it('the same answer for a client that accepts no binary type: the text as the function wrote it', async () => {
+    const r = await call(p.url('/answer?mode=not-base64'), { headers: { Accept: 'text/plain' } });
+    assertRecordedAnswer(r, {
+      source: BINARY_DOC,
+      status: 200,
+      headers: { 'content-type': 'image/png' },
+      body: 'this is not base64!',
+    });
+  });
+});

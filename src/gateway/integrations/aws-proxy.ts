@@ -20,6 +20,9 @@ const RESPONSE_KEYS = new Set([
   'isBase64Encoded',
 ]);
 
+/** Standard base64 (RFC 4648 §4), padded, as Java's basic decoder accepts it. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 const newIntegrationTimeout = () => new IntegrationTimeoutError();
 
 export function awsProxyIntegration(
@@ -116,8 +119,14 @@ export function toHttpAnswer(payload: string, exchange: Exchange): HttpAnswer {
   if (o.isBase64Encoded === true && body !== '') {
     const accept = exchange.request.headersLower.get('accept');
     const first = accept?.split(',')[0];
-    if (first && matchesMediaType(first, exchange.stage.binaryMediaTypes))
+    if (first && matchesMediaType(first, exchange.stage.binaryMediaTypes)) {
+      // Node's decoder skips what is not base64 and would send the client garbage bytes. AWS
+      // documents nothing for this; a function that says base64 and is not has answered in a
+      // shape API Gateway cannot use, which is what "Malformed Lambda proxy response" (502) means.
+      if (!BASE64.test(body) || body.length % 4 !== 0)
+        throw new BadGatewayError('Malformed Lambda proxy response: body is not valid base64');
       body = Buffer.from(body, 'base64');
+    }
   }
   return { statusCode, headers, body };
 }
