@@ -21,7 +21,10 @@ export interface FidelityProject {
 }
 
 /** `extraYaml` is appended to the project file (more APIs, more functions). */
-export async function startFidelityProject(extraYaml = ''): Promise<FidelityProject> {
+export async function startFidelityProject(
+  extraYaml = '',
+  serveArgs: string[] = [],
+): Promise<FidelityProject> {
   const backendSeen: BackendRequest[] = [];
   const backend: Server = createServer((req, res) => {
     backendSeen.push({ url: req.url!, headers: req.headers });
@@ -56,6 +59,11 @@ functions:
     Handler: index.handler
     Code: ${join(FIXTURE, 'functions/inspect-auth')}
     Timeout: 30
+  slow-init:
+    Runtime: nodejs20.x
+    Handler: index.handler
+    Code: ${join(FIXTURE, 'functions/slow-init')}
+    Timeout: 1
 apis:
   - name: fidelity
     id: ${API}
@@ -64,7 +72,7 @@ apis:
       live:
         variables: { backendPort: "${backendPort}" }
 ${extraYaml}`);
-  const served = await serve(['--config', dir]);
+  const served = await serve(['--config', dir, ...serveArgs]);
   return {
     served,
     url: (path) => `${served.base}/restapis/${API}/live/_user_request_${path}`,

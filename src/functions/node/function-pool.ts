@@ -18,7 +18,12 @@ import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
 import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
-import { functionEnvironment, LATEST_VERSION, logGroupName } from '../lambda-environment.js';
+import {
+  functionEnvironment,
+  INIT_TIMEOUT_MS,
+  LATEST_VERSION,
+  logGroupName,
+} from '../lambda-environment.js';
 import type { ProxyEventValues } from '../lambda-proxy-event.js';
 import type { ReportFields } from '../platform-log-lines.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_QUEUE, type Pool } from '../pool.js';
@@ -210,7 +215,7 @@ export class FunctionPool implements Pool {
       this.flushScheduled = true;
       setImmediate(this.flush);
     }
-    if (environment.sent.length === 1) this.started(invocation);
+    if (environment.sent.length === 1) this.started(invocation, environment);
   }
 
   /**
@@ -230,18 +235,21 @@ export class FunctionPool implements Pool {
   };
 
   /** The worker begins the invocation now (as far as this thread can tell). */
-  private started(invocation: Invocation): void {
+  private started(invocation: Invocation, environment: WorkerEnvironment): void {
     this.waiting--;
     invocation.log.start(LATEST_VERSION);
     invocation.started = performance.now();
-    invocation.deadline = invocation.started + this.timeoutMs;
+    // A fresh worker loads the handler first, within Lambda's own init budget; its message that
+    // init is over starts the Timeout (onMessage).
+    invocation.deadline =
+      invocation.started + (environment.initialized ? this.timeoutMs : INIT_TIMEOUT_MS);
     this.deadlines.add(invocation.deadline);
   }
 
   /** A worker finished one: its next starts; it is topped up from the queue, or goes idle. */
   private finished(environment: WorkerEnvironment): void {
     const next = environment.sent[0];
-    if (next) this.started(next);
+    if (next) this.started(next, environment);
     while (environment.sent.length < PIPELINE_DEPTH) {
       const queued = this.queue.shift();
       if (!queued) break;
@@ -268,6 +276,11 @@ export class FunctionPool implements Pool {
       this.finished(environment);
     } else if (message.kind === 'fatal') {
       if (current) invocation.log.fatal = message.error;
+    } else if (message.kind === 'initialized') {
+      environment.initialized = true;
+      if (!current) return;
+      invocation.deadline = performance.now() + this.timeoutMs;
+      this.deadlines.add(invocation.deadline);
     } else if (current) {
       invocation.log.writeFromWorker(message.line);
     } else {

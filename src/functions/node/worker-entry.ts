@@ -21,9 +21,11 @@ import { runHandler } from './run-handler.js';
 import { patchConsole, type LogScope } from './worker-console.js';
 import type {
   FatalMessage,
+  InitializedMessage,
   InvokeMessage,
   InvokeOutcome,
   InvokeTask,
+  PendingTask,
   ResultMessage,
   WorkerSettings,
 } from './worker-protocol.js';
@@ -83,16 +85,15 @@ async function runWaiting(): Promise<void> {
     // The runtime sets it per invocation, for the X-Ray SDK and for code that logs it.
     // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
     process.env._X_AMZN_TRACE_ID = next.traceId ?? functionTraceHeader();
-    // The deadline counts from the moment the invocation really starts.
-    const outcome = await invoke({ requestId, event, deadline: Date.now() + timeoutMs });
+    const outcome = await invoke({ requestId, event, timeoutMs });
     const message: ResultMessage = { kind: 'result', requestId, outcome };
     port.postMessage(message);
   }
   running = false;
 }
 
-async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
-  scope.requestId = task.requestId;
+async function invoke(pending: PendingTask): Promise<InvokeOutcome> {
+  scope.requestId = pending.requestId;
   scope.lines = 0;
   let initDurationMs: number | undefined;
   if (handler === undefined) {
@@ -104,7 +105,15 @@ async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
       die('Uncaught Exception', error, 129);
     }
     initDurationMs = performance.now() - initStarted;
+    const initialized: InitializedMessage = { kind: 'initialized', requestId: pending.requestId };
+    port.postMessage(initialized);
   }
+  // The deadline counts from the moment the handler really starts: init has its own budget.
+  const task: InvokeTask = {
+    requestId: pending.requestId,
+    event: pending.event,
+    deadline: Date.now() + pending.timeoutMs,
+  };
   scope.printedRequestId = task.requestId;
 
   const started = performance.now();

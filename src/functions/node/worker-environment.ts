@@ -32,6 +32,8 @@ export interface WorkerEnvironment {
   ending: boolean;
   timedOut: boolean;
   outOfMemory: boolean;
+  /** The handler has loaded (init is over): invocations get the Timeout alone. */
+  initialized: boolean;
 }
 
 export function startWorker(script: WorkerScript, options: WorkerOptions): WorkerEnvironment {
@@ -43,6 +45,7 @@ export function startWorker(script: WorkerScript, options: WorkerOptions): Worke
     ending: false,
     timedOut: false,
     outOfMemory: false,
+    initialized: false,
   };
 }
 

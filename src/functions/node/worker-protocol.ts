@@ -35,6 +35,13 @@ export interface InvokeTask {
   deadline: number;
 }
 
+/** An invocation before the handler runs: its deadline is set once init is over. */
+export interface PendingTask {
+  requestId: string;
+  event: unknown;
+  timeoutMs: number;
+}
+
 export interface InvokeOutcome {
   /** JSON text: the handler's result, or the error document when `error` is set. */
   payload: string;
@@ -64,6 +71,12 @@ export interface FatalMessage {
   error: LambdaErrorDocument;
 }
 
+/** Posted once, when the handler has loaded: the invocation's Timeout starts now, not before. */
+export interface InitializedMessage {
+  kind: 'initialized';
+  requestId: string;
+}
+
 /** The invocation's answer, posted after its log lines on the same port. */
 export interface ResultMessage {
   kind: 'result';
@@ -71,4 +84,4 @@ export interface ResultMessage {
   outcome: InvokeOutcome;
 }
 
-export type WorkerMessage = LogMessage | FatalMessage | ResultMessage;
+export type WorkerMessage = LogMessage | FatalMessage | InitializedMessage | ResultMessage;

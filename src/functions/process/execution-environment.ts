@@ -11,7 +11,7 @@ import type { FunctionConfig } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { InvocationLog } from '../invocation-log.js';
 import type { InvokeResult } from '../invoker.js';
-import { LATEST_VERSION } from '../lambda-environment.js';
+import { INIT_TIMEOUT_MS, LATEST_VERSION } from '../lambda-environment.js';
 import { functionTraceHeader } from '../trace-header.js';
 import {
   exitErrorDocument,
@@ -28,7 +28,6 @@ import type { Confinement } from '../sandbox/confinement.js';
 import type { Launch } from './runtime-launchers.js';
 
 /** "The Init phase is limited to 10 seconds"; a cold invocation gets it on top of its Timeout. */
-const INIT_TIMEOUT_MS = 10_000;
 /** How long a runtime that is being stopped gets between SIGTERM and SIGKILL. */
 export const KILL_GRACE_MS = 500;
 /** How long to wait, after a runtime exited, for the last lines still in its pipes. */
