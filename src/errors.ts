@@ -19,7 +19,8 @@ export type GatewayErrorCode =
   | 'ERR_API_CONFIGURATION'
   | 'ERR_BAD_REQUEST_PATH'
   | 'ERR_IAM_AUTHENTICATION'
-  | 'ERR_LAMBDA_PERMISSION';
+  | 'ERR_LAMBDA_PERMISSION'
+  | 'ERR_LAMBDA_FUNCTION_NOT_FOUND';
 
 /** Data plane, at deploy time: a snapshot that cannot be served, and what compile reads. */
 export type DeployErrorCode =

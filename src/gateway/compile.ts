@@ -22,6 +22,7 @@ import { NOT_ENFORCED, type InvokePermissions } from './invoke-permissions.js';
 import { httpProxyIntegration } from './integrations/http-proxy.js';
 import { mockIntegration } from './integrations/mock.js';
 import { DeploymentError } from './errors.js';
+import { hasStageVariables, withStageVariables } from './mapping/stage-variables.js';
 import { GatewayResponses } from './responses.js';
 import { Router } from './router.js';
 
@@ -77,7 +78,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
         resourcePath: resource.path,
         authorization: methodAuthorization(method, authorizers, jwtAuthorizers, where),
         apiKeyRequired: method.apiKeyRequired,
-        integrate: compileIntegration(method.methodIntegration, deps, where),
+        integrate: compileIntegration(method.methodIntegration, deps, where, stage.variables),
       });
     }
     if (methods.size > 0) router.add(resource.path, resource.id, methods);
@@ -117,6 +118,22 @@ function lambdaFunction(
     throw new DeploymentError(`${where}: function ${functionName} does not exist`);
   }
   return functionName;
+}
+
+/**
+ * `…function:${stageVariables.fn}/invocations`: the stage picks the function. A compiled stage
+ * has fixed variables, so the choice is made here, once per stage; a function that does not
+ * exist is not refused (AWS deploys it) but answered 500 at request time (aws-proxy.ts).
+ */
+function integrationFunction(
+  uri: string | undefined,
+  deps: Pick<CompileDeps, 'invoker'>,
+  where: string,
+  variables: Record<string, string>,
+): string {
+  if (uri === undefined || !hasStageVariables(uri)) return lambdaFunction(uri, deps, where);
+  const resolved = withStageVariables(uri, variables);
+  return parseLambdaInvocationUri(resolved)?.functionName ?? resolved;
 }
 
 function lambdaFunctionName(uri: string | undefined, where: string): string {
@@ -206,11 +223,12 @@ function compileIntegration(
   integration: Integration | undefined,
   deps: CompileDeps,
   where: string,
+  variables: Record<string, string>,
 ): IntegrationHandler {
   if (!integration) throw new DeploymentError(`${where}: no integration defined for method`);
   switch (integration.type) {
     case 'AWS_PROXY': {
-      const functionName = lambdaFunction(integration.uri, deps, where);
+      const functionName = integrationFunction(integration.uri, deps, where, variables);
       const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
       const timeout =
         functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis;

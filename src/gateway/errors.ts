@@ -190,6 +190,24 @@ export class LambdaPermissionError extends GatewayResponseError {
 }
 
 /**
+ * The Lambda function an integration names does not exist (a stage variable chose it, or it was
+ * deleted): AWS deployed the API and answers 500 at request time, the reason in its log.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
+ */
+export class LambdaFunctionNotFoundError extends GatewayResponseError {
+  readonly code = 'ERR_LAMBDA_FUNCTION_NOT_FOUND';
+  readonly reason: string;
+  constructor(functionName: string) {
+    super('DEFAULT_5XX', 'Internal server error', {
+      status: 500,
+      errorType: 'InternalServerErrorException',
+    });
+    this.reason = `Lambda function ${functionName} does not exist`;
+    this.message = `Execution failed due to configuration error: ${this.reason}`;
+  }
+}
+
+/**
  * A deployment that cannot be served (a missing function or authorizer, an unsupported
  * integration, a bad mapping expression): compile throws this and nothing else, and the stage
  * keeps serving what it served before.

@@ -5,7 +5,12 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Invoker } from '../../functions/invoker.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { executeApiArn } from '../../model/arn.js';
-import { BadGatewayError, IntegrationTimeoutError, LambdaPermissionError } from '../errors.js';
+import {
+  BadGatewayError,
+  IntegrationTimeoutError,
+  LambdaFunctionNotFoundError,
+  LambdaPermissionError,
+} from '../errors.js';
 import { matchesMediaType, proxyEventValues } from '../events/proxy-event.js';
 import type { InvokePermissions } from '../invoke-permissions.js';
 import { clientHeaderName } from './remapped-headers.js';
@@ -34,6 +39,7 @@ export function awsProxyIntegration(
 ): IntegrationHandler {
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     const { request, stage, method, pathParameters, authorizer, caller } = exchange;
+    if (!invoker.has(functionName)) throw new LambdaFunctionNotFoundError(functionName);
     if (
       permissions.enforced(functionName) &&
       !permissions.allows(functionName, sourceArns(exchange))

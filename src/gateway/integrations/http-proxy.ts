@@ -11,6 +11,7 @@ import { decodePathValue } from '../router.js';
 import { compileParameterSource, type ParameterSource } from '../mapping/parameters.js';
 import { anyKeyMap } from '../any-key-map.js';
 import { clientHeaderName } from './remapped-headers.js';
+import { withStageVariables } from '../mapping/stage-variables.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -49,12 +50,7 @@ export function httpProxyIntegration(
     const { request: req } = exchange;
     // `${stageVariables.X}` may appear anywhere in an HTTP integration URI.
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
-    const withVariables = uri.includes('${')
-      ? uri.replace(
-          /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g,
-          (_, name: string) => exchange.stage.variables[name] ?? '',
-        )
-      : uri;
+    const withVariables = withStageVariables(uri, exchange.stage.variables);
     let url = withVariables.replace(/\{([^{}]+?)\+?\}/g, (_, name: string) => {
       const mapped = pathParams.find(([n]) => n === name || `${n}+` === name);
       const raw = mapped ? undefined : exchange.pathParameters?.[name.replace(/\+$/, '')];
