@@ -295,7 +295,9 @@ export async function testInvokeAuthorizer(
     log.line(`Using valid authorizer policy for principal: ${result.principalId}`);
     log.line('Successfully completed authorizer execution');
     const output = JSON.parse(payload) as { policyDocument?: unknown };
-    return done(200, {
+    // "The HTTP status code that the client would have received. Value is 0 if the authorizer
+    // succeeded." https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeAuthorizer.html
+    return done(0, {
       principalId: result.principalId,
       policy: JSON.stringify(output.policyDocument),
     });
