@@ -3,7 +3,6 @@
 // without a redeploy. Through @aws-sdk/client-api-gateway and a real `sallyport serve`.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import {
   CreateAuthorizerCommand,
@@ -15,10 +14,16 @@ import {
   PutMethodCommand,
   PutMethodResponseCommand,
 } from '@aws-sdk/client-api-gateway';
-import { AddPermissionCommand, CreateFunctionCommand } from '@aws-sdk/client-lambda';
-import { ROOT, call, serve, type Served } from '../e2e/harness.js';
+import { AddPermissionCommand } from '@aws-sdk/client-lambda';
+import { call, eventually, serve, type Served } from '../e2e/harness.js';
 import { assertRecordedAnswer } from '../support/recorded-answer.js';
-import { ADMIN_ENV, lambdaUri, sdkClients, untilStatus, zipOf } from './sdk-client.js';
+import {
+  ADMIN_ENV,
+  createExampleFunction,
+  lambdaUri,
+  sdkClients,
+  untilStatus,
+} from './sdk-client.js';
 
 const RESPONSE_TYPES =
   'https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html (AUTHORIZER_CONFIGURATION_ERROR: 500, {"message":$context.error.messageString} with a null message)';
@@ -95,20 +100,12 @@ it('deploys, answers 500 until the function exists, then uses it without a redep
     body: { message: null },
   });
   // The reason goes to the log (AWS's execution log), never to the caller.
-  assert.match(
-    s.output(),
-    /Lambda function ghost-auth.*Execution failed due to configuration error/,
+  // It travels on the server's stdout, which may arrive after the answer.
+  await eventually(() =>
+    /Lambda function ghost-auth.*Execution failed due to configuration error/.test(s.output()),
   );
 
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: 'ghost-auth',
-      Runtime: 'nodejs20.x',
-      Role: 'arn:aws:iam::123456789012:role/lambda',
-      Handler: 'index.handler',
-      Code: { ZipFile: zipOf(join(ROOT, 'examples/sayhello/functions/authorizer')) },
-    }),
-  );
+  await createExampleFunction(lambda, 'ghost-auth', 'authorizer');
   await lambda.send(
     new AddPermissionCommand({
       FunctionName: 'ghost-auth',

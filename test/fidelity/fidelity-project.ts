@@ -42,28 +42,19 @@ export async function startFidelityProject(
   });
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
   const backendPort = (backend.address() as AddressInfo).port;
+  // Timeouts no busy machine can race, but for slow-init's, which is the point of its test.
+  const functions = ['answer', 'policy-auth', 'inspect-auth', 'slow-init']
+    .map(
+      (name) => `
+  ${name}:
+    Runtime: nodejs20.x
+    Handler: index.handler
+    Code: ${join(FIXTURE, 'functions', name)}
+    Timeout: ${name === 'slow-init' ? 1 : 30}`,
+    )
+    .join('');
   const dir = tempProject(`
-functions:
-  answer:
-    Runtime: nodejs20.x
-    Handler: index.handler
-    Code: ${join(FIXTURE, 'functions/answer')}
-    Timeout: 30
-  policy-auth:
-    Runtime: nodejs20.x
-    Handler: index.handler
-    Code: ${join(FIXTURE, 'functions/policy-auth')}
-    Timeout: 30
-  inspect-auth:
-    Runtime: nodejs20.x
-    Handler: index.handler
-    Code: ${join(FIXTURE, 'functions/inspect-auth')}
-    Timeout: 30
-  slow-init:
-    Runtime: nodejs20.x
-    Handler: index.handler
-    Code: ${join(FIXTURE, 'functions/slow-init')}
-    Timeout: 1
+functions:${functions}
 apis:
   - name: fidelity
     id: ${API}

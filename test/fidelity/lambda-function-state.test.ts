@@ -2,12 +2,11 @@
 // answers `Pending` (the function is being created), GetFunction then `Active`.
 // https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { CreateFunctionCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
-import { ROOT, serve, type Served } from '../e2e/harness.js';
+import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { serve, type Served } from '../e2e/harness.js';
 import { assertJsonLike } from '../support/recorded-answer.js';
-import { ADMIN_ENV, sdkClients, zipOf } from './sdk-client.js';
+import { ADMIN_ENV, createExampleFunction, sdkClients } from './sdk-client.js';
 
 // A new function is Pending with StateReasonCode Creating until it can be invoked; real
 // `aws lambda create-function` outputs show "StateReason": "The function is being created." and
@@ -22,15 +21,7 @@ after(() => s.stop());
 
 it('CreateFunction answers Pending; GetFunction then Active', async () => {
   const { lambda } = sdkClients(s);
-  const created = await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: 'stateful',
-      Runtime: 'nodejs20.x',
-      Role: 'arn:aws:iam::123456789012:role/lambda',
-      Handler: 'index.handler',
-      Code: { ZipFile: zipOf(join(ROOT, 'examples/sayhello/functions/hello')) },
-    }),
-  );
+  const created = await createExampleFunction(lambda, 'stateful', 'hello');
   assertJsonLike(
     {
       State: created.State,

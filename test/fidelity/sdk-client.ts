@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { makeZip } from '../control/lambda/make-zip.js';
-import { call, type Served } from '../e2e/harness.js';
+import { ROOT, call, type Served } from '../e2e/harness.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIASALLYPORTFIDEL01', secretAccessKey: 'f'.repeat(40) };
 export const ADMIN_ENV = {
@@ -39,4 +39,17 @@ export async function untilStatus(
     if (r.status === status || Date.now() > deadline) return r;
     await new Promise((ok) => setTimeout(ok, 50));
   }
+}
+
+/** CreateFunction for one of examples/sayhello's functions (`authorizer`, `hello`). */
+export function createExampleFunction(lambda: LambdaClient, name: string, example: string) {
+  return lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Role: 'arn:aws:iam::123456789012:role/lambda',
+      Handler: 'index.handler',
+      Code: { ZipFile: zipOf(join(ROOT, 'examples/sayhello/functions', example)) },
+    }),
+  );
 }

@@ -2,16 +2,14 @@
 // @aws-sdk/client-api-gateway and a real `sallyport serve`.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeAuthorizer.html
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import {
   CreateAuthorizerCommand,
   CreateRestApiCommand,
   TestInvokeAuthorizerCommand,
 } from '@aws-sdk/client-api-gateway';
-import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
-import { ROOT, serve, type Served } from '../e2e/harness.js';
-import { ADMIN_ENV, lambdaUri, sdkClients, zipOf } from './sdk-client.js';
+import { serve, type Served } from '../e2e/harness.js';
+import { ADMIN_ENV, createExampleFunction, lambdaUri, sdkClients } from './sdk-client.js';
 
 const REFERENCE = 'https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeAuthorizer.html';
 
@@ -23,15 +21,7 @@ after(() => s.stop());
 
 it('clientStatus is 0 when the authorizer succeeded, else what the client would get', async () => {
   const { apigw, lambda } = sdkClients(s);
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: 'walkthrough-auth',
-      Runtime: 'nodejs20.x',
-      Role: 'arn:aws:iam::123456789012:role/lambda',
-      Handler: 'index.handler',
-      Code: { ZipFile: zipOf(join(ROOT, 'examples/sayhello/functions/authorizer')) },
-    }),
-  );
+  await createExampleFunction(lambda, 'walkthrough-auth', 'authorizer');
   const api = await apigw.send(new CreateRestApiCommand({ name: 'test-invoke' }));
   const authorizer = await apigw.send(
     new CreateAuthorizerCommand({
