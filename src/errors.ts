@@ -21,7 +21,8 @@ export type GatewayErrorCode =
   | 'ERR_IAM_AUTHENTICATION'
   | 'ERR_LAMBDA_PERMISSION'
   | 'ERR_BAD_REQUEST_PARAMETERS'
-  | 'ERR_BAD_REQUEST_BODY';
+  | 'ERR_BAD_REQUEST_BODY'
+  | 'ERR_LAMBDA_FUNCTION_NOT_FOUND';
 
 /** Data plane, at deploy time: a snapshot that cannot be served, and what compile reads. */
 export type DeployErrorCode =

@@ -29,6 +29,7 @@ import { NOT_ENFORCED, type InvokePermissions } from './invoke-permissions.js';
 import { httpProxyIntegration } from './integrations/http-proxy.js';
 import { mockIntegration } from './integrations/mock.js';
 import { DeploymentError } from './errors.js';
+import { hasStageVariables, withStageVariables } from './mapping/stage-variables.js';
 import { GatewayResponses } from './responses.js';
 import { Router } from './router.js';
 import { BUILT_IN_MODELS } from './validation/built-in-models.js';
@@ -72,7 +73,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
   for (const authorizer of snapshot.authorizers) {
     if (authorizer.type === 'COGNITO_USER_POOLS')
       jwtAuthorizers.set(authorizer.id, compileJwtAuthorizer(authorizer));
-    else authorizers.set(authorizer.id, compileAuthorizer(authorizer, deps));
+    else authorizers.set(authorizer.id, compileAuthorizer(authorizer));
   }
   const models = new CompiledModels(snapshot.api.id, withBuiltInModels(snapshot));
   const validators = new Map((snapshot.requestValidators ?? []).map((v) => [v.id, v]));
@@ -90,7 +91,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
         authorization: methodAuthorization(method, authorizers, jwtAuthorizers, where),
         apiKeyRequired: method.apiKeyRequired,
         validateRequest: compileRequestValidation(method, validators, models, where),
-        integrate: compileIntegration(method.methodIntegration, deps, where),
+        integrate: compileIntegration(method.methodIntegration, deps, where, stage.variables),
       });
     }
     if (methods.size > 0) router.add(resource.path, resource.id, methods);
@@ -140,14 +141,35 @@ function lambdaFunction(
   deps: Pick<CompileDeps, 'invoker'>,
   where: string,
 ): string {
+  const functionName = lambdaFunctionName(uri, where);
+  if (!deps.invoker.has(functionName)) {
+    throw new DeploymentError(`${where}: function ${functionName} does not exist`);
+  }
+  return functionName;
+}
+
+/**
+ * `…function:${stageVariables.fn}/invocations`: the stage picks the function. A compiled stage
+ * has fixed variables, so the choice is made here, once per stage; a function that does not
+ * exist is not refused (AWS deploys it) but answered 500 at request time (aws-proxy.ts).
+ */
+function integrationFunction(
+  uri: string | undefined,
+  deps: Pick<CompileDeps, 'invoker'>,
+  where: string,
+  variables: Record<string, string>,
+): string {
+  if (uri === undefined || !hasStageVariables(uri)) return lambdaFunction(uri, deps, where);
+  const resolved = withStageVariables(uri, variables);
+  return parseLambdaInvocationUri(resolved)?.functionName ?? resolved;
+}
+
+function lambdaFunctionName(uri: string | undefined, where: string): string {
   const parsed = uri ? parseLambdaInvocationUri(uri) : undefined;
   if (!parsed)
     throw new DeploymentError(
       `${where}: ${uri ?? '(no uri)'} is not a Lambda function invocation URI`,
     );
-  if (!deps.invoker.has(parsed.functionName)) {
-    throw new DeploymentError(`${where}: function ${parsed.functionName} does not exist`);
-  }
   return parsed.functionName;
 }
 
@@ -163,10 +185,7 @@ function checkAuthorizerRules(authorizer: Authorizer): void {
 }
 
 /** A TOKEN or REQUEST authorizer, ready to run (TestInvokeAuthorizer compiles one alone). */
-export function compileAuthorizer(
-  authorizer: Authorizer,
-  deps: Pick<CompileDeps, 'invoker'>,
-): CompiledAuthorizer {
+export function compileAuthorizer(authorizer: Authorizer): CompiledAuthorizer {
   const where = `authorizer ${authorizer.name}`;
   checkAuthorizerRules(authorizer);
   const type = authorizer.type === 'TOKEN' ? 'TOKEN' : 'REQUEST';
@@ -174,7 +193,9 @@ export function compileAuthorizer(
     id: authorizer.id,
     name: authorizer.name,
     type: authorizer.type,
-    functionName: lambdaFunction(authorizer.authorizerUri, deps, where),
+    // Not checked against the functions: AWS deploys an authorizer whose function does not
+    // exist and answers its methods 500 at request time (a function created later just works).
+    functionName: lambdaFunctionName(authorizer.authorizerUri, where),
     identitySource: compileIdentitySource(authorizer.identitySource, type),
     validateToken:
       type === 'TOKEN'
@@ -230,11 +251,12 @@ function compileIntegration(
   integration: Integration | undefined,
   deps: CompileDeps,
   where: string,
+  variables: Record<string, string>,
 ): IntegrationHandler {
   if (!integration) throw new DeploymentError(`${where}: no integration defined for method`);
   switch (integration.type) {
     case 'AWS_PROXY': {
-      const functionName = lambdaFunction(integration.uri, deps, where);
+      const functionName = integrationFunction(integration.uri, deps, where, variables);
       const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
       const timeout =
         functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis;

@@ -5,10 +5,17 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Invoker } from '../../functions/invoker.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { executeApiArn } from '../../model/arn.js';
-import { BadGatewayError, IntegrationTimeoutError, LambdaPermissionError } from '../errors.js';
+import {
+  BadGatewayError,
+  IntegrationTimeoutError,
+  LambdaFunctionNotFoundError,
+  LambdaPermissionError,
+} from '../errors.js';
 import { matchesMediaType, proxyEventValues } from '../events/proxy-event.js';
 import type { InvokePermissions } from '../invoke-permissions.js';
+import { clientHeaderName } from './remapped-headers.js';
 import { withTimeout } from './timeout.js';
+import { functionTraceHeader } from '../../functions/trace-header.js';
 
 const RESPONSE_KEYS = new Set([
   'statusCode',
@@ -17,6 +24,9 @@ const RESPONSE_KEYS = new Set([
   'body',
   'isBase64Encoded',
 ]);
+
+/** Standard base64 (RFC 4648 §4), padded, as Java's basic decoder accepts it. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const newIntegrationTimeout = () => new IntegrationTimeoutError();
 
@@ -29,6 +39,7 @@ export function awsProxyIntegration(
 ): IntegrationHandler {
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     const { request, stage, method, pathParameters, authorizer, caller } = exchange;
+    if (!invoker.has(functionName)) throw new LambdaFunctionNotFoundError(functionName);
     if (
       permissions.enforced(functionName) &&
       !permissions.allows(functionName, sourceArns(exchange))
@@ -45,7 +56,12 @@ export function awsProxyIntegration(
       caller,
       true,
     );
-    const invocation = invoker.invoke({ functionName, proxyEvent, requestId: request.requestId });
+    const invocation = invoker.invoke({
+      functionName,
+      proxyEvent,
+      requestId: request.requestId,
+      traceId: functionTraceHeader(request.traceRoot),
+    });
     let result: Awaited<typeof invocation>;
     try {
       result = await (timeoutInMillis === undefined
@@ -60,7 +76,9 @@ export function awsProxyIntegration(
         `Lambda function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,
       );
     }
-    return toHttpAnswer(result.payload, exchange);
+    const answer = toHttpAnswer(result.payload, exchange);
+    answer.traceRoot = request.traceRoot;
+    return answer;
   };
 }
 
@@ -107,8 +125,14 @@ export function toHttpAnswer(payload: string, exchange: Exchange): HttpAnswer {
   if (o.isBase64Encoded === true && body !== '') {
     const accept = exchange.request.headersLower.get('accept');
     const first = accept?.split(',')[0];
-    if (first && matchesMediaType(first, exchange.stage.binaryMediaTypes))
+    if (first && matchesMediaType(first, exchange.stage.binaryMediaTypes)) {
+      // Node's decoder skips what is not base64 and would send the client garbage bytes. AWS
+      // documents nothing for this; a function that says base64 and is not has answered in a
+      // shape API Gateway cannot use, which is what "Malformed Lambda proxy response" (502) means.
+      if (!BASE64.test(body) || body.length % 4 !== 0)
+        throw new BadGatewayError('Malformed Lambda proxy response: body is not valid base64');
       body = Buffer.from(body, 'base64');
+    }
   }
   return { statusCode, headers, body };
 }
@@ -161,7 +185,7 @@ function sendable(name: string, value: string): [string, string] {
       `Malformed Lambda proxy response: header ${JSON.stringify(name)} has characters HTTP cannot carry`,
     );
   }
-  return [name, value];
+  return [clientHeaderName(name), value];
 }
 
 function scalar(v: unknown): string {

@@ -7,8 +7,11 @@ import type { Integration } from '../../model/types.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { BadGatewayError, IntegrationFailureError, IntegrationTimeoutError } from '../errors.js';
 import { checkPathValue } from '../http/request-path.js';
+import { decodePathValue } from '../router.js';
 import { compileParameterSource, type ParameterSource } from '../mapping/parameters.js';
 import { anyKeyMap } from '../any-key-map.js';
+import { clientHeaderName } from './remapped-headers.js';
+import { withStageVariables } from '../mapping/stage-variables.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -22,6 +25,9 @@ const HOP_BY_HOP = new Set([
   'host',
   'content-length',
 ]);
+
+/** Of the backend's answer, these never reach the client; Connection and Content-Length are remapped. */
+const DROPPED_FROM_RESPONSE = new Set(['keep-alive', 'trailer', 'transfer-encoding', 'upgrade']);
 
 export function httpProxyIntegration(
   integration: Integration,
@@ -44,17 +50,11 @@ export function httpProxyIntegration(
     const { request: req } = exchange;
     // `${stageVariables.X}` may appear anywhere in an HTTP integration URI.
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
-    const withVariables = uri.includes('${')
-      ? uri.replace(
-          /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g,
-          (_, name: string) => exchange.stage.variables[name] ?? '',
-        )
-      : uri;
+    const withVariables = withStageVariables(uri, exchange.stage.variables);
     let url = withVariables.replace(/\{([^{}]+?)\+?\}/g, (_, name: string) => {
       const mapped = pathParams.find(([n]) => n === name || `${n}+` === name);
-      const value = mapped
-        ? mapped[1](exchange)
-        : exchange.pathParameters?.[name.replace(/\+$/, '')];
+      const raw = mapped ? undefined : exchange.pathParameters?.[name.replace(/\+$/, '')];
+      const value = mapped ? mapped[1](exchange) : raw && decodePathValue(raw);
       if (value === undefined) return '';
       checkPathValue(value);
       return encodePath(value);
@@ -79,6 +79,11 @@ export function httpProxyIntegration(
     }
     const forwardedFor = req.headersLower.get('x-forwarded-for');
     headers['X-Forwarded-For'] = forwardedFor ? `${forwardedFor}, ${req.sourceIp}` : req.sourceIp;
+    // What API Gateway adds to every backend request, as recorded against AWS
+    // (localstack/localstack tests/aws/services/apigateway/test_apigateway_http.snapshot.json,
+    // test_http_integration_with_lambda[HTTP_PROXY]: x-amzn-apigateway-api-id, x-amzn-trace-id).
+    headers['x-amzn-apigateway-api-id'] = exchange.stage.apiId;
+    headers['X-Amzn-Trace-Id'] = req.traceRoot;
 
     const method = (
       integration.httpMethod && integration.httpMethod !== 'ANY'
@@ -97,11 +102,12 @@ export function httpProxyIntegration(
       const body = Buffer.from(await response.body.arrayBuffer());
       const out: [string, string][] = [];
       for (const [name, value] of Object.entries(response.headers)) {
-        if (value === undefined || HOP_BY_HOP.has(name)) continue;
-        if (Array.isArray(value)) for (const v of value) out.push([name, v]);
-        else out.push([name, value]);
+        if (value === undefined || DROPPED_FROM_RESPONSE.has(name)) continue;
+        const clientName = clientHeaderName(name);
+        if (Array.isArray(value)) for (const v of value) out.push([clientName, v]);
+        else out.push([clientName, value]);
       }
-      return { statusCode: response.statusCode, headers: out, body };
+      return { statusCode: response.statusCode, headers: out, body, traceRoot: req.traceRoot };
     } catch (error) {
       if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
         throw new IntegrationTimeoutError();

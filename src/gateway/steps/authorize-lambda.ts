@@ -68,12 +68,13 @@ export function createAuthorizeLambdaStep(deps: AuthorizeLambdaDeps): AuthorizeL
     );
     const { result, latency } = await run(exchange, authorizer, methodArn);
     const decision = result.policy.evaluate(methodArn);
-    if (decision !== 'Allow') throw new AccessDeniedError(decision === 'Deny');
     const outcome: Exchange['authorizer'] = {
       principalId: result.principalId,
       context: result.context,
       integrationLatency: latency,
     };
+    // A denied caller's principalId and context still reach an ACCESS_DENIED template.
+    if (decision !== 'Allow') throw new AccessDeniedError(decision === 'Deny', outcome);
     if (result.usageIdentifierKey !== undefined)
       outcome.usageIdentifierKey = result.usageIdentifierKey;
     exchange.authorizer = outcome;
