@@ -16,7 +16,6 @@ import { putFunctionFromFolder } from '../control/lambda/local-functions.js';
 import { FunctionPolicies } from '../control/lambda/resource-policy.js';
 import { registerLambdaRoutes } from '../control/lambda/routes.js';
 import { FunctionsInvoker } from '../functions/functions-invoker.js';
-import { authorizerCachePrefix } from '../gateway/authorizers/cache.js';
 import { Gateway } from '../gateway/gateway.js';
 import { StageLoader } from '../node/stage-loader.js';
 import {
@@ -123,8 +122,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
               invoker,
               logger,
               now,
-              flushAuthorizerCache: (apiId, stage) =>
-                gateway.authorizerCache.flush(authorizerCachePrefix(apiId, stage)),
+              flushAuthorizerCache: (apiId, stage) => gateway.flushAuthorizerCache(apiId, stage),
             }),
             registerLambdaRoutes({ store, invoker, settings, dataDir, logger, now }),
           ],

@@ -55,8 +55,12 @@ export class Gateway {
     });
   }
 
-  /** Compiles and swaps in a stage; throws DeploymentError (nothing changes) if it cannot. */
-  deploy(snapshot: ApiSnapshot, stage: StageInput): CompiledStage {
+  /**
+   * Compiles and swaps in a stage; throws DeploymentError (nothing changes) if it cannot.
+   * `recompile`: the same deployment compiled again because something it reads changed (a
+   * function's Timeout or code): its authorizer cache is kept, as AWS keeps it.
+   */
+  deploy(snapshot: ApiSnapshot, stage: StageInput, recompile = false): CompiledStage {
     const compiled = compileStage(snapshot, stage, {
       invoker: this.#options.invoker,
       dispatcher: this.#dispatcher,
@@ -66,8 +70,13 @@ export class Gateway {
     });
     this.stages.deploy(compiled);
     // A new deployment starts with an empty authorizer cache, as on AWS.
-    this.authorizerCache.flush(authorizerCachePrefix(compiled.apiId, compiled.stageName));
+    if (!recompile) this.flushAuthorizerCache(compiled.apiId, compiled.stageName);
     return compiled;
+  }
+
+  /** FlushStageAuthorizersCache, as this node applies it. */
+  flushAuthorizerCache(apiId: string, stageName: string): void {
+    this.authorizerCache.flush(authorizerCachePrefix(apiId, stageName));
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
