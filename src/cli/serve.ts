@@ -8,7 +8,7 @@ import { createLogger } from '../observability/logger.js';
 import { fail } from './fail.js';
 import { parsePort } from './options.js';
 import { preparePrivateDataDir } from './private-data-dir.js';
-import { startNode } from './start-node.js';
+import { startNode, type AuthorizerCacheKind } from './start-node.js';
 
 interface ServeOptions {
   config?: string;
@@ -21,6 +21,8 @@ interface ServeOptions {
   admin: boolean;
   logLevel: string;
   isolation: FunctionIsolation;
+  redis?: string;
+  authorizerCache: AuthorizerCacheKind;
 }
 
 export function serveCommand(): Command {
@@ -53,6 +55,18 @@ export function serveCommand(): Command {
         .choices(ISOLATION_LEVELS)
         .default(DEFAULT_ISOLATION),
     )
+    .option(
+      '--redis <url>',
+      'redis://… shared by every node and worker (see --authorizer-cache; docs/many-nodes.md)',
+    )
+    .addOption(
+      new Option(
+        '--authorizer-cache <where>',
+        'where Lambda authorizer results are cached: this process (memory) or Redis, shared by every node (needs --redis)',
+      )
+        .choices(['memory', 'redis'])
+        .default('memory'),
+    )
     .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(['debug', 'info', 'warn', 'error'])
@@ -64,6 +78,10 @@ export function serveCommand(): Command {
 async function serve(options: ServeOptions): Promise<void> {
   const port = parsePort('--port', options.port);
   const adminPort = parsePort('--admin-port', options.adminPort);
+  if (options.authorizerCache === 'redis' && options.redis === undefined)
+    throw new Error('--authorizer-cache redis needs --redis redis://…');
+  if (options.redis !== undefined && !/^rediss?:\/\//.test(options.redis))
+    throw new Error(`--redis: not a redis:// or rediss:// URL: ${options.redis}`);
   const project = await projectFor(options.config);
   const dataDir = resolve(
     options.dataDir ?? (project ? join(project.dir, '.sallyport') : '.sallyport'),
@@ -76,6 +94,8 @@ async function serve(options: ServeOptions): Promise<void> {
     store: options.store,
     logger,
     isolation: options.isolation,
+    authorizerCache: options.authorizerCache,
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
   });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
@@ -144,6 +164,11 @@ async function serve(options: ServeOptions): Promise<void> {
       "Warning: functions at isolation 'thread' share the gateway's process and protect nothing against hostile code: use --isolation sandbox for code you do not trust",
     );
   }
+  lines.push(
+    options.authorizerCache === 'redis'
+      ? "Authorizer cache: shared in Redis (this process's own while Redis is unreachable)"
+      : "Authorizer cache: this process's own (use --authorizer-cache redis to share it between processes)",
+  );
   lines.push(
     `State: ${options.store?.startsWith('postgres') ? 'PostgreSQL' : options.store === 'memory' ? 'memory' : dataDir}`,
   );

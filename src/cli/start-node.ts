@@ -16,7 +16,10 @@ import { putFunctionFromFolder } from '../control/lambda/local-functions.js';
 import { FunctionPolicies } from '../control/lambda/resource-policy.js';
 import { registerLambdaRoutes } from '../control/lambda/routes.js';
 import { FunctionsInvoker } from '../functions/functions-invoker.js';
+import { AuthorizerCache, type AuthorizerResultCache } from '../gateway/authorizers/cache.js';
 import { Gateway } from '../gateway/gateway.js';
+import { RedisAuthorizerCache } from '../node/redis-authorizer-cache.js';
+import { RedisConnection } from '../node/redis-connection.js';
 import { StageLoader } from '../node/stage-loader.js';
 import {
   DEFAULT_SETTINGS,
@@ -36,7 +39,13 @@ export interface NodeOptions {
   logger: Logger;
   /** Level of functions that set no `Isolation` (`serve --isolation`). */
   isolation?: FunctionIsolation;
+  /** `serve --redis`: the Redis every node shares. */
+  redis?: string;
+  /** `serve --authorizer-cache`: this process's own (default), or shared in Redis. */
+  authorizerCache?: AuthorizerCacheKind;
 }
+
+export type AuthorizerCacheKind = 'memory' | 'redis';
 
 export interface SallyportNode {
   settings: Settings;
@@ -66,7 +75,19 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   };
   const now = Date.now;
   let admin: Server | undefined;
+  let redis: RedisConnection | undefined;
   try {
+    let authorizerCache: AuthorizerResultCache | undefined;
+    if (options.authorizerCache === 'redis') {
+      if (!options.redis) throw new Error('a shared authorizer cache needs a Redis URL');
+      redis = new RedisConnection({
+        url: options.redis,
+        logger,
+        fallback: 'authorizer results cached by this process only (flushes still reach it)',
+      });
+      await redis.start();
+      authorizerCache = new RedisAuthorizerCache(redis, new AuthorizerCache({ now }));
+    }
     const projectStages = project
       ? await applyProject(project, store, invoker, reloadFunctions)
       : [];
@@ -82,6 +103,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       functionTimeout: (name) => functions.find((f) => f.FunctionName === name)?.Timeout,
       accessKeys: [loaded.credentials],
       permissions: policies,
+      ...(authorizerCache ? { authorizerCache } : {}),
     });
     const onlyApi = project?.apis.length === 1 ? project.apis[0]!.id : undefined;
     if (onlyApi) gateway.stages.defaultApiId = onlyApi;
@@ -122,7 +144,8 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
               invoker,
               logger,
               now,
-              flushAuthorizerCache: (apiId, stage) => gateway.flushAuthorizerCache(apiId, stage),
+              flushAuthorizerCache: (apiId, stage) =>
+                gateway.flushAuthorizerCache(apiId, stage, true),
             }),
             registerLambdaRoutes({ store, invoker, settings, dataDir, logger, now }),
           ],
@@ -143,11 +166,13 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
           server.closeIdleConnections();
         }
         await Promise.allSettled(closing);
+        await redis?.close();
         await store.close();
       },
     };
   } catch (error) {
     await invoker.close();
+    await redis?.close();
     await store.close();
     throw error;
   }

@@ -65,7 +65,7 @@ export class StageLoader {
         // Timeout changes what a served stage compiles to: compile every stage again.
         return this.syncAll(true);
       case 'authorizercache':
-        this.#gateway.flushAuthorizerCache(event.scope, event.id);
+        await this.#gateway.flushAuthorizerCache(event.scope, event.id, false);
         this.#logger.info({ apiId: event.scope, stageName: event.id }, 'authorizer cache flushed');
         return;
       default:

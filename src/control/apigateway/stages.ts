@@ -133,9 +133,9 @@ export async function deleteStage(
 
 /**
  * Writes no entity but announces an `authorizercache` change, kept in the change feed like any
- * other: every node sharing the store flushes the stage's cache (node/stage-loader.ts), even one
- * that was disconnected when it happened. The node that served the call also flushes directly, so
- * the flush has taken effect there when the call answers.
+ * other: every node sharing the store flushes its own cache of the stage (node/stage-loader.ts),
+ * even one that was disconnected when it happened. The node that served the call flushes directly,
+ * its own cache and a shared one (Redis), so the flush has taken effect when the call answers.
  * https://docs.aws.amazon.com/apigateway/latest/api/API_FlushStageAuthorizersCache.html
  */
 export async function flushStageAuthorizersCache(
@@ -148,5 +148,5 @@ export async function flushStageAuthorizersCache(
     await getStage(tx, apiId, stageName);
     tx.notify({ kind: 'authorizercache', scope: apiId, id: stageName });
   });
-  deps.flushAuthorizerCache?.(apiId, stageName);
+  await deps.flushAuthorizerCache?.(apiId, stageName);
 }
