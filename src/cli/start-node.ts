@@ -34,6 +34,8 @@ import type { Store } from '../store/store.js';
 
 export interface NodeOptions {
   project: Project | undefined;
+  /** Store the project's functions and APIs (default); a `--workers` worker finds them stored. */
+  applyProject?: boolean;
   dataDir: string;
   store: string | undefined;
   logger: Logger;
@@ -88,9 +90,10 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       await redis.start();
       authorizerCache = new RedisAuthorizerCache(redis, new AuthorizerCache({ now }));
     }
-    const projectStages = project
-      ? await applyProject(project, store, invoker, reloadFunctions)
-      : [];
+    const projectStages =
+      project && options.applyProject !== false
+        ? await applyProject(project, store, invoker, reloadFunctions)
+        : [];
     await reloadFunctions();
     const policies = new FunctionPolicies(settings);
     await policies.reload(store);
