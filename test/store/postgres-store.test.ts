@@ -84,5 +84,31 @@ if (url === undefined || url === '') {
         await Promise.all([a.close(), b.close(), client.end()]);
       }
     });
+
+    it('a change whose notification never came is still delivered, by the periodic catch-up', async () => {
+      const a = await open();
+      const b = await PostgresStore.open({ connectionString: url, schema, catchUpIntervalMs: 50 });
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const seen: ChangeEvent[] = [];
+        b.subscribe((e) => seen.push(e));
+        // b listens (and has made its first catch-up) once it hears a's notification.
+        await a.transaction((tx) => {
+          tx.notify({ kind: 'restapi', scope: '', id: 'heard' });
+          return Promise.resolve();
+        });
+        await waitFor(() => seen.length > 0, 30_000, 'the notification');
+        seen.length = 0;
+        // Written as another node's committed change, with no NOTIFY: a notification lost.
+        await client.query(
+          `INSERT INTO "${schema}".changes (origin, kind, scope, id) VALUES ('elsewhere', 'authorizercache', 'api1', 'prod')`,
+        );
+        await waitFor(() => seen.length > 0, 30_000, 'the change to be read from the feed');
+        assert.deepEqual(seen, [{ kind: 'authorizercache', scope: 'api1', id: 'prod' }]);
+      } finally {
+        await Promise.all([a.close(), b.close(), client.end()]);
+      }
+    });
   });
 }
