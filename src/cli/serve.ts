@@ -212,8 +212,8 @@ async function serve(options: ServeOptions): Promise<void> {
   }
   lines.push(
     options.authorizerCache === 'redis'
-      ? "Authorizer cache: shared in Redis (this process's own while Redis is unreachable)"
-      : "Authorizer cache: this process's own (use --authorizer-cache redis to share it between processes)",
+      ? "Authorizer cache: shared in Redis (each process's own while Redis is unreachable)"
+      : `Authorizer cache: ${workers > 1 ? "each worker's own" : "this process's own"} (--authorizer-cache redis shares it between processes and nodes)`,
   );
   lines.push(
     `State: ${options.store?.startsWith('postgres') ? 'PostgreSQL' : options.store === 'memory' ? 'memory' : dataDir}`,
