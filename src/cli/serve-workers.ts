@@ -91,7 +91,8 @@ export function startWorkers(count: number, logger: Logger): Promise<Workers> {
         if (stopping) return;
         if (!started) return failStart(`a worker exited before it listened (code ${code})`);
         logger.error({ worker: worker.id, code, signal }, 'worker died; starting another');
-        fork();
+        // A second's pause, so a worker that cannot start does not spin.
+        setTimeout(() => stopping || fork(), 1000).unref();
       });
     };
     for (let i = 0; i < count; i++) fork();

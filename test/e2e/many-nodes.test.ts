@@ -30,15 +30,18 @@ describe(
   { skip: PG ? false : 'skipped: set SALLYPORT_TEST_PG to run' },
   () => {
     const servers: Served[] = [];
+    let dropSchema: (() => Promise<void>) | undefined;
     after(async () => {
       for (const s of servers) await s.stop();
+      await dropSchema?.();
     });
 
     it('a flush and a function update through node A take effect on node B', async () => {
       const store = pgStore('nodes');
-      const a = await serve(['--store', store], NODE_ENV);
+      dropSchema = store.drop;
+      const a = await serve(['--store', store.url], NODE_ENV);
       servers.push(a);
-      const b = await serve(['--store', store], NODE_ENV);
+      const b = await serve(['--store', store.url], NODE_ENV);
       servers.push(b);
       const path = await buildApi(a);
       const echoOnB = `${b.base}${path}/echo`;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { createClient } from '@redis/client';
 import { call, eventually, serve, type Served } from './harness.js';
 import {
   NODE_ENV,
@@ -61,18 +62,21 @@ describe(
   },
   () => {
     const servers: Served[] = [];
+    let dropSchema: (() => Promise<void>) | undefined;
     const proxy = new Proxy(new URL(REDIS ?? 'redis://127.0.0.1:6379'));
     after(async () => {
       for (const s of servers) await s.stop();
+      await dropSchema?.();
       await proxy.stop();
     });
 
     it('is shared by two nodes, flushed for both, and falls back to each node when Redis is away', async () => {
       await proxy.start();
       const store = pgStore('rediscache');
+      dropSchema = store.drop;
       const args = [
         '--store',
-        store,
+        store.url,
         '--authorizer-cache',
         'redis',
         '--redis',
@@ -92,6 +96,14 @@ describe(
       const n1 = nonceOf(first);
       const onBoth = await until(onB, TOKEN, (r) => r.status === 200);
       assert.equal(nonceOf(onBoth), n1);
+      // Kept under the stage's prefix, the identity hashed: the token is not in Redis in clear.
+      const apiId = /restapis\/([^/]+)/.exec(path)![1]!;
+      const redis = createClient({ url: REDIS! });
+      await redis.connect();
+      const keys = await redis.keys(`sallyport:authorizer:${apiId}*`);
+      await redis.close();
+      assert.equal(keys.length, 1, keys.join(', '));
+      assert.ok(!keys[0]!.includes(TOKEN.Authorization), keys[0]);
 
       // A flush through A clears the shared entry: B asks its authorizer, A then gets B's answer.
       await flush(a, path);
