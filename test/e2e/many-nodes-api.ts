@@ -11,7 +11,7 @@ import {
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import pg from 'pg';
+import { dropSchema } from '../store/drop-schema.js';
 import { makeZip } from '../control/lambda/make-zip.js';
 import { call, type Answer, type Served } from './harness.js';
 
@@ -56,16 +56,10 @@ export function adminClients(s: Served) {
 /** A store URL on its own schema, so runs never see each other's state; `drop` removes it. */
 export function pgStore(tag: string): { url: string; drop: () => Promise<void> } {
   const schema = `e2e_${tag}_${process.pid}_${Date.now()}`;
-  const drop = async () => {
-    const client = new pg.Client({ connectionString: PG });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
+  return {
+    url: `${PG}${PG!.includes('?') ? '&' : '?'}schema=${schema}`,
+    drop: () => dropSchema(PG!, schema),
   };
-  return { url: `${PG}${PG!.includes('?') ? '&' : '?'}schema=${schema}`, drop };
 }
 
 /** Asks `url` until `accept` holds (changes reach a node asynchronously), wide deadline. */

@@ -8,6 +8,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { MIGRATIONS } from '../../src/store/migrations/migrations.js';
 import type { ChangeEvent } from '../../src/store/store.js';
 import { storeContract } from './store-contract.js';
+import { dropSchema } from './drop-schema.js';
 import { waitFor } from './wait-for.js';
 
 const url = process.env.SALLYPORT_TEST_PG;
@@ -20,20 +21,11 @@ if (url === undefined || url === '') {
 } else {
   const schema = `sallyport_test_${randomBytes(6).toString('hex')}`;
   const open = () => PostgresStore.open({ connectionString: url, schema, reconnectDelayMs: 50 });
-  const dropSchema = async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
-  };
 
   storeContract('PostgresStore', { open, durable: true });
 
   describe('PostgresStore', () => {
-    after(dropSchema);
+    after(() => dropSchema(url, schema));
 
     it('records every migration once', async () => {
       const store = await open();
