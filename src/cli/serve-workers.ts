@@ -75,7 +75,8 @@ export function startWorkers(count: number, logger: Logger): Promise<Workers> {
       void stop().then(() => reject(new Error(message)));
     };
     const fork = () => {
-      const worker = cluster.fork();
+      // The worker's share of the machine's function pools (start-node.ts `shareOf`).
+      const worker = cluster.fork({ SALLYPORT_WORKERS: String(count) });
       workers.add(worker);
       worker.on('message', (message: WorkerMessage) => {
         if (message.sallyport === 'listen-failed') return failStart(message.message);

@@ -110,6 +110,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const node = await startNode({
     project,
     applyProject: !worker,
+    ...(worker ? { shareOf: Number(process.env.SALLYPORT_WORKERS ?? '1') } : {}),
     dataDir,
     store: options.store,
     logger,

@@ -1,6 +1,7 @@
 // The composition root of one Sallyport node: the store, the functions, the data plane following
 // the store, and the admin API. `serve` prints and handles signals; this wires.
 import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Project } from '../config/project-file.js';
 import { loadAdminCredentials } from '../control/admin/credentials.js';
@@ -45,6 +46,11 @@ export interface NodeOptions {
   redis?: string;
   /** `serve --authorizer-cache`: this process's own (default), or shared in Redis. */
   authorizerCache?: AuthorizerCacheKind;
+  /**
+   * `serve --workers`: how many data-plane processes share this machine. Each gets its share of
+   * the function pools' default limits, so N workers run as many environments as one process.
+   */
+  shareOf?: number;
 }
 
 export type AuthorizerCacheKind = 'memory' | 'redis';
@@ -64,10 +70,18 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   const { project, logger, dataDir } = options;
   const settings = project?.settings ?? DEFAULT_SETTINGS;
   const store = await openStore({ store: options.store, dataDir });
+  const share = options.shareOf ?? 1;
+  const cores = availableParallelism();
   const invoker = new FunctionsInvoker({
     functions: [],
     settings,
     logger,
+    ...(share > 1
+      ? {
+          maxThreads: Math.ceil(cores / share),
+          processes: { maxConcurrency: Math.ceil(Math.max(4, cores) / share) },
+        }
+      : {}),
     ...(options.isolation ? { defaultIsolation: options.isolation } : {}),
   });
   let functions: FunctionConfig[] = [];
