@@ -19,7 +19,9 @@ export type GatewayErrorCode =
   | 'ERR_API_CONFIGURATION'
   | 'ERR_BAD_REQUEST_PATH'
   | 'ERR_IAM_AUTHENTICATION'
-  | 'ERR_LAMBDA_PERMISSION';
+  | 'ERR_LAMBDA_PERMISSION'
+  | 'ERR_BAD_REQUEST_PARAMETERS'
+  | 'ERR_BAD_REQUEST_BODY';
 
 /** Data plane, at deploy time: a snapshot that cannot be served, and what compile reads. */
 export type DeployErrorCode =
