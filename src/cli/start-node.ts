@@ -1,6 +1,7 @@
 // The composition root of one Sallyport node: the store, the functions, the data plane following
 // the store, and the admin API. `serve` prints and handles signals; this wires.
 import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Project } from '../config/project-file.js';
 import { loadAdminCredentials } from '../control/admin/credentials.js';
@@ -16,8 +17,10 @@ import { putFunctionFromFolder } from '../control/lambda/local-functions.js';
 import { FunctionPolicies } from '../control/lambda/resource-policy.js';
 import { registerLambdaRoutes } from '../control/lambda/routes.js';
 import { FunctionsInvoker } from '../functions/functions-invoker.js';
-import { authorizerCachePrefix } from '../gateway/authorizers/cache.js';
+import { AuthorizerCache, type AuthorizerResultCache } from '../gateway/authorizers/cache.js';
 import { Gateway } from '../gateway/gateway.js';
+import { RedisAuthorizerCache } from '../node/redis-authorizer-cache.js';
+import { RedisConnection } from '../node/redis-connection.js';
 import { StageLoader } from '../node/stage-loader.js';
 import {
   DEFAULT_SETTINGS,
@@ -32,12 +35,25 @@ import type { Store } from '../store/store.js';
 
 export interface NodeOptions {
   project: Project | undefined;
+  /** Store the project's functions and APIs (default); a `--workers` worker finds them stored. */
+  applyProject?: boolean;
   dataDir: string;
   store: string | undefined;
   logger: Logger;
   /** Level of functions that set no `Isolation` (`serve --isolation`). */
   isolation?: FunctionIsolation;
+  /** `serve --redis`: the Redis every node shares. */
+  redis?: string;
+  /** `serve --authorizer-cache`: this process's own (default), or shared in Redis. */
+  authorizerCache?: AuthorizerCacheKind;
+  /**
+   * `serve --workers`: how many data-plane processes share this machine. Each gets its share of
+   * the function pools' default limits, so N workers run as many environments as one process.
+   */
+  shareOf?: number;
 }
+
+export type AuthorizerCacheKind = 'memory' | 'redis';
 
 export interface SallyportNode {
   settings: Settings;
@@ -54,10 +70,18 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   const { project, logger, dataDir } = options;
   const settings = project?.settings ?? DEFAULT_SETTINGS;
   const store = await openStore({ store: options.store, dataDir });
+  const share = options.shareOf ?? 1;
+  const cores = availableParallelism();
   const invoker = new FunctionsInvoker({
     functions: [],
     settings,
     logger,
+    ...(share > 1
+      ? {
+          maxThreads: Math.ceil(cores / share),
+          processes: { maxConcurrency: Math.ceil(Math.max(4, cores) / share) },
+        }
+      : {}),
     ...(options.isolation ? { defaultIsolation: options.isolation } : {}),
   });
   let functions: FunctionConfig[] = [];
@@ -67,10 +91,23 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   };
   const now = Date.now;
   let admin: Server | undefined;
+  let redis: RedisConnection | undefined;
   try {
-    const projectStages = project
-      ? await applyProject(project, store, invoker, reloadFunctions)
-      : [];
+    let authorizerCache: AuthorizerResultCache | undefined;
+    if (options.authorizerCache === 'redis') {
+      if (!options.redis) throw new Error('a shared authorizer cache needs a Redis URL');
+      redis = new RedisConnection({
+        url: options.redis,
+        logger,
+        fallback: 'authorizer results cached by this process only (flushes still reach it)',
+      });
+      await redis.start();
+      authorizerCache = new RedisAuthorizerCache(redis, new AuthorizerCache({ now }));
+    }
+    const projectStages =
+      project && options.applyProject !== false
+        ? await applyProject(project, store, invoker, reloadFunctions)
+        : [];
     await reloadFunctions();
     const policies = new FunctionPolicies(settings);
     await policies.reload(store);
@@ -83,6 +120,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       functionTimeout: (name) => functions.find((f) => f.FunctionName === name)?.Timeout,
       accessKeys: [loaded.credentials],
       permissions: policies,
+      ...(authorizerCache ? { authorizerCache } : {}),
     });
     const onlyApi = project?.apis.length === 1 ? project.apis[0]!.id : undefined;
     if (onlyApi) gateway.stages.defaultApiId = onlyApi;
@@ -124,7 +162,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
               logger,
               now,
               flushAuthorizerCache: (apiId, stage) =>
-                gateway.authorizerCache.flush(authorizerCachePrefix(apiId, stage)),
+                gateway.flushAuthorizerCache(apiId, stage, true),
             }),
             registerLambdaRoutes({ store, invoker, settings, dataDir, logger, now }),
           ],
@@ -145,11 +183,13 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
           server.closeIdleConnections();
         }
         await Promise.allSettled(closing);
+        await redis?.close();
         await store.close();
       },
     };
   } catch (error) {
     await invoker.close();
+    await redis?.close();
     await store.close();
     throw error;
   }
