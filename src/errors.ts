@@ -19,7 +19,11 @@ export type GatewayErrorCode =
   | 'ERR_API_CONFIGURATION'
   | 'ERR_BAD_REQUEST_PATH'
   | 'ERR_IAM_AUTHENTICATION'
-  | 'ERR_LAMBDA_PERMISSION';
+  | 'ERR_LAMBDA_PERMISSION'
+  | 'ERR_TEMPLATE_RENDER'
+  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
+  | 'ERR_LAMBDA_REQUEST_NOT_JSON'
+  | 'ERR_LAMBDA_INVOCATION';
 
 /** Data plane, at deploy time: a snapshot that cannot be served, and what compile reads. */
 export type DeployErrorCode =

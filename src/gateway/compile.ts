@@ -18,6 +18,7 @@ import type {
   MethodAuthorization,
 } from './compiled-api.js';
 import { awsProxyIntegration } from './integrations/aws-proxy.js';
+import { awsLambdaIntegration, type LambdaTarget } from './integrations/aws-lambda.js';
 import { NOT_ENFORCED, type InvokePermissions } from './invoke-permissions.js';
 import { httpProxyIntegration } from './integrations/http-proxy.js';
 import { mockIntegration } from './integrations/mock.js';
@@ -198,6 +199,18 @@ function methodAuthorizer<T>(method: Method, authorizers: Map<string, T>, where:
   return authorizer;
 }
 
+function lambdaTarget(integration: Integration, deps: CompileDeps, where: string): LambdaTarget {
+  const functionName = lambdaFunction(integration.uri, deps, where);
+  const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
+  return {
+    invoker: deps.invoker,
+    functionName,
+    timeoutInMillis:
+      functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis,
+    permissions: deps.permissions ?? NOT_ENFORCED,
+  };
+}
+
 function compileIntegration(
   integration: Integration | undefined,
   deps: CompileDeps,
@@ -206,21 +219,25 @@ function compileIntegration(
   if (!integration) throw new DeploymentError(`${where}: no integration defined for method`);
   switch (integration.type) {
     case 'AWS_PROXY': {
-      const functionName = lambdaFunction(integration.uri, deps, where);
-      const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
-      const timeout =
-        functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis;
+      const target = lambdaTarget(integration, deps, where);
       return awsProxyIntegration(
-        deps.invoker,
-        functionName,
-        timeout,
-        deps.permissions ?? NOT_ENFORCED,
+        target.invoker,
+        target.functionName,
+        target.timeoutInMillis,
+        target.permissions,
       );
     }
+    case 'AWS':
+      // Lambda is the one AWS service Sallyport runs; other service URIs are refused below.
+      if (integration.uri && parseLambdaInvocationUri(integration.uri))
+        return awsLambdaIntegration(integration, lambdaTarget(integration, deps, where), where);
+      throw new DeploymentError(
+        `${where}: AWS integrations are supported for Lambda functions only, not ${integration.uri ?? '(no uri)'}`,
+      );
     case 'HTTP_PROXY':
       return httpProxyIntegration(integration, deps.dispatcher);
     case 'MOCK':
-      return mockIntegration(integration);
+      return mockIntegration(integration, where);
     default:
       throw new DeploymentError(
         `${where}: integration type ${integration.type} is not supported yet`,

@@ -29,11 +29,7 @@ export function awsProxyIntegration(
 ): IntegrationHandler {
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     const { request, stage, method, pathParameters, authorizer, caller } = exchange;
-    if (
-      permissions.enforced(functionName) &&
-      !permissions.allows(functionName, sourceArns(exchange))
-    )
-      throw new LambdaPermissionError(functionName);
+    checkInvokePermission(permissions, functionName, exchange);
     // The event's values only: the invoker makes the event where it needs one (a worker thread
     // rebuilds it from them), so the thread hand-off builds no object here.
     const proxyEvent = proxyEventValues(
@@ -62,6 +58,16 @@ export function awsProxyIntegration(
     }
     return toHttpAnswer(result.payload, exchange);
   };
+}
+
+/** The function's resource policy must let API Gateway invoke it from this method. */
+export function checkInvokePermission(
+  permissions: InvokePermissions,
+  functionName: string,
+  exchange: Exchange,
+): void {
+  if (permissions.enforced(functionName) && !permissions.allows(functionName, sourceArns(exchange)))
+    throw new LambdaPermissionError(functionName);
 }
 
 /**
