@@ -21,6 +21,7 @@ import { awsProxyIntegration } from './integrations/aws-proxy.js';
 import { awsLambdaIntegration, type LambdaTarget } from './integrations/aws-lambda.js';
 import { NOT_ENFORCED, type InvokePermissions } from './invoke-permissions.js';
 import { httpProxyIntegration } from './integrations/http-proxy.js';
+import { httpIntegration } from './integrations/http.js';
 import { mockIntegration } from './integrations/mock.js';
 import { DeploymentError } from './errors.js';
 import { GatewayResponses } from './responses.js';
@@ -236,11 +237,9 @@ function compileIntegration(
       );
     case 'HTTP_PROXY':
       return httpProxyIntegration(integration, deps.dispatcher);
+    case 'HTTP':
+      return httpIntegration(integration, deps.dispatcher, where);
     case 'MOCK':
       return mockIntegration(integration, where);
-    default:
-      throw new DeploymentError(
-        `${where}: integration type ${integration.type} is not supported yet`,
-      );
   }
 }
