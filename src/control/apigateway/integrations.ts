@@ -1,13 +1,8 @@
-// PutIntegration, GetIntegration, UpdateIntegration, DeleteIntegration, PutIntegrationResponse,
-// GetIntegrationResponse.
+// PutIntegration, GetIntegration, UpdateIntegration, DeleteIntegration (the integration's
+// responses: integration-responses.ts).
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegration.html
 import { parseLambdaInvocationUri } from '../../model/arn.js';
-import type {
-  Integration,
-  IntegrationResponse,
-  IntegrationType,
-  Method,
-} from '../../model/types.js';
+import type { Integration, IntegrationType, Method } from '../../model/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
@@ -20,7 +15,7 @@ import {
   requiredEnum,
   type Body,
 } from './fields.js';
-import { changeMethod, checkStatusCode } from './methods.js';
+import { changeMethod } from './methods.js';
 import {
   applyPatchOperations,
   integerValue,
@@ -90,7 +85,7 @@ function checkIntegration(integration: Integration): void {
     throw new BadRequestError('Invalid HTTP endpoint specified for URI');
 }
 
-async function loadIntegration(
+export async function loadIntegration(
   deps: ApiGatewayDeps,
   apiId: string,
   resourceId: string,
@@ -190,57 +185,7 @@ export async function deleteIntegration(
   });
 }
 
-// https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegrationResponse.html
-export async function putIntegrationResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-  body: Body,
-) {
-  const op = 'putIntegrationResponse';
-  checkStatusCode(statusCode);
-  const response: IntegrationResponse = { statusCode };
-  const selectionPattern = optionalString(body, 'selectionPattern', op);
-  if (selectionPattern !== undefined) {
-    try {
-      new RegExp(selectionPattern);
-    } catch {
-      throw new BadRequestError(`Invalid selection pattern specified: ${selectionPattern}`);
-    }
-    response.selectionPattern = selectionPattern;
-  }
-  const parameters = optionalStringMap(body, 'responseParameters', op);
-  if (parameters !== undefined) response.responseParameters = parameters;
-  const templates = optionalStringMap(body, 'responseTemplates', op);
-  if (templates !== undefined) response.responseTemplates = templates;
-  const contentHandling = optionalEnum(body, 'contentHandling', op, CONTENT_HANDLING);
-  if (contentHandling !== undefined) response.contentHandling = contentHandling;
-  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
-    const integration = requireIntegration(method);
-    integration.integrationResponses = {
-      ...integration.integrationResponses,
-      [statusCode]: response,
-    };
-  });
-  return response;
-}
-
-export async function getIntegrationResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-) {
-  const { integration } = await loadIntegration(deps, apiId, resourceId, httpMethod);
-  const response = integration.integrationResponses?.[statusCode];
-  if (!response) throw new NotFoundError('Invalid Response status code specified');
-  return response;
-}
-
-function requireIntegration(method: Method): Integration {
+export function requireIntegration(method: Method): Integration {
   if (!method.methodIntegration)
     throw new NotFoundError('Invalid Integration identifier specified');
   return method.methodIntegration;

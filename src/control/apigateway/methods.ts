@@ -1,14 +1,8 @@
-// PutMethod, GetMethod, UpdateMethod, DeleteMethod, PutMethodResponse, GetMethodResponse.
+// PutMethod, GetMethod, UpdateMethod, DeleteMethod (its responses: method-responses.ts).
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html
-import type {
-  AuthorizationType,
-  HttpMethod,
-  Method,
-  MethodResponse,
-  Resource,
-} from '../../model/types.js';
+import type { AuthorizationType, HttpMethod, Method, Resource } from '../../model/types.js';
 import type { StoreTx } from '../../store/store.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { BadRequestError, ConflictError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
 import {
@@ -16,7 +10,6 @@ import {
   optionalBooleanMap,
   optionalString,
   optionalStringList,
-  optionalStringMap,
   requiredEnum,
   type Body,
 } from './fields.js';
@@ -225,39 +218,4 @@ export async function deleteMethod(
   await changeMethod(deps, apiId, resourceId, httpMethod, (_method, resource) => {
     delete resource.resourceMethods[httpMethod as HttpMethod];
   });
-}
-
-// https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html
-export async function putMethodResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-  body: Body,
-) {
-  checkStatusCode(statusCode);
-  const response: MethodResponse = { statusCode };
-  const parameters = optionalBooleanMap(body, 'responseParameters', 'putMethodResponse');
-  if (parameters !== undefined) response.responseParameters = parameters;
-  const models = optionalStringMap(body, 'responseModels', 'putMethodResponse');
-  if (models !== undefined) response.responseModels = models;
-  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
-    method.methodResponses = { ...method.methodResponses, [statusCode]: response };
-  });
-  return response;
-}
-
-export async function getMethodResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-) {
-  await getApi(deps.store, apiId, deps.settings.accountId);
-  const resource = await getResource(deps.store, apiId, resourceId);
-  const response = getMethod(resource, httpMethod).methodResponses?.[statusCode];
-  if (!response) throw new NotFoundError('Invalid Response status code specified');
-  return response;
 }

@@ -1,0 +1,114 @@
+// PutMethodResponse, GetMethodResponse, UpdateMethodResponse, DeleteMethodResponse: the statuses
+// and headers a method may answer with, which integration responses map onto.
+// https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html
+// https://docs.aws.amazon.com/apigateway/latest/api/API_MethodResponse.html
+import { z } from 'zod';
+import type { MethodResponse } from '../../model/types.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import type { ApiGatewayDeps } from './deps.js';
+import { getApi, getMethod, getResource } from './entities.js';
+import { parseBody, type Body } from './fields.js';
+import { changeMethod, checkStatusCode } from './methods.js';
+import {
+  applyPatchOperations,
+  booleanValue,
+  mapEntry,
+  readPatchOperations,
+  type PatchRule,
+} from './patch-operations.js';
+
+const RESPONSE_PARAMETER = /^method\.response\.header\.[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** "Invalid mapping expression specified: …" as AWS words a bad response parameter name. */
+export function checkResponseParameterName(name: string): void {
+  if (!RESPONSE_PARAMETER.test(name))
+    throw new BadRequestError(
+      `Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression parameter specified: ${name}]`,
+    );
+}
+
+export const putMethodResponseSchema = z.object({
+  responseParameters: z.record(z.string(), z.boolean()).optional(),
+  responseModels: z.record(z.string(), z.string()).optional(),
+});
+
+export async function putMethodResponse(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  statusCode: string,
+  body: Body,
+): Promise<MethodResponse> {
+  checkStatusCode(statusCode);
+  const input = parseBody(putMethodResponseSchema, body, 'putMethodResponse');
+  for (const name of Object.keys(input.responseParameters ?? {})) checkResponseParameterName(name);
+  const response: MethodResponse = { statusCode, ...input };
+  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
+    if (method.methodResponses?.[statusCode])
+      throw new ConflictError('Response already exists for this resource');
+    method.methodResponses = { ...method.methodResponses, [statusCode]: response };
+  });
+  return response;
+}
+
+export async function getMethodResponse(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  statusCode: string,
+): Promise<MethodResponse> {
+  await getApi(deps.store, apiId, deps.settings.accountId);
+  const resource = await getResource(deps.store, apiId, resourceId);
+  return requireResponse(getMethod(resource, httpMethod).methodResponses, statusCode);
+}
+
+// https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateMethodResponse-Patch
+const METHOD_RESPONSE_PATCH: PatchRule<MethodResponse>[] = [
+  mapEntry('responseParameters', (value, name) => {
+    checkResponseParameterName(name);
+    return booleanValue(value, `/responseParameters/${name}`);
+  }),
+  mapEntry('responseModels'),
+];
+
+export async function updateMethodResponse(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  statusCode: string,
+  body: Body,
+): Promise<MethodResponse> {
+  const operations = readPatchOperations(body);
+  let updated: MethodResponse | undefined;
+  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
+    const response = requireResponse(method.methodResponses, statusCode);
+    applyPatchOperations(response, operations, METHOD_RESPONSE_PATCH);
+    updated = response;
+  });
+  return updated!;
+}
+
+export async function deleteMethodResponse(
+  deps: ApiGatewayDeps,
+  apiId: string,
+  resourceId: string,
+  httpMethod: string,
+  statusCode: string,
+): Promise<void> {
+  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
+    requireResponse(method.methodResponses, statusCode);
+    delete method.methodResponses![statusCode];
+  });
+}
+
+function requireResponse(
+  responses: Record<string, MethodResponse> | undefined,
+  statusCode: string,
+): MethodResponse {
+  const response = responses?.[statusCode];
+  if (!response) throw new NotFoundError('Invalid Response status code specified');
+  return response;
+}
