@@ -21,6 +21,7 @@ before(async () => {
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      if (req.url === '/echo') return void res.end(body);
       const status = req.url!.includes('/missing') ? 404 : req.url!.includes('/broken') ? 500 : 200;
       res.writeHead(status, { 'Content-Type': 'application/json', 'X-Backend': 'backend-1' });
       res.end(status === 404 ? '{"reason":"no such item"}' : '{"stored":true}');
@@ -99,5 +100,21 @@ describe("the backend's status code selects the integration response", () => {
     assert.equal(r.status, 200);
     assert.equal(r.body, '{"stored":true}');
     assert.equal(seen[0]!.url, '/raw');
+  });
+});
+
+describe('contentHandling', () => {
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html
+  it('CONVERT_TO_TEXT sends a binary payload base64-encoded; CONVERT_TO_BINARY decodes the answer', async () => {
+    seen = [];
+    const bytes = Buffer.from([0, 1, 2, 255, 254]);
+    const r = await call(url('binary'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: bytes,
+    });
+    assert.equal(r.status, 200);
+    assert.equal(seen[0]!.body, bytes.toString('base64'));
+    assert.deepEqual(r.bodyBytes, bytes);
   });
 });

@@ -8,6 +8,7 @@ import type { Integration } from '../../model/types.js';
 import { anyKeyMap } from '../any-key-map.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { IntegrationFailureError, IntegrationTimeoutError } from '../errors.js';
+import { matchesMediaType } from '../events/proxy-event.js';
 import { compileIntegrationResponses } from '../mapping/integration-responses.js';
 import { compileRequestBody, mediaType } from '../mapping/request-body.js';
 import { backendUrl, compileRequestParameters, mappedHeaderValue } from './http-proxy.js';
@@ -65,9 +66,12 @@ export function httpIntegration(
         throw new IntegrationTimeoutError();
       throw new IntegrationFailureError(`HTTP backend failed: ${(error as Error).message}`);
     }
+    const contentType = answerHeaders.get('content-type')?.at(-1);
     return responses.answer(exchange, String(statusCode), {
       body: payload,
       headers: answerHeaders,
+      binary:
+        contentType !== undefined && matchesMediaType(contentType, exchange.stage.binaryMediaTypes),
     });
   };
 }

@@ -19,6 +19,8 @@ export interface BackendAnswer {
   body: Buffer | string;
   /** Lower-cased header name → values (HTTP backends only). */
   headers?: Map<string, string[]>;
+  /** The payload's Content-Type is one of the API's binaryMediaTypes (HTTP backends only). */
+  binary?: boolean;
 }
 
 type ResponseSource = (exchange: Exchange, backend: BackendAnswer) => string | undefined;
@@ -147,7 +149,8 @@ function render(
   }
   let body: Buffer | string = backend.body;
   if (template) {
-    const payload = () => backend.body.toString();
+    // A template reads a binary payload as base64 text.
+    const payload = () => backend.body.toString(backend.binary ? 'base64' : 'utf8');
     try {
       body = template.constant ?? template.render(lazyVariables(exchange, payload)());
     } catch (error) {
@@ -156,10 +159,10 @@ function render(
     }
   }
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html
-  if (selected.contentHandling === 'CONVERT_TO_BINARY' && typeof body === 'string')
-    body = Buffer.from(body, 'base64');
-  else if (selected.contentHandling === 'CONVERT_TO_TEXT' && Buffer.isBuffer(body))
-    body = body.toString('base64');
+  const binary = backend.binary === true && !template;
+  if (selected.contentHandling === 'CONVERT_TO_BINARY' && !binary)
+    body = Buffer.from(body.toString(), 'base64');
+  else if (selected.contentHandling === 'CONVERT_TO_TEXT' && binary) body = body.toString('base64');
   return { statusCode: selected.statusCode, headers, body };
 }
 
