@@ -8,8 +8,8 @@ import type { IntegrationResponse, Method } from '../../model/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { parseBody, type Body } from './fields.js';
-import { loadIntegration, requireIntegration } from './integrations.js';
-import { checkResponseParameterName } from './method-responses.js';
+import { contentHandlingRule, loadIntegration, requireIntegration } from './integrations.js';
+import { checkResponseParameterName, requireResponse } from './method-responses.js';
 import { changeMethod, checkStatusCode } from './methods.js';
 import {
   applyPatchOperations,
@@ -88,12 +88,7 @@ export async function getIntegrationResponse(
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateIntegrationResponse-Patch
 const INTEGRATION_RESPONSE_PATCH: PatchRule<IntegrationResponse>[] = [
   stringField('/selectionPattern', 'selectionPattern'),
-  stringField('/contentHandling', 'contentHandling', {
-    check: (v) => {
-      if (!(CONTENT_HANDLING as readonly string[]).includes(v))
-        throw new BadRequestError(`Invalid content handling specified: ${v}`);
-    },
-  }),
+  contentHandlingRule(),
   mapEntry('responseParameters'),
   mapEntry('responseTemplates'),
 ];
@@ -130,13 +125,4 @@ export async function deleteIntegrationResponse(
     requireResponse(integration.integrationResponses, statusCode);
     delete integration.integrationResponses![statusCode];
   });
-}
-
-function requireResponse(
-  responses: Record<string, IntegrationResponse> | undefined,
-  statusCode: string,
-): IntegrationResponse {
-  const response = responses?.[statusCode];
-  if (!response) throw new NotFoundError('Invalid Response status code specified');
-  return response;
 }

@@ -108,6 +108,16 @@ export async function getIntegration(
   return integrationWire(integration, resource);
 }
 
+/** `/contentHandling`, for integrations and their responses alike. */
+export function contentHandlingRule<T extends { contentHandling?: string }>(): PatchRule<T> {
+  return stringField<T>('/contentHandling', 'contentHandling', {
+    check: (v) => {
+      if (!(CONTENT_HANDLING as readonly string[]).includes(v))
+        throw new BadRequestError(`Invalid content handling specified: ${v}`);
+    },
+  });
+}
+
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateIntegration-Patch
 const INTEGRATION_PATCH: PatchRule<Integration>[] = [
   stringField('/uri', 'uri'),
@@ -138,12 +148,7 @@ const INTEGRATION_PATCH: PatchRule<Integration>[] = [
         throw new BadRequestError(`Invalid passthrough behavior specified: ${v}`);
     },
   }),
-  stringField('/contentHandling', 'contentHandling', {
-    check: (v) => {
-      if (!(CONTENT_HANDLING as readonly string[]).includes(v))
-        throw new BadRequestError(`Invalid content handling specified: ${v}`);
-    },
-  }),
+  contentHandlingRule(),
   mapEntry('requestParameters'),
   mapEntry('requestTemplates'),
   {

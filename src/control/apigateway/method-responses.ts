@@ -104,10 +104,11 @@ export async function deleteMethodResponse(
   });
 }
 
-function requireResponse(
-  responses: Record<string, MethodResponse> | undefined,
+/** A method's or an integration's response for a status, or AWS's 404. */
+export function requireResponse<T>(
+  responses: Record<string, T> | undefined,
   statusCode: string,
-): MethodResponse {
+): T {
   const response = responses?.[statusCode];
   if (!response) throw new NotFoundError('Invalid Response status code specified');
   return response;

@@ -8,16 +8,12 @@
 import type { Invoker } from '../../functions/invoker.js';
 import type { Integration } from '../../model/types.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
-import {
-  IntegrationTimeoutError,
-  LambdaInvocationError,
-  LambdaRequestNotJsonError,
-} from '../errors.js';
+import { LambdaInvocationError, LambdaRequestNotJsonError } from '../errors.js';
 import type { InvokePermissions } from '../invoke-permissions.js';
 import { compileIntegrationResponses } from '../mapping/integration-responses.js';
 import { compileRequestBody } from '../mapping/request-body.js';
 import { checkInvokePermission } from './aws-proxy.js';
-import { withTimeout } from './timeout.js';
+import { invocationResult } from './timeout.js';
 
 export interface LambdaTarget {
   invoker: Invoker;
@@ -27,7 +23,7 @@ export interface LambdaTarget {
   permissions: InvokePermissions;
 }
 
-const newIntegrationTimeout = () => new IntegrationTimeoutError();
+const newInvocationError = (reason: string) => new LambdaInvocationError(reason);
 
 export function awsLambdaIntegration(
   integration: Integration,
@@ -46,15 +42,7 @@ export function awsLambdaIntegration(
       event,
       requestId: exchange.request.requestId,
     });
-    let result: Awaited<typeof invocation>;
-    try {
-      result = await (timeoutInMillis === undefined
-        ? invocation
-        : withTimeout(invocation, timeoutInMillis, newIntegrationTimeout));
-    } catch (error) {
-      if (error instanceof IntegrationTimeoutError) throw error;
-      throw new LambdaInvocationError(`Lambda invocation failed: ${(error as Error).message}`);
-    }
+    const result = await invocationResult(invocation, timeoutInMillis, newInvocationError);
     const key = result.functionError ? (result.errorMessage ?? '') : undefined;
     return responses.answer(exchange, key, { body: result.payload });
   };

@@ -5,10 +5,10 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Invoker } from '../../functions/invoker.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { executeApiArn } from '../../model/arn.js';
-import { BadGatewayError, IntegrationTimeoutError, LambdaPermissionError } from '../errors.js';
+import { BadGatewayError, LambdaPermissionError } from '../errors.js';
 import { matchesMediaType, proxyEventValues } from '../events/proxy-event.js';
 import type { InvokePermissions } from '../invoke-permissions.js';
-import { withTimeout } from './timeout.js';
+import { invocationResult } from './timeout.js';
 
 const RESPONSE_KEYS = new Set([
   'statusCode',
@@ -18,7 +18,7 @@ const RESPONSE_KEYS = new Set([
   'isBase64Encoded',
 ]);
 
-const newIntegrationTimeout = () => new IntegrationTimeoutError();
+const newBadGateway = (reason: string) => new BadGatewayError(reason);
 
 export function awsProxyIntegration(
   invoker: Invoker,
@@ -42,15 +42,7 @@ export function awsProxyIntegration(
       true,
     );
     const invocation = invoker.invoke({ functionName, proxyEvent, requestId: request.requestId });
-    let result: Awaited<typeof invocation>;
-    try {
-      result = await (timeoutInMillis === undefined
-        ? invocation
-        : withTimeout(invocation, timeoutInMillis, newIntegrationTimeout));
-    } catch (error) {
-      if (error instanceof IntegrationTimeoutError) throw error;
-      throw new BadGatewayError(`Lambda invocation failed: ${(error as Error).message}`);
-    }
+    const result = await invocationResult(invocation, timeoutInMillis, newBadGateway);
     if (result.functionError) {
       throw new BadGatewayError(
         `Lambda function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,
