@@ -9,15 +9,13 @@ import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { parseBody, type Body } from './fields.js';
 import { contentHandlingRule, loadIntegration, requireIntegration } from './integrations.js';
-import { checkResponseParameterName, requireResponse } from './method-responses.js';
-import { changeMethod, checkStatusCode } from './methods.js';
 import {
-  applyPatchOperations,
-  mapEntry,
-  readPatchOperations,
-  stringField,
-  type PatchRule,
-} from './patch-operations.js';
+  checkResponseParameterName,
+  requireResponse,
+  responseOperations,
+} from './method-responses.js';
+import { changeMethod, checkStatusCode } from './methods.js';
+import { mapEntry, stringField, type PatchRule } from './patch-operations.js';
 
 const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const;
 
@@ -93,36 +91,9 @@ const INTEGRATION_RESPONSE_PATCH: PatchRule<IntegrationResponse>[] = [
   mapEntry('responseTemplates'),
 ];
 
-export async function updateIntegrationResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-  body: Body,
-): Promise<IntegrationResponse> {
-  const operations = readPatchOperations(body);
-  let updated: IntegrationResponse | undefined;
-  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
-    const integration = requireIntegration(method);
-    const response = requireResponse(integration.integrationResponses, statusCode);
-    applyPatchOperations(response, operations, INTEGRATION_RESPONSE_PATCH);
-    checkResponse(response, method);
-    updated = response;
-  });
-  return updated!;
-}
-
-export async function deleteIntegrationResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-): Promise<void> {
-  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
-    const integration = requireIntegration(method);
-    requireResponse(integration.integrationResponses, statusCode);
-    delete integration.integrationResponses![statusCode];
-  });
-}
+export const { update: updateIntegrationResponse, remove: deleteIntegrationResponse } =
+  responseOperations(
+    (method) => requireIntegration(method).integrationResponses,
+    INTEGRATION_RESPONSE_PATCH,
+    checkResponse,
+  );

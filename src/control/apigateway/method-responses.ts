@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_MethodResponse.html
 import { z } from 'zod';
-import type { MethodResponse } from '../../model/types.js';
+import type { Method, MethodResponse } from '../../model/types.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
@@ -73,35 +73,53 @@ const METHOD_RESPONSE_PATCH: PatchRule<MethodResponse>[] = [
   mapEntry('responseModels'),
 ];
 
-export async function updateMethodResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-  body: Body,
-): Promise<MethodResponse> {
-  const operations = readPatchOperations(body);
-  let updated: MethodResponse | undefined;
-  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
-    const response = requireResponse(method.methodResponses, statusCode);
-    applyPatchOperations(response, operations, METHOD_RESPONSE_PATCH);
-    updated = response;
-  });
-  return updated!;
-}
+export const { update: updateMethodResponse, remove: deleteMethodResponse } = responseOperations(
+  (method) => method.methodResponses,
+  METHOD_RESPONSE_PATCH,
+);
 
-export async function deleteMethodResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-): Promise<void> {
-  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
-    requireResponse(method.methodResponses, statusCode);
-    delete method.methodResponses![statusCode];
-  });
+/**
+ * UpdateXResponse and DeleteXResponse for a method's or an integration's responses: the same
+ * steps on another map (`responsesOf` answers undefined, or throws, when there is none).
+ */
+export function responseOperations<T extends object>(
+  responsesOf: (method: Method) => Record<string, T> | undefined,
+  rules: PatchRule<T>[],
+  check: (response: T, method: Method) => void = () => {},
+) {
+  return {
+    update: async (
+      deps: ApiGatewayDeps,
+      apiId: string,
+      resourceId: string,
+      httpMethod: string,
+      statusCode: string,
+      body: Body,
+    ): Promise<T> => {
+      const operations = readPatchOperations(body);
+      let updated: T | undefined;
+      await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
+        const response = requireResponse(responsesOf(method), statusCode);
+        applyPatchOperations(response, operations, rules);
+        check(response, method);
+        updated = response;
+      });
+      return updated!;
+    },
+    remove: async (
+      deps: ApiGatewayDeps,
+      apiId: string,
+      resourceId: string,
+      httpMethod: string,
+      statusCode: string,
+    ): Promise<void> => {
+      await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
+        const responses = responsesOf(method);
+        requireResponse(responses, statusCode);
+        delete responses![statusCode];
+      });
+    },
+  };
 }
 
 /** A method's or an integration's response for a status, or AWS's 404. */
