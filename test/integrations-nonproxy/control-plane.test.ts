@@ -21,6 +21,7 @@ import {
   PutIntegrationResponseCommand,
   PutMethodCommand,
   PutMethodResponseCommand,
+  TestInvokeMethodCommand,
   UpdateIntegrationResponseCommand,
   UpdateMethodResponseCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -200,6 +201,16 @@ describe('method responses and integration responses', () => {
     const other = await call(endpoint, { method: 'POST', body: '{"message":"other"}' });
     assert.equal(other.status, 200);
     assert.equal((other.json() as { errorMessage: string }).errorMessage, 'other');
+  });
+
+  it("TestInvokeMethod runs the same mapping: the error's status, body and header", async () => {
+    // https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeMethod.html
+    const r = await apigw.send(
+      new TestInvokeMethodCommand({ ...at(), body: '{"message":"Bad: test","type":"T"}' }),
+    );
+    assert.equal(r.status, 400);
+    assert.equal(r.body, '{"error": "Bad: test"}');
+    assert.equal(r.headers?.['X-Error'], 'T');
   });
 
   it('the export carries the integration responses and method responses', async () => {
