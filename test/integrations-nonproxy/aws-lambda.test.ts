@@ -18,14 +18,14 @@ const post = (path: string, body: string, headers: Record<string, string> = {}) 
   });
 
 before(async () => {
-  const fn = (name: string, code = join(FIXTURE, 'functions', name)) => `
+  const fn = (name: string, code = join(FIXTURE, 'functions', name), timeout = 30) => `
   ${name}:
     Runtime: nodejs20.x
     Handler: index.handler
     Code: ${code}
-    Timeout: 30`;
+    Timeout: ${timeout}`;
   const dir = tempProject(`
-functions:${fn('event-echo')}${fn('fail')}${fn('token-auth', join(ROOT, 'test/fixtures/e2e/functions/token-auth'))}
+functions:${fn('event-echo')}${fn('fail')}${fn('fail-1s', join(FIXTURE, 'functions/fail'), 1)}${fn('token-auth', join(ROOT, 'test/fixtures/e2e/functions/token-auth'))}
 apis:
   - name: nonproxy
     id: nonproxy01
@@ -202,6 +202,13 @@ describe('the response: integration responses', () => {
     const error = r.json() as Record<string, unknown>;
     assert.equal(error.errorMessage, 'something else');
     assert.equal(error.errorType, 'Error');
+  });
+
+  it("the platform's own errors are mapped too: a timeout's errorMessage selects 504", async () => {
+    // Lambda reports "Task timed out after 1.00 seconds" as the errorMessage.
+    const r = await post('timeout', '{"hang":true}');
+    assert.equal(r.status, 504);
+    assert.deepEqual(r.json(), { timedOut: true });
   });
 
   it('a success is shaped by the default response: status, header from the body, template', async () => {
