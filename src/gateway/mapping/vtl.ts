@@ -53,14 +53,8 @@ class BoundedCompile extends Compile {
 
   override renderAstList(asts?: Ast[], contextId?: string): string {
     this.#charge();
-    // One node at a time, so `#break` ends the iteration where it stands, as in Java Velocity
-    // (velocityjs renders the rest of the iteration before it stops the loop).
-    let out = '';
-    for (const ast of asts ?? this.asts) {
-      if (this.runState.break || this.runState.stop) break;
-      out += super.renderAstList([ast], contextId);
-      this.#charge(out.length);
-    }
+    const out = super.renderAstList(asts, contextId);
+    this.#charge(out.length);
     return out;
   }
 
@@ -96,14 +90,31 @@ class BoundedCompile extends Compile {
   }
 }
 
+/**
+ * For templates with `#break`: one node at a time, so `#break` ends the iteration where it
+ * stands, as in Java Velocity (velocityjs renders the rest of the iteration before it stops the
+ * loop). Only those templates pay for the stepping.
+ */
+class BreakingCompile extends BoundedCompile {
+  override renderAstList(asts?: Ast[], contextId?: string): string {
+    let out = '';
+    for (const ast of asts ?? this.asts) {
+      if (this.runState.break || this.runState.stop) break;
+      out += super.renderAstList([ast], contextId);
+    }
+    return out;
+  }
+}
+
 export function compileTemplate(text: string): CompiledTemplate {
   // Most templates of MOCK integrations are fixed JSON: no variables to build per request.
   if (!text.includes('$') && !text.includes('#')) return { render: () => text, constant: text };
   const asts = parse(text);
+  const Renderer = text.includes('break') ? BreakingCompile : BoundedCompile;
   return {
     render(variables: TemplateVariables): string {
       // A Compile keeps per-render state (#stop, locals): one per render, the AST shared.
-      const compiled = new BoundedCompile(asts, CONFIG);
+      const compiled = new Renderer(asts, CONFIG);
       try {
         // Silent: API Gateway renders a reference to nothing as an empty string, where Java
         // Velocity would print the reference's text.
