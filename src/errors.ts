@@ -23,7 +23,9 @@ export type GatewayErrorCode =
   | 'ERR_TEMPLATE_RENDER'
   | 'ERR_UNSUPPORTED_MEDIA_TYPE'
   | 'ERR_LAMBDA_REQUEST_NOT_JSON'
-  | 'ERR_LAMBDA_INVOCATION';
+  | 'ERR_LAMBDA_INVOCATION'
+  | 'ERR_BAD_REQUEST_PARAMETERS'
+  | 'ERR_BAD_REQUEST_BODY';
 
 /** Data plane, at deploy time: a snapshot that cannot be served, and what compile reads. */
 export type DeployErrorCode =

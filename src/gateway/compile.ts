@@ -3,7 +3,14 @@
 import type { Dispatcher } from 'undici';
 import { parseLambdaInvocationUri } from '../model/arn.js';
 import { checkAuthorizer, InvalidAuthorizerError } from '../model/authorizer-rules.js';
-import type { ApiSnapshot, Authorizer, Integration, Method, Settings } from '../model/types.js';
+import type {
+  ApiSnapshot,
+  Authorizer,
+  Integration,
+  Method,
+  Model,
+  Settings,
+} from '../model/types.js';
 import type { Invoker } from '../functions/invoker.js';
 import { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
 import {
@@ -26,6 +33,9 @@ import { mockIntegration } from './integrations/mock.js';
 import { DeploymentError } from './errors.js';
 import { GatewayResponses } from './responses.js';
 import { Router } from './router.js';
+import { BUILT_IN_MODELS } from './validation/built-in-models.js';
+import { CompiledModels } from './validation/models.js';
+import { compileRequestValidation } from './validation/request-validation.js';
 
 export interface CompileDeps {
   invoker: Invoker;
@@ -66,6 +76,8 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
       jwtAuthorizers.set(authorizer.id, compileJwtAuthorizer(authorizer));
     else authorizers.set(authorizer.id, compileAuthorizer(authorizer, deps));
   }
+  const models = new CompiledModels(snapshot.api.id, withBuiltInModels(snapshot));
+  const validators = new Map((snapshot.requestValidators ?? []).map((v) => [v.id, v]));
   const router = new Router<CompiledMethod>();
   for (const resource of snapshot.resources) {
     const methods = new Map<string, CompiledMethod>();
@@ -79,6 +91,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
         resourcePath: resource.path,
         authorization: methodAuthorization(method, authorizers, jwtAuthorizers, where),
         apiKeyRequired: method.apiKeyRequired,
+        validateRequest: compileRequestValidation(method, validators, models, where),
         integrate: compileIntegration(method.methodIntegration, deps, where),
       });
     }
@@ -95,6 +108,21 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
     router,
     responses: new GatewayResponses(snapshot.gatewayResponses),
   };
+}
+
+/**
+ * The API's models, and AWS's Empty and Error models where a method names them and the API has
+ * none of that name (an API without models costs no schema compiler at all).
+ */
+function withBuiltInModels(snapshot: ApiSnapshot): Model[] {
+  const models = snapshot.models ?? [];
+  const names = new Set(models.map((m) => m.name));
+  const used = new Set(
+    snapshot.resources.flatMap((r) =>
+      Object.values(r.resourceMethods).flatMap((m) => Object.values(m?.requestModels ?? {})),
+    ),
+  );
+  return [...models, ...BUILT_IN_MODELS.filter((m) => used.has(m.name) && !names.has(m.name))];
 }
 
 /**

@@ -7,6 +7,7 @@ import type { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
 import type { GatewayRequest, AuthorizerOutcome, IamCaller } from './request.js';
 import type { GatewayResponses } from './responses.js';
 import type { Router } from './router.js';
+import type { RequestCheck } from './validation/request-validation.js';
 
 export interface CompiledAuthorizer {
   id: string;
@@ -66,6 +67,8 @@ export interface CompiledMethod {
   resourcePath: string;
   authorization: MethodAuthorization;
   apiKeyRequired: boolean;
+  /** Request validation (required parameters, body model); undefined: no validator applies. */
+  validateRequest: RequestCheck | undefined;
   integrate: IntegrationHandler;
 }
 

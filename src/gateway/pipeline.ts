@@ -5,13 +5,13 @@
 //     → validate → integration request → invoke → integration response → gateway response
 //
 // server.ts resolves the stage (it needs it to render errors); the steps below do the rest.
-// Throttling, API keys and request validation come with their own issues: each is one more
-// line here, in its place.
+// Throttling and API keys come with their own issues: each is one more line here, in its place.
 import type { CompiledStage, HttpAnswer } from './compiled-api.js';
 import type { GatewayRequest } from './request.js';
 import { createAuthorizeStep, type AuthorizeDeps } from './steps/authorize.js';
 import { integrate } from './steps/integrate.js';
 import { route } from './steps/route.js';
+import { validate } from './steps/validate.js';
 
 export type Pipeline = (request: GatewayRequest, stage: CompiledStage) => Promise<HttpAnswer>;
 
@@ -24,7 +24,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     // (throttle)
     const authorizing = authorize(exchange);
     if (authorizing) await authorizing;
-    // (api key + usage plan, request validation)
+    // (api key + usage plan)
+    validate(exchange);
     return integrate(exchange);
   };
 }

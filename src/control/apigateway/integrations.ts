@@ -1,18 +1,18 @@
 // PutIntegration, GetIntegration, UpdateIntegration, DeleteIntegration (the integration's
 // responses: integration-responses.ts).
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegration.html
+import { z } from 'zod';
 import { parseLambdaInvocationUri } from '../../model/arn.js';
 import type { Integration, IntegrationType, Method } from '../../model/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
 import {
-  optionalEnum,
-  optionalInteger,
-  optionalString,
-  optionalStringList,
-  optionalStringMap,
-  requiredEnum,
+  enumOf,
+  integerBetween,
+  parseBody,
+  presentMembers,
+  stringMap,
   type Body,
 } from './fields.js';
 import { changeMethod } from './methods.js';
@@ -32,6 +32,19 @@ const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const;
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
 export const DEFAULT_TIMEOUT_MS = 29000;
 const MIN_TIMEOUT_MS = 50;
+const timeoutInMillis = integerBetween(MIN_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
+
+const putIntegrationInput = z.object({
+  type: enumOf(TYPES),
+  timeoutInMillis: timeoutInMillis.default(DEFAULT_TIMEOUT_MS),
+  httpMethod: z.string().optional(),
+  uri: z.string().optional(),
+  requestParameters: stringMap.optional(),
+  requestTemplates: stringMap.optional(),
+  passthroughBehavior: enumOf(PASSTHROUGH).optional(),
+  contentHandling: enumOf(CONTENT_HANDLING).optional(),
+  cacheKeyParameters: z.array(z.string()).optional(),
+});
 
 export async function putIntegration(
   deps: ApiGatewayDeps,
@@ -40,23 +53,9 @@ export async function putIntegration(
   httpMethod: string,
   body: Body,
 ) {
-  const op = 'putIntegration';
-  const integration: Integration = {
-    type: requiredEnum(body, 'type', op, TYPES),
-    timeoutInMillis:
-      optionalInteger(body, 'timeoutInMillis', op, MIN_TIMEOUT_MS, DEFAULT_TIMEOUT_MS) ??
-      DEFAULT_TIMEOUT_MS,
-  };
-  const set = <K extends keyof Integration>(key: K, value: Integration[K] | undefined) => {
-    if (value !== undefined) integration[key] = value;
-  };
-  set('httpMethod', optionalString(body, 'httpMethod', op));
-  set('uri', optionalString(body, 'uri', op));
-  set('requestParameters', optionalStringMap(body, 'requestParameters', op));
-  set('requestTemplates', optionalStringMap(body, 'requestTemplates', op));
-  set('passthroughBehavior', optionalEnum(body, 'passthroughBehavior', op, PASSTHROUGH));
-  set('contentHandling', optionalEnum(body, 'contentHandling', op, CONTENT_HANDLING));
-  set('cacheKeyParameters', optionalStringList(body, 'cacheKeyParameters', op));
+  const integration: Integration = presentMembers(
+    parseBody(putIntegrationInput, body, 'putIntegration'),
+  );
   checkIntegration(integration);
   // PutIntegration replaces the integration, its responses included.
   const { resource } = await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
@@ -134,13 +133,7 @@ const INTEGRATION_PATCH: PatchRule<Integration>[] = [
   {
     path: '/timeoutInMillis',
     ops: ['replace'],
-    set: (i, v) =>
-      void (i.timeoutInMillis = integerValue(
-        v,
-        '/timeoutInMillis',
-        MIN_TIMEOUT_MS,
-        DEFAULT_TIMEOUT_MS,
-      )),
+    set: (i, v) => void (i.timeoutInMillis = integerValue(v, '/timeoutInMillis', timeoutInMillis)),
   },
   stringField('/passthroughBehavior', 'passthroughBehavior', {
     check: (v) => {

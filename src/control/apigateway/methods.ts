@@ -1,18 +1,13 @@
 // PutMethod, GetMethod, UpdateMethod, DeleteMethod (its responses: method-responses.ts).
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html
-import type { AuthorizationType, HttpMethod, Method, Resource } from '../../model/types.js';
+import { z } from 'zod';
+import type { AuthorizationType, HttpMethod, Method, Model, Resource } from '../../model/types.js';
+import { BUILT_IN_MODELS } from '../../gateway/validation/built-in-models.js';
 import type { StoreTx } from '../../store/store.js';
 import { BadRequestError, ConflictError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
-import {
-  optionalBoolean,
-  optionalBooleanMap,
-  optionalString,
-  optionalStringList,
-  requiredEnum,
-  type Body,
-} from './fields.js';
+import { booleanMap, enumOf, parseBody, presentMembers, stringMap, type Body } from './fields.js';
 import {
   applyPatchOperations,
   booleanValue,
@@ -87,6 +82,17 @@ export async function changeMethod(
   });
 }
 
+const putMethodInput = z.object({
+  authorizationType: enumOf(AUTHORIZATION_TYPES),
+  apiKeyRequired: z.boolean().default(false),
+  authorizerId: z.string().optional(),
+  operationName: z.string().optional(),
+  requestParameters: booleanMap.optional(),
+  requestModels: stringMap.optional(),
+  requestValidatorId: z.string().optional(),
+  authorizationScopes: z.array(z.string()).optional(),
+});
+
 export async function putMethod(
   deps: ApiGatewayDeps,
   apiId: string,
@@ -97,28 +103,39 @@ export async function putMethod(
   const httpMethod = checkHttpMethod(httpMethodParam);
   const method: Method = {
     httpMethod,
-    authorizationType: requiredEnum(body, 'authorizationType', 'putMethod', AUTHORIZATION_TYPES),
-    apiKeyRequired: optionalBoolean(body, 'apiKeyRequired', 'putMethod') ?? false,
+    ...presentMembers(parseBody(putMethodInput, body, 'putMethod')),
   };
-  const authorizerId = optionalString(body, 'authorizerId', 'putMethod');
-  if (authorizerId !== undefined) method.authorizerId = authorizerId;
-  const operationName = optionalString(body, 'operationName', 'putMethod');
-  if (operationName !== undefined) method.operationName = operationName;
-  const requestParameters = optionalBooleanMap(body, 'requestParameters', 'putMethod');
-  if (requestParameters !== undefined) method.requestParameters = requestParameters;
-  const scopes = optionalStringList(body, 'authorizationScopes', 'putMethod');
-  if (scopes !== undefined) method.authorizationScopes = scopes;
   const resource = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const resource = await getResource(tx, apiId, resourceId);
     if (resource.resourceMethods[httpMethod])
       throw new ConflictError('Method already exists for this resource');
     await checkAuthorization(tx, apiId, method);
+    await checkRequestValidation(tx, apiId, method);
     resource.resourceMethods[httpMethod] = method;
     await tx.put('resource', apiId, resource.id, resource);
     return resource;
   });
   return methodWire(method, resource);
+}
+
+/**
+ * The validator and the models a method names must be the API's (AWS's BadRequestException
+ * messages, as LocalStack's provider reproduces them). `Empty` and `Error` are AWS's own models.
+ */
+async function checkRequestValidation(tx: StoreTx, apiId: string, method: Method): Promise<void> {
+  if (method.requestValidatorId === '') delete method.requestValidatorId;
+  if (
+    method.requestValidatorId !== undefined &&
+    !(await tx.get('requestvalidator', apiId, method.requestValidatorId))
+  )
+    throw new BadRequestError('Invalid Request Validator identifier specified');
+  const names = Object.values(method.requestModels ?? {});
+  if (names.length === 0) return;
+  const models = new Set((await tx.list<Model>('model', apiId)).map((m) => m.name));
+  for (const name of names)
+    if (!models.has(name) && !BUILT_IN_MODELS.some((m) => m.name === name))
+      throw new BadRequestError(`Invalid model identifier specified: ${name}`);
 }
 
 /** CUSTOM and COGNITO_USER_POOLS need an authorizer of this API; others carry none. */
@@ -170,6 +187,8 @@ const METHOD_PATCH: PatchRule<Method>[] = [
   },
   stringField('/operationName', 'operationName'),
   mapEntry('requestParameters', (v, k) => booleanValue(v, `/requestParameters/${k}`)),
+  mapEntry('requestModels'),
+  stringField('/requestValidatorId', 'requestValidatorId'),
   {
     path: '/authorizationScopes',
     ops: ['add', 'remove'],
@@ -204,6 +223,7 @@ export async function updateMethod(
     async (method, _resource, tx) => {
       applyPatchOperations(method, operations, METHOD_PATCH);
       await checkAuthorization(tx, apiId, method);
+      await checkRequestValidation(tx, apiId, method);
     },
   );
   return methodWire(method, resource);

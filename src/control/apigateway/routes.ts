@@ -43,6 +43,14 @@ import {
   updateMethodResponse,
 } from './method-responses.js';
 import { deleteMethod, getMethodOp, putMethod, updateMethod } from './methods.js';
+import { createModel, deleteModel, getModelOp, getModels, updateModel } from './models.js';
+import {
+  createRequestValidator,
+  deleteRequestValidator,
+  getRequestValidatorOp,
+  getRequestValidators,
+  updateRequestValidator,
+} from './request-validators.js';
 import {
   createResource,
   deleteResource,
@@ -78,6 +86,8 @@ interface PathParams {
   stage_name: string;
   export_type: string;
   response_type: string;
+  model_name: string;
+  requestvalidator_id: string;
 }
 
 type Op = (deps: ApiGatewayDeps, request: AdminRequest, p: PathParams) => Promise<unknown>;
@@ -100,6 +110,8 @@ const AUTHORIZER = `${API}/authorizers/:authorizer_id`;
 const DEPLOYMENT = `${API}/deployments/:deployment_id`;
 const STAGE = `${API}/stages/:stage_name`;
 const RESPONSE = `${API}/gatewayresponses/:response_type`;
+const MODEL = `${API}/models/:model_name`;
+const VALIDATOR = `${API}/requestvalidators/:requestvalidator_id`;
 
 /** A row of the table, written as a call so each row stays on a line or two. */
 const route = (method: string, path: string, status: number | null, op: Op): Route => ({
@@ -226,6 +238,28 @@ const ROUTES: readonly Route[] = [
   ),
   route('DELETE', RESPONSE, 202, (d, _r, p) =>
     deleteGatewayResponse(d, p.restapi_id, p.response_type),
+  ),
+
+  route('POST', `${API}/models`, 201, (d, r, p) => createModel(d, p.restapi_id, r.json())),
+  route('GET', `${API}/models`, 200, (d, r, p) => getModels(d, p.restapi_id, r.query)),
+  route('GET', MODEL, 200, (d, _r, p) => getModelOp(d, p.restapi_id, p.model_name)),
+  route('PATCH', MODEL, 200, (d, r, p) => updateModel(d, p.restapi_id, p.model_name, r.json())),
+  route('DELETE', MODEL, 202, (d, _r, p) => deleteModel(d, p.restapi_id, p.model_name)),
+
+  route('POST', `${API}/requestvalidators`, 201, (d, r, p) =>
+    createRequestValidator(d, p.restapi_id, r.json()),
+  ),
+  route('GET', `${API}/requestvalidators`, 200, (d, r, p) =>
+    getRequestValidators(d, p.restapi_id, r.query),
+  ),
+  route('GET', VALIDATOR, 200, (d, _r, p) =>
+    getRequestValidatorOp(d, p.restapi_id, p.requestvalidator_id),
+  ),
+  route('PATCH', VALIDATOR, 200, (d, r, p) =>
+    updateRequestValidator(d, p.restapi_id, p.requestvalidator_id, r.json()),
+  ),
+  route('DELETE', VALIDATOR, 202, (d, _r, p) =>
+    deleteRequestValidator(d, p.restapi_id, p.requestvalidator_id),
   ),
 ];
 
