@@ -7,7 +7,7 @@ import { compileFullMatch } from '../../model/linear-regex.js';
 import type { IntegrationResponse, Method } from '../../model/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
-import { parseBody, type Body } from './fields.js';
+import { enumOf, parseBody, presentMembers, stringMap, type Body } from './fields.js';
 import { contentHandlingRule, loadIntegration, requireIntegration } from './integrations.js';
 import {
   checkResponseParameterName,
@@ -21,10 +21,10 @@ const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const;
 
 export const putIntegrationResponseSchema = z.object({
   selectionPattern: z.string().optional(),
-  responseParameters: z.record(z.string(), z.string()).optional(),
+  responseParameters: stringMap.optional(),
   // The CLI sends "" for "no template" (GetIntegrationResponse then shows null).
-  responseTemplates: z.record(z.string(), z.string()).optional(),
-  contentHandling: z.enum(CONTENT_HANDLING).optional(),
+  responseTemplates: stringMap.optional(),
+  contentHandling: enumOf(CONTENT_HANDLING).optional(),
 });
 
 /** What PutIntegrationResponse and UpdateIntegrationResponse refuse, in AWS's words. */
@@ -57,7 +57,7 @@ export async function putIntegrationResponse(
 ): Promise<IntegrationResponse> {
   checkStatusCode(statusCode);
   const input = parseBody(putIntegrationResponseSchema, body, 'putIntegrationResponse');
-  const response: IntegrationResponse = { statusCode, ...input };
+  const response: IntegrationResponse = { statusCode, ...presentMembers(input) };
   await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
     const integration = requireIntegration(method);
     // An integration response maps onto a method response, which must exist first.

@@ -7,7 +7,7 @@ import type { Method, MethodResponse } from '../../model/types.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
-import { parseBody, type Body } from './fields.js';
+import { booleanMap, parseBody, presentMembers, stringMap, type Body } from './fields.js';
 import { changeMethod, checkStatusCode } from './methods.js';
 import {
   applyPatchOperations,
@@ -28,8 +28,8 @@ export function checkResponseParameterName(name: string): void {
 }
 
 export const putMethodResponseSchema = z.object({
-  responseParameters: z.record(z.string(), z.boolean()).optional(),
-  responseModels: z.record(z.string(), z.string()).optional(),
+  responseParameters: booleanMap.optional(),
+  responseModels: stringMap.optional(),
 });
 
 export async function putMethodResponse(
@@ -43,7 +43,7 @@ export async function putMethodResponse(
   checkStatusCode(statusCode);
   const input = parseBody(putMethodResponseSchema, body, 'putMethodResponse');
   for (const name of Object.keys(input.responseParameters ?? {})) checkResponseParameterName(name);
-  const response: MethodResponse = { statusCode, ...input };
+  const response: MethodResponse = { statusCode, ...presentMembers(input) };
   await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
     if (method.methodResponses?.[statusCode])
       throw new ConflictError('Response already exists for this resource');
