@@ -25,8 +25,10 @@ import type {
   MethodAuthorization,
 } from './compiled-api.js';
 import { awsProxyIntegration } from './integrations/aws-proxy.js';
+import { awsLambdaIntegration, type LambdaTarget } from './integrations/aws-lambda.js';
 import { NOT_ENFORCED, type InvokePermissions } from './invoke-permissions.js';
 import { httpProxyIntegration } from './integrations/http-proxy.js';
+import { httpIntegration } from './integrations/http.js';
 import { mockIntegration } from './integrations/mock.js';
 import { DeploymentError } from './errors.js';
 import { hasStageVariables, withStageVariables } from './mapping/stage-variables.js';
@@ -247,6 +249,24 @@ function methodAuthorizer<T>(method: Method, authorizers: Map<string, T>, where:
   return authorizer;
 }
 
+/** The function an AWS or AWS_PROXY integration invokes (`${stageVariables.x}` resolved per stage). */
+function lambdaTarget(
+  integration: Integration,
+  deps: CompileDeps,
+  where: string,
+  variables: Record<string, string>,
+): LambdaTarget {
+  const functionName = integrationFunction(integration.uri, deps, where, variables);
+  const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
+  return {
+    invoker: deps.invoker,
+    functionName,
+    timeoutInMillis:
+      functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis,
+    permissions: deps.permissions ?? NOT_ENFORCED,
+  };
+}
+
 function compileIntegration(
   integration: Integration | undefined,
   deps: CompileDeps,
@@ -256,24 +276,30 @@ function compileIntegration(
   if (!integration) throw new DeploymentError(`${where}: no integration defined for method`);
   switch (integration.type) {
     case 'AWS_PROXY': {
-      const functionName = integrationFunction(integration.uri, deps, where, variables);
-      const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
-      const timeout =
-        functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis;
+      const target = lambdaTarget(integration, deps, where, variables);
       return awsProxyIntegration(
-        deps.invoker,
-        functionName,
-        timeout,
-        deps.permissions ?? NOT_ENFORCED,
+        target.invoker,
+        target.functionName,
+        target.timeoutInMillis,
+        target.permissions,
       );
     }
+    case 'AWS':
+      // Lambda is the one AWS service Sallyport runs; other service URIs are refused below.
+      if (integration.uri && parseLambdaInvocationUri(integration.uri))
+        return awsLambdaIntegration(
+          integration,
+          lambdaTarget(integration, deps, where, variables),
+          where,
+        );
+      throw new DeploymentError(
+        `${where}: AWS integrations are supported for Lambda functions only, not ${integration.uri ?? '(no uri)'}`,
+      );
     case 'HTTP_PROXY':
       return httpProxyIntegration(integration, deps.dispatcher);
+    case 'HTTP':
+      return httpIntegration(integration, deps.dispatcher, where);
     case 'MOCK':
-      return mockIntegration(integration);
-    default:
-      throw new DeploymentError(
-        `${where}: integration type ${integration.type} is not supported yet`,
-      );
+      return mockIntegration(integration, where);
   }
 }

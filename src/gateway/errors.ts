@@ -141,6 +141,46 @@ export class ApiConfigurationError extends GatewayResponseError {
 }
 
 /**
+ * No request template matches the Content-Type and the passthrough behaviour (NEVER, or
+ * WHEN_NO_TEMPLATES with templates defined) refuses to pass the payload on: 415.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html
+ */
+export class UnsupportedMediaTypeError extends GatewayResponseError {
+  readonly code = 'ERR_UNSUPPORTED_MEDIA_TYPE';
+  constructor() {
+    super('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type');
+  }
+}
+
+/**
+ * The integration request for a Lambda custom integration is not JSON, so Lambda cannot take it
+ * as an event: AWS answers 400 with Lambda's reason.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-custom-integrations.html
+ */
+export class LambdaRequestNotJsonError extends GatewayResponseError {
+  readonly code = 'ERR_LAMBDA_REQUEST_NOT_JSON';
+  constructor(reason: string) {
+    super('DEFAULT_4XX', `Could not parse request body into json: ${reason}`, {
+      status: 400,
+      errorType: 'BadRequestException',
+    });
+  }
+}
+
+/** Invoking the function of a Lambda custom integration failed (throttled, queue full, …): 500. */
+export class LambdaInvocationError extends GatewayResponseError {
+  readonly code = 'ERR_LAMBDA_INVOCATION';
+  readonly reason: string;
+  constructor(reason: string) {
+    super('DEFAULT_5XX', 'Internal server error', {
+      status: 500,
+      errorType: 'InternalServerErrorException',
+    });
+    this.reason = reason;
+  }
+}
+
+/**
  * A request path whose meaning depends on who reads it (dot segments, encoded slashes, `//`,
  * malformed escapes): refused before routing, as AWS does not document these (request-path.ts).
  * Rendered through DEFAULT_4XX with status 400.

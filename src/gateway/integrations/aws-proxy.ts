@@ -7,14 +7,13 @@ import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.j
 import { executeApiArn } from '../../model/arn.js';
 import {
   BadGatewayError,
-  IntegrationTimeoutError,
   LambdaFunctionNotFoundError,
   LambdaPermissionError,
 } from '../errors.js';
 import { matchesMediaType, proxyEventValues } from '../events/proxy-event.js';
 import type { InvokePermissions } from '../invoke-permissions.js';
 import { clientHeaderName } from './remapped-headers.js';
-import { withTimeout } from './timeout.js';
+import { invocationResult } from './timeout.js';
 import { functionTraceHeader } from '../../functions/trace-header.js';
 
 const RESPONSE_KEYS = new Set([
@@ -28,7 +27,7 @@ const RESPONSE_KEYS = new Set([
 /** Standard base64 (RFC 4648 §4), padded, as Java's basic decoder accepts it. */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const newIntegrationTimeout = () => new IntegrationTimeoutError();
+const newBadGateway = (reason: string) => new BadGatewayError(reason);
 
 export function awsProxyIntegration(
   invoker: Invoker,
@@ -39,12 +38,7 @@ export function awsProxyIntegration(
 ): IntegrationHandler {
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     const { request, stage, method, pathParameters, authorizer, caller } = exchange;
-    if (!invoker.has(functionName)) throw new LambdaFunctionNotFoundError(functionName);
-    if (
-      permissions.enforced(functionName) &&
-      !permissions.allows(functionName, sourceArns(exchange))
-    )
-      throw new LambdaPermissionError(functionName);
+    checkInvokable(invoker, permissions, functionName, exchange);
     // The event's values only: the invoker makes the event where it needs one (a worker thread
     // rebuilds it from them), so the thread hand-off builds no object here.
     const proxyEvent = proxyEventValues(
@@ -62,15 +56,7 @@ export function awsProxyIntegration(
       requestId: request.requestId,
       traceId: functionTraceHeader(request.traceRoot),
     });
-    let result: Awaited<typeof invocation>;
-    try {
-      result = await (timeoutInMillis === undefined
-        ? invocation
-        : withTimeout(invocation, timeoutInMillis, newIntegrationTimeout));
-    } catch (error) {
-      if (error instanceof IntegrationTimeoutError) throw error;
-      throw new BadGatewayError(`Lambda invocation failed: ${(error as Error).message}`);
-    }
+    const result = await invocationResult(invocation, timeoutInMillis, newBadGateway);
     if (result.functionError) {
       throw new BadGatewayError(
         `Lambda function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,
@@ -80,6 +66,22 @@ export function awsProxyIntegration(
     answer.traceRoot = request.traceRoot;
     return answer;
   };
+}
+
+/** The function's resource policy must let API Gateway invoke it from this method. */
+/**
+ * Whether the integration's function may be invoked now: it exists (AWS deploys an integration
+ * whose function does not, and answers 500), and its resource policy lets API Gateway in.
+ */
+export function checkInvokable(
+  invoker: Invoker,
+  permissions: InvokePermissions,
+  functionName: string,
+  exchange: Exchange,
+): void {
+  if (!invoker.has(functionName)) throw new LambdaFunctionNotFoundError(functionName);
+  if (permissions.enforced(functionName) && !permissions.allows(functionName, sourceArns(exchange)))
+    throw new LambdaPermissionError(functionName);
 }
 
 /**

@@ -35,45 +35,18 @@ export function httpProxyIntegration(
 ): IntegrationHandler {
   const uri = integration.uri ?? '';
   const timeout = integration.timeoutInMillis;
-  // `integration.request.path.X` fills `{X}` in the URI; AWS's import maps `{proxy}` this way.
-  const pathParams: [string, ParameterSource][] = [];
-  const headerParams: [string, ParameterSource][] = [];
-  const queryParams: [string, ParameterSource][] = [];
-  for (const [target, expression] of Object.entries(integration.requestParameters ?? {})) {
-    const m = /^integration\.request\.(path|header|querystring)\.(.+)$/.exec(target);
-    if (!m) continue;
-    const list = m[1] === 'path' ? pathParams : m[1] === 'header' ? headerParams : queryParams;
-    list.push([m[2]!, compileParameterSource(expression)]);
-  }
+  const mapped = compileRequestParameters(integration);
 
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     const { request: req } = exchange;
-    // `${stageVariables.X}` may appear anywhere in an HTTP integration URI.
-    // https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
-    const withVariables = withStageVariables(uri, exchange.stage.variables);
-    let url = withVariables.replace(/\{([^{}]+?)\+?\}/g, (_, name: string) => {
-      const mapped = pathParams.find(([n]) => n === name || `${n}+` === name);
-      const raw = mapped ? undefined : exchange.pathParameters?.[name.replace(/\+$/, '')];
-      const value = mapped ? mapped[1](exchange) : raw && decodePathValue(raw);
-      if (value === undefined) return '';
-      checkPathValue(value);
-      return encodePath(value);
-    });
-    const extraQuery = queryParams
-      .map(([name, source]) => [name, source(exchange)] as const)
-      .filter(([, v]) => v !== undefined)
-      .map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v!)}`);
-    const query = [req.rawQuery, ...extraQuery].filter(Boolean).join('&');
-    if (query) url += (url.includes('?') ? '&' : '?') + query;
-    // Parsed once: the checked URL object is the one undici sends.
-    const target = checkBackendUrl(url, withVariables);
+    const target = backendUrl(uri, mapped, exchange, req.rawQuery);
 
     const headers = anyKeyMap<string | string[]>();
     for (const [name, values] of Object.entries(req.headers.multi)) {
       if (!HOP_BY_HOP.has(name.toLowerCase()))
         headers[name] = values.length === 1 ? values[0]! : values;
     }
-    for (const [name, source] of headerParams) {
+    for (const [name, source] of mapped.header) {
       const value = source(exchange);
       if (value !== undefined) headers[name] = mappedHeaderValue(name, value);
     }
@@ -117,13 +90,64 @@ export function httpProxyIntegration(
   };
 }
 
+/** `integration.request.{path|querystring|header}.X` ← a mapping expression, compiled. */
+export interface RequestParameters {
+  path: [string, ParameterSource][];
+  querystring: [string, ParameterSource][];
+  header: [string, ParameterSource][];
+}
+
+export function compileRequestParameters(integration: Integration): RequestParameters {
+  const mapped: RequestParameters = { path: [], querystring: [], header: [] };
+  for (const [target, expression] of Object.entries(integration.requestParameters ?? {})) {
+    const m = /^integration\.request\.(path|header|querystring)\.(.+)$/.exec(target);
+    if (!m) continue;
+    mapped[m[1] as keyof RequestParameters].push([m[2]!, compileParameterSource(expression)]);
+  }
+  return mapped;
+}
+
+/**
+ * The backend URL: `${stageVariables.X}` anywhere, `{X}` from `integration.request.path.X` (AWS's
+ * import maps `{proxy}` this way) or the method's own path parameter, the mapped query string
+ * after `query` (the client's, for a proxy; none for a non-proxy integration).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
+ */
+export function backendUrl(
+  uri: string,
+  mapped: RequestParameters,
+  exchange: Exchange,
+  query: string,
+): URL {
+  // `${stageVariables.X}` may appear anywhere in an HTTP integration URI.
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
+  const withVariables = withStageVariables(uri, exchange.stage.variables);
+  let url = withVariables.replace(/\{([^{}]+?)\+?\}/g, (_, name: string) => {
+    const found = mapped.path.find(([n]) => n === name || `${n}+` === name);
+    // Path parameters reach functions percent-encoded; a backend gets them decoded once.
+    const raw = found ? undefined : exchange.pathParameters?.[name.replace(/\+$/, '')];
+    const value = found ? found[1](exchange) : raw && decodePathValue(raw);
+    if (value === undefined) return '';
+    checkPathValue(value);
+    return encodePath(value);
+  });
+  const extraQuery = mapped.querystring
+    .map(([name, source]) => [name, source(exchange)] as const)
+    .filter(([, v]) => v !== undefined)
+    .map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v!)}`);
+  const fullQuery = [query, ...extraQuery].filter(Boolean).join('&');
+  if (fullQuery) url += (url.includes('?') ? '&' : '?') + fullQuery;
+  // Parsed once: the checked URL object is the one undici sends.
+  return checkBackendUrl(url, withVariables);
+}
+
 /**
  * A mapped value (an authorizer's principalId or context, a stage variable) may hold what no HTTP
  * header can: CR/LF, or characters beyond Latin-1. AWS documents nothing for this; sending it
  * would split or corrupt the upstream request, so the request is refused as a 502 before any
  * byte goes upstream.
  */
-function mappedHeaderValue(name: string, value: string): string {
+export function mappedHeaderValue(name: string, value: string): string {
   try {
     validateHeaderValue(name, value);
   } catch {
