@@ -5,11 +5,7 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Invoker } from '../../functions/invoker.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { executeApiArn } from '../../model/arn.js';
-import {
-  BadGatewayError,
-  LambdaFunctionNotFoundError,
-  LambdaPermissionError,
-} from '../errors.js';
+import { BadGatewayError, LambdaFunctionNotFoundError, LambdaPermissionError } from '../errors.js';
 import { matchesMediaType, proxyEventValues } from '../events/proxy-event.js';
 import type { InvokePermissions } from '../invoke-permissions.js';
 import { clientHeaderName } from './remapped-headers.js';
