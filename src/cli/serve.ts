@@ -19,6 +19,7 @@ interface ServeOptions {
   adminPort: string;
   adminHost: string;
   admin: boolean;
+  metrics: boolean;
   logLevel: string;
   isolation: FunctionIsolation;
 }
@@ -45,6 +46,7 @@ export function serveCommand(): Command {
     .option('--admin-port <port>', 'port for the AWS-compatible admin API', '9001')
     .option('--admin-host <host>', 'address for the admin API', '127.0.0.1')
     .option('--no-admin', 'do not start the admin API')
+    .option('--no-metrics', 'do not serve Prometheus metrics at GET /metrics on the admin API')
     .addOption(
       new Option(
         '--isolation <level>',
@@ -114,7 +116,7 @@ async function serve(options: ServeOptions): Promise<void> {
   );
   const admin = options.admin
     ? await listening('admin API', options.adminHost, adminPort, () =>
-        node.startAdmin(adminPort, options.adminHost),
+        node.startAdmin(adminPort, options.adminHost, { metrics: options.metrics }),
       )
     : undefined;
 

@@ -26,6 +26,7 @@ import {
   type Settings,
 } from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -46,7 +47,11 @@ export interface SallyportNode {
   invoker: FunctionsInvoker;
   /** Stages the project file deployed: `apiId/stage`. */
   projectStages: { apiId: string; stageName: string }[];
-  startAdmin(port: number, host: string): Promise<{ address: AddressInfo; generatedAt?: string }>;
+  startAdmin(
+    port: number,
+    host: string,
+    options?: { metrics?: boolean },
+  ): Promise<{ address: AddressInfo; generatedAt?: string }>;
   close(): Promise<void>;
 }
 
@@ -67,6 +72,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   };
   const now = Date.now;
   let admin: Server | undefined;
+  let metrics: Metrics | undefined;
   try {
     const projectStages = project
       ? await applyProject(project, store, invoker, reloadFunctions)
@@ -109,11 +115,13 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       gateway,
       invoker,
       projectStages,
-      async startAdmin(port, host) {
+      async startAdmin(port, host, adminOptions = {}) {
         const { credentials, generatedAt } = loaded;
+        if (adminOptions.metrics) metrics = createMetrics();
         const functionExists = (name: string) => invoker.has(name);
         admin = createAdminServer({
           logger,
+          ...(metrics && { metrics }),
           authenticate: createSigV4Authenticator({ credentials: [credentials] }),
           register: [
             registerApiGatewayRoutes({
@@ -138,6 +146,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       },
       async close() {
         unsubscribe();
+        metrics?.close();
         const closing: Promise<unknown>[] = [gateway.close(), invoker.close()];
         if (admin) {
           const server = admin;

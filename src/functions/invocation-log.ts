@@ -5,6 +5,7 @@
 // Worker lines travel on a different port than the result, so the result says how many lines to
 // expect and END/REPORT wait for them: the order is always START, function lines, END, REPORT.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_ResponseSyntax
+import { functionReport } from '../observability/channels.js';
 import type { Logger } from '../observability/logger.js';
 import type { LambdaErrorDocument } from './platform-errors.js';
 import {
@@ -30,6 +31,7 @@ export class InvocationLog {
   constructor(
     private readonly logger: Logger,
     readonly requestId: string,
+    private readonly functionName: string,
   ) {}
 
   write(line: string): void {
@@ -68,6 +70,13 @@ export class InvocationLog {
   end(report: ReportFields): void {
     this.write(endLine(this.requestId));
     this.write(reportLine(this.requestId, report));
+    if (functionReport.hasSubscribers)
+      functionReport.publish({
+        functionName: this.functionName,
+        durationMs: report.durationMs,
+        initDurationMs: report.initDurationMs,
+        status: report.status,
+      });
   }
 
   writeFromWorker(line: string): void {

@@ -49,4 +49,8 @@ export interface GatewayRequest {
   headersLower: Map<string, string>;
   query: MultiValueMap;
   body: Buffer;
+  /** Set by the route step: the resource and method matched, for logs and metrics. */
+  matched?: { resourcePath: string; httpMethod: string };
+  /** Set by the integrate step when someone observes requests: the integration's time, ms. */
+  integrationLatencyMs?: number;
 }

@@ -1,6 +1,7 @@
 // The data-plane listener: node:http, because only it keeps header case and order.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { requestAnswered } from '../observability/channels.js';
 import type { Logger } from '../observability/logger.js';
 import type { CompiledStage, HttpAnswer } from './compiled-api.js';
 import type { DeployedStages } from './deployments.js';
@@ -8,6 +9,7 @@ import { GatewayResponseError } from './errors.js';
 import { readBody, toGatewayRequest } from './http/incoming.js';
 import { canonicalPath } from './http/request-path.js';
 import type { Pipeline } from './pipeline.js';
+import type { GatewayRequest } from './request.js';
 import { renderGatewayError, renderInternalError } from './responses.js';
 import { resolveStage } from './steps/resolve-stage.js';
 
@@ -47,13 +49,14 @@ async function handle(
   const pathname = q === -1 ? url : url.slice(0, q);
   const rawQuery = q === -1 ? '' : url.slice(q + 1);
   let stage: CompiledStage | undefined;
+  let request: GatewayRequest | undefined;
   let answer: HttpAnswer;
   try {
     const resolved = resolveStage(deps.stages, req.headers.host, pathname);
     stage = resolved.stage;
     const path = canonicalPath(resolved.path);
     const body = await readBody(req);
-    const request = toGatewayRequest(req, body, path, rawQuery, requestId, started);
+    request = toGatewayRequest(req, body, path, rawQuery, requestId, started);
     answer = await deps.pipeline(request, stage);
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
@@ -68,12 +71,12 @@ async function handle(
     rendered.headers['Content-Length'] = String(Buffer.byteLength(rendered.body));
     res.writeHead(rendered.statusCode, rendered.headers);
     res.end(rendered.body);
-    logAccess(deps, req, requestId, rendered.statusCode, started);
+    answered(deps, req, requestId, rendered.statusCode, started, stage, request);
     return;
   }
   if (clientGone(req, res)) return logClientAbort(deps, req);
   send(res, answer, requestId);
-  logAccess(deps, req, requestId, answer.statusCode, started);
+  answered(deps, req, requestId, answer.statusCode, started, stage, request);
 }
 
 function send(res: ServerResponse, answer: HttpAnswer, requestId: string): void {
@@ -108,13 +111,28 @@ function logClientAbort(deps: GatewayServerDeps, req: IncomingMessage, error?: u
   );
 }
 
-function logAccess(
+/** The request is answered: tell whoever observes requests (channels.ts), and the debug log. */
+function answered(
   deps: GatewayServerDeps,
   req: IncomingMessage,
   requestId: string,
   status: number,
   started: number,
+  stage: CompiledStage | undefined,
+  request: GatewayRequest | undefined,
 ) {
+  // A request for no deployed stage belongs to no API: AWS never sees it either.
+  if (stage && requestAnswered.hasSubscribers)
+    requestAnswered.publish({
+      apiId: stage.apiId,
+      apiName: stage.apiName,
+      stage: stage.stageName,
+      resourcePath: request?.matched?.resourcePath,
+      httpMethod: request?.matched?.httpMethod,
+      status,
+      latencyMs: deps.now() - started,
+      integrationLatencyMs: request?.integrationLatencyMs,
+    });
   if (!deps.logger.isLevelEnabled('debug')) return;
   deps.logger.debug(
     { requestId, method: req.method, url: req.url, status, ms: deps.now() - started },

@@ -126,7 +126,7 @@ export class FunctionPool implements Pool {
         requestId,
         event,
         proxyEvent,
-        log: new InvocationLog(this.logger, requestId),
+        log: new InvocationLog(this.logger, requestId, this.config.FunctionName),
         started: 0,
         deadline: 0,
         resolve,

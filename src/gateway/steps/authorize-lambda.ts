@@ -3,6 +3,7 @@
 // against this request's method ARN (a cached policy is evaluated against every new ARN).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+import { authorizerCache } from '../../observability/channels.js';
 import type { InvokeResult, Invoker } from '../../functions/invoker.js';
 import { executeApiArn } from '../../model/arn.js';
 import type { Logger } from '../../observability/logger.js';
@@ -107,6 +108,13 @@ export function createLambdaAuthorizerRunner(deps: AuthorizeLambdaDeps): LambdaA
         ? authorizerCacheKey(stage.apiId, stage.stageName, authorizer.id, identity ?? [])
         : undefined;
     const cached = key === undefined ? undefined : deps.cache.get(key);
+    if (key !== undefined && authorizerCache.hasSubscribers)
+      authorizerCache.publish({
+        apiName: stage.apiName,
+        stage: stage.stageName,
+        authorizerId: authorizer.id,
+        hit: cached !== undefined,
+      });
     if (cached !== undefined) return { result: cached, latency: 0 };
     const started = deps.now();
     const result = await invokeAuthorizer(exchange, authorizer, identity, methodArn, deps, trace);
