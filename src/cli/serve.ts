@@ -4,7 +4,12 @@ import { join, resolve } from 'node:path';
 import { loadProject, type Project } from '../config/project-file.js';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS } from '../functions/isolation.js';
 import type { FunctionIsolation } from '../model/types.js';
-import { createLogger } from '../observability/logger.js';
+import {
+  createLogger,
+  defaultLogFormat,
+  LOG_FORMATS,
+  type LogFormat,
+} from '../observability/logger.js';
 import { fail } from './fail.js';
 import { parsePort } from './options.js';
 import { preparePrivateDataDir } from './private-data-dir.js';
@@ -21,6 +26,7 @@ interface ServeOptions {
   admin: boolean;
   metrics: boolean;
   logLevel: string;
+  logFormat: LogFormat | undefined;
   isolation: FunctionIsolation;
 }
 
@@ -60,6 +66,12 @@ export function serveCommand(): Command {
         .choices(['debug', 'info', 'warn', 'error'])
         .default('info'),
     )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'pretty: a coloured line per request; json: JSON lines (default: pretty on a terminal, else json)',
+      ).choices(LOG_FORMATS),
+    )
     .action((options: ServeOptions) => serve(options).catch(fail));
 }
 
@@ -70,7 +82,10 @@ async function serve(options: ServeOptions): Promise<void> {
   const dataDir = resolve(
     options.dataDir ?? (project ? join(project.dir, '.sallyport') : '.sallyport'),
   );
-  const logger = createLogger({ level: options.logLevel });
+  const logger = createLogger({
+    level: options.logLevel,
+    format: options.logFormat ?? defaultLogFormat(),
+  });
   preparePrivateDataDir(dataDir, logger);
   const node = await startNode({
     project,

@@ -27,6 +27,7 @@ import {
 } from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { startRequestLog } from '../observability/request-log.js';
 import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -73,6 +74,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   const now = Date.now;
   let admin: Server | undefined;
   let metrics: Metrics | undefined;
+  const stopRequestLog = startRequestLog(logger);
   try {
     const projectStages = project
       ? await applyProject(project, store, invoker, reloadFunctions)
@@ -147,6 +149,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       async close() {
         unsubscribe();
         metrics?.close();
+        stopRequestLog();
         const closing: Promise<unknown>[] = [gateway.close(), invoker.close()];
         if (admin) {
           const server = admin;
@@ -158,6 +161,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       },
     };
   } catch (error) {
+    stopRequestLog();
     await invoker.close();
     await store.close();
     throw error;

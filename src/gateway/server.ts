@@ -1,7 +1,7 @@
 // The data-plane listener: node:http, because only it keeps header case and order.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { requestAnswered } from '../observability/channels.js';
+import { requestAnswered, type RequestAnswered } from '../observability/channels.js';
 import type { Logger } from '../observability/logger.js';
 import type { CompiledStage, HttpAnswer } from './compiled-api.js';
 import type { DeployedStages } from './deployments.js';
@@ -62,16 +62,11 @@ async function handle(
     if (!(error instanceof GatewayResponseError)) throw error;
     if (!req.complete) req.resume();
     const rendered = renderGatewayError(error, stage, requestId);
-    if ('reason' in error)
-      deps.logger.warn(
-        { requestId, type: error.responseType, reason: error.reason },
-        error.message,
-      );
     if (clientGone(req, res)) return logClientAbort(deps, req, error);
     rendered.headers['Content-Length'] = String(Buffer.byteLength(rendered.body));
     res.writeHead(rendered.statusCode, rendered.headers);
     res.end(rendered.body);
-    answered(deps, req, requestId, rendered.statusCode, started, stage, request);
+    answered(deps, req, requestId, rendered.statusCode, started, stage, request, error);
     return;
   }
   if (clientGone(req, res)) return logClientAbort(deps, req);
@@ -111,7 +106,10 @@ function logClientAbort(deps: GatewayServerDeps, req: IncomingMessage, error?: u
   );
 }
 
-/** The request is answered: tell whoever observes requests (channels.ts), and the debug log. */
+/**
+ * The request is answered: tell whoever observes requests (channels.ts) — the request log and
+ * the metrics — with what the steps left on the request.
+ */
 function answered(
   deps: GatewayServerDeps,
   req: IncomingMessage,
@@ -120,22 +118,26 @@ function answered(
   started: number,
   stage: CompiledStage | undefined,
   request: GatewayRequest | undefined,
+  error?: GatewayResponseError,
 ) {
-  // A request for no deployed stage belongs to no API: AWS never sees it either.
-  if (stage && requestAnswered.hasSubscribers)
-    requestAnswered.publish({
-      apiId: stage.apiId,
-      apiName: stage.apiName,
-      stage: stage.stageName,
-      resourcePath: request?.matched?.resourcePath,
-      httpMethod: request?.matched?.httpMethod,
-      status,
-      latencyMs: deps.now() - started,
-      integrationLatencyMs: request?.integrationLatencyMs,
-    });
-  if (!deps.logger.isLevelEnabled('debug')) return;
-  deps.logger.debug(
-    { requestId, method: req.method, url: req.url, status, ms: deps.now() - started },
-    'request',
-  );
+  if (!requestAnswered.hasSubscribers) return;
+  requestAnswered.publish({
+    requestId,
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    apiId: stage?.apiId,
+    apiName: stage?.apiName,
+    stage: stage?.stageName,
+    resourcePath: request?.matched?.resourcePath,
+    httpMethod: request?.matched?.httpMethod,
+    status,
+    latencyMs: deps.now() - started,
+    integrationLatencyMs: request?.integrationLatencyMs,
+    authorization: request?.authorization,
+    error: error && {
+      type: error.responseType,
+      message: error.messageString,
+      reason: 'reason' in error ? String(error.reason) : undefined,
+    },
+  } satisfies RequestAnswered);
 }

@@ -4,13 +4,20 @@
 // or log shipper, by the channel names below, without touching Sallyport's code.
 // https://nodejs.org/docs/latest-v20.x/api/diagnostics_channel.html
 import { channel } from 'node:diagnostics_channel';
+import type { AuthorizationNote } from '../gateway/authorization-note.js';
+import type { GatewayResponseType } from '../model/types.js';
 
 /** One data-plane request answered (any status, including gateway responses). */
 export interface RequestAnswered {
-  apiId: string;
-  apiName: string;
-  stage: string;
-  /** The matched resource path and method; undefined when no route matched (403 Missing Authentication Token). */
+  requestId: string;
+  /** As the client sent them. */
+  method: string;
+  url: string;
+  /** The deployed API and stage; undefined when the URL names none (403 Forbidden). */
+  apiId: string | undefined;
+  apiName: string | undefined;
+  stage: string | undefined;
+  /** The matched resource path and method; undefined when no route matched. */
   resourcePath: string | undefined;
   httpMethod: string | undefined;
   status: number;
@@ -18,6 +25,11 @@ export interface RequestAnswered {
   latencyMs: number;
   /** The integration's share, ms (`IntegrationLatency`); undefined when no integration ran. */
   integrationLatencyMs: number | undefined;
+  /** What the authorize step found (authorization-note.ts). */
+  authorization: AuthorizationNote | undefined;
+  /** The gateway response that ended the request, if one did, and the reason logged with it. */
+  error:
+    { type: GatewayResponseType; message: string | null; reason: string | undefined } | undefined;
 }
 
 /** A Lambda authorizer's result looked up in the result cache. */

@@ -110,13 +110,13 @@ function apiGatewayMetrics(registry: Registry) {
 
   // Label lookups hash their values; each route's series are looked up once and kept.
   const series = new Map<string, RouteSeries>();
-  function seriesOf(m: RequestAnswered): RouteSeries {
+  function seriesOf(m: RequestAnswered, apiName: string): RouteSeries {
     const resource = m.resourcePath ?? '';
     const method = m.httpMethod ?? '';
-    const key = `${m.apiName}\u0000${m.stage}\u0000${resource}\u0000${method}`;
+    const key = `${apiName}\u0000${m.stage}\u0000${resource}\u0000${method}`;
     let found = series.get(key);
     if (!found) {
-      const labels = { api_name: m.apiName, stage: m.stage, resource, method };
+      const labels = { api_name: apiName, stage: m.stage ?? '', resource, method };
       found = {
         count: count.labels(labels),
         error4xx: error4xx.labels(labels),
@@ -134,7 +134,9 @@ function apiGatewayMetrics(registry: Registry) {
 
   return {
     answered(m: RequestAnswered) {
-      const s = seriesOf(m);
+      // A request for no deployed stage belongs to no API: AWS never counts it either.
+      if (m.apiName === undefined) return;
+      const s = seriesOf(m, m.apiName);
       s.count.inc();
       // AWS counts 4XXError and 5XXError as 0 or 1 per request; the sum over time is the count.
       if (m.status >= 400 && m.status < 500) s.error4xx.inc();
