@@ -1,14 +1,12 @@
 // The log as a person reads it on a terminal: one coloured line per request, the function's own
-// output under it with the function's name, everything else as `LEVEL message key=value`.
+// output with the function's name, everything else as `LEVEL message key=value`.
 // pino-pretty does the formatting; this file only says what a line shows.
-import { PinoPretty, type PrettyOptions } from 'pino-pretty';
+import { PinoPretty, type MessageFormatFunc } from 'pino-pretty';
 
 /** Fields the request line and the function lines show in their own words. */
 const SHOWN_IN_MESSAGE = 'requestId,method,url,status,ms,detail,functionName';
 
-type Colors = Parameters<
-  NonNullable<Extract<PrettyOptions['messageFormat'], Function>>
->[3]['colors'];
+type Colors = Parameters<MessageFormatFunc>[3]['colors'];
 
 function statusColour(status: number, colors: Colors): (text: string) => string {
   if (status >= 500) return colors.red;
@@ -26,7 +24,8 @@ export function prettyStream(options: { colorize: boolean; destination?: NodeJS.
     sync: true,
     destination: options.destination ?? 1,
     messageFormat: (log, messageKey, _level, { colors }) => {
-      const message = String(log[messageKey] ?? '');
+      const raw = log[messageKey];
+      const message = typeof raw === 'string' ? raw : JSON.stringify(raw ?? '');
       if (message === 'request' && typeof log.status === 'number') {
         const status = statusColour(log.status, colors)(String(log.status));
         const detail = typeof log.detail === 'string' ? `  ${log.detail}` : '';
