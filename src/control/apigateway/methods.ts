@@ -1,5 +1,6 @@
 // PutMethod, GetMethod, UpdateMethod, DeleteMethod, PutMethodResponse, GetMethodResponse.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html
+import { z } from 'zod';
 import type {
   AuthorizationType,
   HttpMethod,
@@ -11,15 +12,7 @@ import type { StoreTx } from '../../store/store.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
-import {
-  optionalBoolean,
-  optionalBooleanMap,
-  optionalString,
-  optionalStringList,
-  optionalStringMap,
-  requiredEnum,
-  type Body,
-} from './fields.js';
+import { booleanMap, enumOf, parseBody, presentMembers, stringMap, type Body } from './fields.js';
 import {
   applyPatchOperations,
   booleanValue,
@@ -94,6 +87,15 @@ export async function changeMethod(
   });
 }
 
+const putMethodInput = z.object({
+  authorizationType: enumOf(AUTHORIZATION_TYPES),
+  apiKeyRequired: z.boolean().default(false),
+  authorizerId: z.string().optional(),
+  operationName: z.string().optional(),
+  requestParameters: booleanMap.optional(),
+  authorizationScopes: z.array(z.string()).optional(),
+});
+
 export async function putMethod(
   deps: ApiGatewayDeps,
   apiId: string,
@@ -104,17 +106,8 @@ export async function putMethod(
   const httpMethod = checkHttpMethod(httpMethodParam);
   const method: Method = {
     httpMethod,
-    authorizationType: requiredEnum(body, 'authorizationType', 'putMethod', AUTHORIZATION_TYPES),
-    apiKeyRequired: optionalBoolean(body, 'apiKeyRequired', 'putMethod') ?? false,
+    ...presentMembers(parseBody(putMethodInput, body, 'putMethod')),
   };
-  const authorizerId = optionalString(body, 'authorizerId', 'putMethod');
-  if (authorizerId !== undefined) method.authorizerId = authorizerId;
-  const operationName = optionalString(body, 'operationName', 'putMethod');
-  if (operationName !== undefined) method.operationName = operationName;
-  const requestParameters = optionalBooleanMap(body, 'requestParameters', 'putMethod');
-  if (requestParameters !== undefined) method.requestParameters = requestParameters;
-  const scopes = optionalStringList(body, 'authorizationScopes', 'putMethod');
-  if (scopes !== undefined) method.authorizationScopes = scopes;
   const resource = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const resource = await getResource(tx, apiId, resourceId);
@@ -228,6 +221,11 @@ export async function deleteMethod(
 }
 
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html
+const putMethodResponseInput = z.object({
+  responseParameters: booleanMap.optional(),
+  responseModels: stringMap.optional(),
+});
+
 export async function putMethodResponse(
   deps: ApiGatewayDeps,
   apiId: string,
@@ -237,11 +235,10 @@ export async function putMethodResponse(
   body: Body,
 ) {
   checkStatusCode(statusCode);
-  const response: MethodResponse = { statusCode };
-  const parameters = optionalBooleanMap(body, 'responseParameters', 'putMethodResponse');
-  if (parameters !== undefined) response.responseParameters = parameters;
-  const models = optionalStringMap(body, 'responseModels', 'putMethodResponse');
-  if (models !== undefined) response.responseModels = models;
+  const response: MethodResponse = {
+    statusCode,
+    ...presentMembers(parseBody(putMethodResponseInput, body, 'putMethodResponse')),
+  };
   await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
     method.methodResponses = { ...method.methodResponses, [statusCode]: response };
   });
