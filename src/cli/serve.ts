@@ -1,7 +1,4 @@
 import { Command, Option } from 'commander';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { loadProject, type Project } from '../config/project-file.js';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS } from '../functions/isolation.js';
 import type { FunctionIsolation } from '../model/types.js';
 import {
@@ -11,7 +8,7 @@ import {
   type LogFormat,
 } from '../observability/logger.js';
 import { fail } from './fail.js';
-import { parsePort } from './options.js';
+import { dataDirFor, parsePort, projectFor } from './options.js';
 import { preparePrivateDataDir } from './private-data-dir.js';
 import { startNode } from './start-node.js';
 
@@ -79,9 +76,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const port = parsePort('--port', options.port);
   const adminPort = parsePort('--admin-port', options.adminPort);
   const project = await projectFor(options.config);
-  const dataDir = resolve(
-    options.dataDir ?? (project ? join(project.dir, '.sallyport') : '.sallyport'),
-  );
+  const dataDir = dataDirFor(options.dataDir, project);
   const logger = createLogger({
     level: options.logLevel,
     format: options.logFormat ?? defaultLogFormat(),
@@ -165,11 +160,4 @@ async function serve(options: ServeOptions): Promise<void> {
     `State: ${options.store?.startsWith('postgres') ? 'PostgreSQL' : options.store === 'memory' ? 'memory' : dataDir}`,
   );
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-/** The project file: the one named, or ./sallyport.yaml when present; none is fine. */
-async function projectFor(config: string | undefined): Promise<Project | undefined> {
-  if (config !== undefined) return loadProject(config);
-  if (existsSync('sallyport.yaml') || existsSync('sallyport.yml')) return loadProject('.');
-  return undefined;
 }
