@@ -106,8 +106,10 @@ async function explainStage(
   // One invocation per authorizer, as a cached authorizer serves every method after the first.
   const answers = new Map<string, Promise<CompiledPolicy | string>>();
   const rows: Row[] = [];
-  for (const target of stage.router.routes()) {
-    for (const [httpMethod, method] of target.methods) {
+  const byPath = [...stage.router.routes()].sort((a, b) => compare(a.resourcePath, b.resourcePath));
+  for (const target of byPath) {
+    const methods = [...target.methods].sort(([a], [b]) => compare(a, b));
+    for (const [httpMethod, method] of methods) {
       const arn = executeApiArn(
         stage.settings,
         stage.apiId,
@@ -135,6 +137,10 @@ async function explainStage(
     }
   }
   return rows;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function notLambda(kind: string): { verdict: string; why: string } {

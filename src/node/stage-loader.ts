@@ -4,6 +4,10 @@
 // It lives with the node's wiring, not in gateway/: the data plane never reads the store, it is
 // handed deployment snapshots (`Gateway.deploy`) and told which stages to drop.
 import type { Deployment, RestApi, Stage } from '../model/types.js';
+import {
+  cachedPolicyWarnings,
+  cachedPolicyWarningText,
+} from '../observability/cached-policy-warnings.js';
 import type { Logger } from '../observability/logger.js';
 import type { ChangeEvent, Store } from '../store/store.js';
 import type { Gateway } from '../gateway/gateway.js';
@@ -86,12 +90,14 @@ export class StageLoader {
       return;
     }
     try {
-      this.#gateway.deploy(deployment.snapshot, {
+      const compiled = this.#gateway.deploy(deployment.snapshot, {
         stageName,
         deploymentId: stage.deploymentId,
         variables: stage.variables,
       });
       this.#logger.info({ apiId, stageName, deploymentId: stage.deploymentId }, 'stage deployed');
+      for (const warning of cachedPolicyWarnings(compiled))
+        this.#logger.warn({ apiId, stageName, ...warning }, cachedPolicyWarningText(warning));
     } catch (error) {
       this.#logger.error(
         { apiId, stageName, err: error },

@@ -17,11 +17,12 @@ describe('sallyport explain', () => {
       r.stdout,
       [
         'verdicts-api (verdicts01), stage dev',
-        'METHOD  RESOURCE  VERDICT  WHY',
-        `GET     /a        Allow    Statement[0] Allow ${ARN}/GET/*`,
-        `POST    /a        Deny     no statement matches ${ARN}/POST/a (implicit deny)`,
-        `GET     /b        Deny     Statement[1] Deny ${ARN}/GET/b`,
-        'GET     /open     open     no authorizer',
+        'METHOD  RESOURCE     VERDICT  WHY',
+        `GET     /a           Allow    Statement[0] Allow ${ARN}/GET/*`,
+        `POST    /a           Deny     no statement matches ${ARN}/POST/a (implicit deny)`,
+        `GET     /b           Deny     Statement[1] Deny ${ARN}/GET/b`,
+        `GET     /items/{id}  Allow    Statement[0] Allow ${ARN}/GET/*`,
+        'GET     /open        open     no authorizer',
         '',
       ].join('\n'),
     );
@@ -30,13 +31,13 @@ describe('sallyport explain', () => {
   it('without the identity source: 401 for every method behind the authorizer', async () => {
     const r = await run(base);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^GET {5}\/a {8}401 {6}no method\.request\.header\.token$/m);
-    assert.match(r.stdout, /^GET {5}\/open {5}open {5}no authorizer$/m);
+    assert.match(r.stdout, /^GET {5}\/a {11}401 {6}no method\.request\.header\.token$/m);
+    assert.match(r.stdout, /^GET {5}\/open {8}open {5}no authorizer$/m);
   });
 
   it('the token arrives as the authorizer sends it: Unauthorized from the function is a 401', async () => {
     const r = await run([...base, '--token', 'unauthorized']);
-    assert.match(r.stdout, /^GET {5}\/b {8}401 {6}the authorizer answered Unauthorized$/m);
+    assert.match(r.stdout, /^GET {5}\/b {11}401 {6}the authorizer answered Unauthorized$/m);
   });
 
   it('a stage that is not deployed: exit 1 naming what is', async () => {

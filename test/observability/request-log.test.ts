@@ -115,6 +115,13 @@ describe('the request log (JSON lines when not on a terminal)', () => {
     assert.equal((await lineFor('/prod/a')).detail, 'Forbidden');
   });
 
+  it('deploying warns that the cached authorizer sits in front of a path parameter', () => {
+    assert.match(
+      s.output(),
+      /authorizer verdicts caches its policy for 300 s in front of GET \/items\/\{id\}: a policy allowing only the first request's method ARN denies the caller's other paths until it expires/,
+    );
+  });
+
   it('no line ever holds a whole token', async () => {
     const secret = 'allowSecretToken0123456789';
     await lineFor('/dev/a', secret);
