@@ -22,6 +22,7 @@ interface ServeOptions {
   adminHost: string;
   admin: boolean;
   metrics: boolean;
+  accessLog: string;
   logLevel: string;
   logFormat: LogFormat | undefined;
   isolation: FunctionIsolation;
@@ -50,6 +51,11 @@ export function serveCommand(): Command {
     .option('--admin-host <host>', 'address for the admin API', '127.0.0.1')
     .option('--no-admin', 'do not start the admin API')
     .option('--no-metrics', 'do not serve Prometheus metrics at GET /metrics on the admin API')
+    .option(
+      '--access-log <file>',
+      'where stages with access logging write their lines: - for standard output, or a file (reopened on SIGHUP)',
+      '-',
+    )
     .addOption(
       new Option(
         '--isolation <level>',
@@ -88,6 +94,7 @@ async function serve(options: ServeOptions): Promise<void> {
     store: options.store,
     logger,
     isolation: options.isolation,
+    accessLog: options.accessLog,
   });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
@@ -105,6 +112,9 @@ async function serve(options: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // logrotate's postrotate: `kill -HUP <pid>` makes the access log start a new file. Only then:
+  // otherwise SIGHUP keeps its meaning (the terminal closed: stop).
+  if (options.accessLog !== '-') process.on('SIGHUP', () => node.reopenLogs());
 
   const listening = async <T>(
     what: string,

@@ -7,6 +7,7 @@ import { loadAdminCredentials } from '../control/admin/credentials.js';
 import { createAdminServer } from '../control/admin/server.js';
 import { createSigV4Authenticator } from '../control/admin/sigv4.js';
 import {
+  applyAccessLogSettings,
   createDeployment,
   putRestApiFromOpenApi,
   registerApiGatewayRoutes,
@@ -28,6 +29,7 @@ import {
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { startRequestLog } from '../observability/request-log.js';
+import { AccessLogs, accessLogSink } from '../observability/access-log.js';
 import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -39,6 +41,8 @@ export interface NodeOptions {
   logger: Logger;
   /** Level of functions that set no `Isolation` (`serve --isolation`). */
   isolation?: FunctionIsolation;
+  /** Where stages with access logging write their lines (`serve --access-log`); `-` is stdout. */
+  accessLog?: string;
 }
 
 export interface SallyportNode {
@@ -48,6 +52,8 @@ export interface SallyportNode {
   invoker: FunctionsInvoker;
   /** Stages the project file deployed: `apiId/stage`. */
   projectStages: { apiId: string; stageName: string }[];
+  /** Reopens the access log file (SIGHUP, after logrotate moved it). */
+  reopenLogs(): void;
   startAdmin(
     port: number,
     host: string,
@@ -75,6 +81,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   let admin: Server | undefined;
   let metrics: Metrics | undefined;
   const stopRequestLog = startRequestLog(logger);
+  const accessLogs = new AccessLogs(accessLogSink(options.accessLog ?? '-'));
   try {
     const projectStages = project
       ? await applyProject(project, store, invoker, reloadFunctions)
@@ -94,7 +101,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     });
     const onlyApi = project?.apis.length === 1 ? project.apis[0]!.id : undefined;
     if (onlyApi) gateway.stages.defaultApiId = onlyApi;
-    const loader = new StageLoader(store, gateway, logger);
+    const loader = new StageLoader(store, gateway, logger, (stage) => accessLogs.configure(stage));
     await loader.syncAll();
     const unsubscribe = store.subscribe((event) => {
       if (event.kind === 'function' || event.kind === 'permission') {
@@ -117,6 +124,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       gateway,
       invoker,
       projectStages,
+      reopenLogs: () => accessLogs.reopen(),
       async startAdmin(port, host, adminOptions = {}) {
         const { credentials, generatedAt } = loaded;
         if (adminOptions.metrics) metrics = createMetrics();
@@ -150,6 +158,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
         unsubscribe();
         metrics?.close();
         stopRequestLog();
+        accessLogs.close();
         const closing: Promise<unknown>[] = [gateway.close(), invoker.close()];
         if (admin) {
           const server = admin;
@@ -162,6 +171,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     };
   } catch (error) {
     stopRequestLog();
+    accessLogs.close();
     await invoker.close();
     await store.close();
     throw error;
@@ -206,6 +216,7 @@ async function applyProject(
         reuseIfUnchanged: true,
         replaceVariables: true,
       });
+      await applyAccessLogSettings(modelDeps, api.id, stage.stageName, stage.accessLogSettings);
       stages.push({ apiId: api.id, stageName: stage.stageName });
     }
   }

@@ -17,6 +17,9 @@ export interface AuthorizationNote {
   /** A result from the cache: the method ARN it was first issued for, and when (ms since epoch). */
   issuedFor?: { methodArn: string; at: number };
   principalId?: string;
+  /** The authorizer's `context` map, or a JWT's claims: `$context.authorizer.*` in access logs. */
+  context?: Readonly<Record<string, string | number | boolean>>;
+  claims?: Readonly<Record<string, unknown>>;
   /** The policy evaluated, to explain a decision on demand. */
   policy?: CompiledPolicy;
   /** The authorizer function's time, ms (0 on a cache hit). */

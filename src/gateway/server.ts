@@ -66,15 +66,22 @@ async function handle(
     rendered.headers['Content-Length'] = String(Buffer.byteLength(rendered.body));
     res.writeHead(rendered.statusCode, rendered.headers);
     res.end(rendered.body);
-    answered(deps, req, requestId, rendered.statusCode, started, stage, request, error);
+    const bytes = Buffer.byteLength(rendered.body);
+    answered(deps, req, requestId, rendered.statusCode, bytes, started, stage, request, error);
     return;
   }
   if (clientGone(req, res)) return logClientAbort(deps, req);
-  send(res, answer, requestId);
-  answered(deps, req, requestId, answer.statusCode, started, stage, request);
+  const bytes = send(res, answer, requestId);
+  answered(deps, req, requestId, answer.statusCode, bytes, started, stage, request);
 }
 
-function send(res: ServerResponse, answer: HttpAnswer, requestId: string): void {
+/** The `x-amz-apigw-id` of a request (`$context.extendedRequestId`). */
+function extendedRequestId(requestId: string): string {
+  return requestId.slice(0, 16);
+}
+
+/** Writes the answer; returns the body's length in bytes. */
+function send(res: ServerResponse, answer: HttpAnswer, requestId: string): number {
   // Flat [name, value, …] keeps the integration's header case and repeated headers.
   const flat: string[] = [];
   let hasContentType = false;
@@ -84,10 +91,12 @@ function send(res: ServerResponse, answer: HttpAnswer, requestId: string): void 
     flat.push(name, value);
   }
   if (!hasContentType) flat.push('Content-Type', 'application/json');
-  flat.push('x-amzn-RequestId', requestId, 'x-amz-apigw-id', requestId.slice(0, 16));
-  flat.push('Content-Length', String(Buffer.byteLength(answer.body)));
+  flat.push('x-amzn-RequestId', requestId, 'x-amz-apigw-id', extendedRequestId(requestId));
+  const bytes = Buffer.byteLength(answer.body);
+  flat.push('Content-Length', String(bytes));
   res.writeHead(answer.statusCode, flat);
   res.end(answer.body);
+  return bytes;
 }
 
 /**
@@ -115,6 +124,7 @@ function answered(
   req: IncomingMessage,
   requestId: string,
   status: number,
+  responseLength: number,
   started: number,
   stage: CompiledStage | undefined,
   request: GatewayRequest | undefined,
@@ -125,6 +135,13 @@ function answered(
     requestId,
     method: req.method ?? 'GET',
     url: req.url ?? '/',
+    extendedRequestId: extendedRequestId(requestId),
+    requestTimeEpoch: started,
+    sourceIp: request?.sourceIp ?? req.socket.remoteAddress ?? '',
+    userAgent: req.headers['user-agent'],
+    protocol: `HTTP/${req.httpVersion}`,
+    domainName: req.headers.host,
+    responseLength,
     apiId: stage?.apiId,
     apiName: stage?.apiName,
     stage: stage?.stageName,

@@ -19,10 +19,17 @@ export class StageLoader {
   /** Loads for one stage run one after another, so a slow load never overwrites a newer one. */
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(store: Store, gateway: Gateway, logger: Logger) {
+  readonly #onStage: ((stage: Stage) => void) | undefined;
+
+  /**
+   * `onStage`: told every stage as it is read, changed or not — stage settings such as access
+   * logging apply without a redeployment, as on AWS.
+   */
+  constructor(store: Store, gateway: Gateway, logger: Logger, onStage?: (stage: Stage) => void) {
     this.#store = store;
     this.#gateway = gateway;
     this.#logger = logger;
+    this.#onStage = onStage;
   }
 
   /** Loads every stage of every API; stages no longer in the store stop being served. */
@@ -73,6 +80,7 @@ export class StageLoader {
       this.#gateway.stages.remove(apiId, stageName);
       return;
     }
+    this.#onStage?.(stage);
     const served = this.#gateway.stages.get(apiId, stageName);
     const deployment = await this.#store.get<Deployment>('deployment', apiId, stage.deploymentId);
     if (!deployment) {

@@ -10,9 +10,20 @@ import type { GatewayResponseType } from '../model/types.js';
 /** One data-plane request answered (any status, including gateway responses). */
 export interface RequestAnswered {
   requestId: string;
+  /** `x-amz-apigw-id`. */
+  extendedRequestId: string;
   /** As the client sent them. */
   method: string;
   url: string;
+  /** Arrival, ms since the epoch. */
+  requestTimeEpoch: number;
+  sourceIp: string;
+  userAgent: string | undefined;
+  protocol: string;
+  /** The Host header. */
+  domainName: string | undefined;
+  /** The answer's body, in bytes. */
+  responseLength: number;
   /** The deployed API and stage; undefined when the URL names none (403 Forbidden). */
   apiId: string | undefined;
   apiName: string | undefined;

@@ -62,6 +62,7 @@ export function createAuthorizeJwtStep(
     }
     const sub = outcome.token.claims.sub;
     note.principalId = typeof sub === 'string' ? sub : '';
+    note.claims = outcome.token.awsClaims;
     exchange.authorizer = {
       principalId: typeof sub === 'string' ? sub : '',
       context: {},

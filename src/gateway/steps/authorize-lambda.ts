@@ -76,6 +76,7 @@ export function createAuthorizeLambdaStep(deps: AuthorizeLambdaDeps): AuthorizeL
     request.authorization = note;
     const { result, latency } = await run(exchange, authorizer, methodArn);
     note.principalId = result.principalId;
+    note.context = result.context;
     note.policy = result.policy;
     note.latencyMs = latency;
     const decision = result.policy.evaluate(methodArn);
