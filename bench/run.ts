@@ -51,6 +51,10 @@ const sallyport = [
   '--store',
   'memory',
 ];
+// The same, with the admin listener up and so /metrics counting every request (docs/observability.md).
+const sallyportWithMetrics = sallyport.flatMap((a) =>
+  a === '--no-admin' ? ['--admin-port', '0'] : [a],
+);
 const CONFIGURATIONS: Configuration[] = [
   { name: 'baseline: bare node:http', start: ['bench/servers/baseline.mjs'], path: '/' },
   { name: 'MOCK, no authorizer', start: sallyport, path: '/bench/mock' },
@@ -66,6 +70,13 @@ const CONFIGURATIONS: Configuration[] = [
   {
     name: 'MOCK + TOKEN authorizer (cache hit)',
     start: sallyport,
+    path: '/bench/mock-auth',
+    headers: { jwt_token: 'allow' },
+    refused: { path: '/bench/mock-auth', status: 401 },
+  },
+  {
+    name: 'MOCK + TOKEN authorizer (cache hit), metrics on',
+    start: sallyportWithMetrics,
     path: '/bench/mock-auth',
     headers: { jwt_token: 'allow' },
     refused: { path: '/bench/mock-auth', status: 401 },

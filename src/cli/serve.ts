@@ -1,14 +1,16 @@
 import { Command, Option } from 'commander';
 import cluster from 'node:cluster';
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
-import { loadProject, type Project } from '../config/project-file.js';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS } from '../functions/isolation.js';
 import type { FunctionIsolation } from '../model/types.js';
-import { createLogger } from '../observability/logger.js';
+import {
+  createLogger,
+  defaultLogFormat,
+  LOG_FORMATS,
+  type LogFormat,
+} from '../observability/logger.js';
 import { fail } from './fail.js';
-import { parsePort } from './options.js';
+import { dataDirFor, parsePort, projectFor } from './options.js';
 import { preparePrivateDataDir } from './private-data-dir.js';
 import {
   checkPortFree,
@@ -28,7 +30,10 @@ interface ServeOptions {
   adminPort: string;
   adminHost: string;
   admin: boolean;
+  metrics: boolean;
+  accessLog: string;
   logLevel: string;
+  logFormat: LogFormat | undefined;
   isolation: FunctionIsolation;
   redis?: string;
   authorizerCache: AuthorizerCacheKind;
@@ -57,6 +62,12 @@ export function serveCommand(): Command {
     .option('--admin-port <port>', 'port for the AWS-compatible admin API', '9001')
     .option('--admin-host <host>', 'address for the admin API', '127.0.0.1')
     .option('--no-admin', 'do not start the admin API')
+    .option('--no-metrics', 'do not serve Prometheus metrics at GET /metrics on the admin API')
+    .option(
+      '--access-log <file>',
+      'where stages with access logging write their lines: - for standard output, or a file (reopened on SIGHUP)',
+      '-',
+    )
     .addOption(
       new Option(
         '--isolation <level>',
@@ -87,6 +98,12 @@ export function serveCommand(): Command {
         .choices(['debug', 'info', 'warn', 'error'])
         .default('info'),
     )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'pretty: a coloured line per request; json: JSON lines (default: pretty on a terminal, else json)',
+      ).choices(LOG_FORMATS),
+    )
     .action((options: ServeOptions) => serve(options).catch(fail));
 }
 
@@ -101,10 +118,11 @@ async function serve(options: ServeOptions): Promise<void> {
   const worker = cluster.isWorker ? cluster.worker : undefined;
   const workers = worker ? 1 : workerCount(options.workers, options.store, availableParallelism());
   const project = await projectFor(options.config);
-  const dataDir = resolve(
-    options.dataDir ?? (project ? join(project.dir, '.sallyport') : '.sallyport'),
-  );
-  const root = createLogger({ level: options.logLevel });
+  const dataDir = dataDirFor(options.dataDir, project);
+  const root = createLogger({
+    level: options.logLevel,
+    format: options.logFormat ?? defaultLogFormat(),
+  });
   const logger = worker ? root.child({ worker: worker.id }) : root;
   if (!worker) preparePrivateDataDir(dataDir, logger);
   const node = await startNode({
@@ -117,6 +135,7 @@ async function serve(options: ServeOptions): Promise<void> {
     isolation: options.isolation,
     authorizerCache: options.authorizerCache,
     ...(options.redis === undefined ? {} : { redis: options.redis }),
+    accessLog: options.accessLog,
   });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
@@ -135,6 +154,9 @@ async function serve(options: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // logrotate's postrotate: `kill -HUP <pid>` makes the access log start a new file. Only then:
+  // otherwise SIGHUP keeps its meaning (the terminal closed: stop).
+  if (options.accessLog !== '-') process.on('SIGHUP', () => node.reopenLogs());
   if (worker) {
     // The primary is gone (or let us go): nothing would stop us otherwise.
     process.on('disconnect', () => stop('disconnect'));
@@ -176,7 +198,7 @@ async function serve(options: ServeOptions): Promise<void> {
         );
   const admin = options.admin
     ? await listening('admin API', options.adminHost, adminPort, () =>
-        node.startAdmin(adminPort, options.adminHost),
+        node.startAdmin(adminPort, options.adminHost, { metrics: options.metrics }),
       )
     : undefined;
 
@@ -220,11 +242,4 @@ async function serve(options: ServeOptions): Promise<void> {
     `State: ${options.store?.startsWith('postgres') ? 'PostgreSQL' : options.store === 'memory' ? 'memory' : dataDir}`,
   );
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-/** The project file: the one named, or ./sallyport.yaml when present; none is fine. */
-async function projectFor(config: string | undefined): Promise<Project | undefined> {
-  if (config !== undefined) return loadProject(config);
-  if (existsSync('sallyport.yaml') || existsSync('sallyport.yml')) return loadProject('.');
-  return undefined;
 }

@@ -8,6 +8,7 @@ import { loadAdminCredentials } from '../control/admin/credentials.js';
 import { createAdminServer } from '../control/admin/server.js';
 import { createSigV4Authenticator } from '../control/admin/sigv4.js';
 import {
+  applyAccessLogSettings,
   createDeployment,
   putRestApiFromOpenApi,
   registerApiGatewayRoutes,
@@ -29,6 +30,9 @@ import {
   type Settings,
 } from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { startRequestLog } from '../observability/request-log.js';
+import { AccessLogs, accessLogSink } from '../observability/access-log.js';
 import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -51,6 +55,8 @@ export interface NodeOptions {
    * the function pools' default limits, so N workers run as many environments as one process.
    */
   shareOf?: number;
+  /** Where stages with access logging write their lines (`serve --access-log`); `-` is stdout. */
+  accessLog?: string;
 }
 
 export type AuthorizerCacheKind = 'memory' | 'redis';
@@ -62,7 +68,13 @@ export interface SallyportNode {
   invoker: FunctionsInvoker;
   /** Stages the project file deployed: `apiId/stage`. */
   projectStages: { apiId: string; stageName: string }[];
-  startAdmin(port: number, host: string): Promise<{ address: AddressInfo; generatedAt?: string }>;
+  /** Reopens the access log file (SIGHUP, after logrotate moved it). */
+  reopenLogs(): void;
+  startAdmin(
+    port: number,
+    host: string,
+    options?: { metrics?: boolean },
+  ): Promise<{ address: AddressInfo; generatedAt?: string }>;
   close(): Promise<void>;
 }
 
@@ -92,6 +104,9 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   const now = Date.now;
   let admin: Server | undefined;
   let redis: RedisConnection | undefined;
+  let metrics: Metrics | undefined;
+  const stopRequestLog = startRequestLog(logger);
+  const accessLogs = new AccessLogs(accessLogSink(options.accessLog ?? '-'));
   try {
     let authorizerCache: AuthorizerResultCache | undefined;
     if (options.authorizerCache === 'redis') {
@@ -124,7 +139,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     });
     const onlyApi = project?.apis.length === 1 ? project.apis[0]!.id : undefined;
     if (onlyApi) gateway.stages.defaultApiId = onlyApi;
-    const loader = new StageLoader(store, gateway, logger);
+    const loader = new StageLoader(store, gateway, logger, (stage) => accessLogs.configure(stage));
     await loader.syncAll();
     const unsubscribe = store.subscribe((event) => {
       if (event.kind === 'function' || event.kind === 'permission') {
@@ -147,11 +162,14 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       gateway,
       invoker,
       projectStages,
-      async startAdmin(port, host) {
+      reopenLogs: () => accessLogs.reopen(),
+      async startAdmin(port, host, adminOptions = {}) {
         const { credentials, generatedAt } = loaded;
+        if (adminOptions.metrics) metrics = createMetrics();
         const functionExists = (name: string) => invoker.has(name);
         admin = createAdminServer({
           logger,
+          ...(metrics && { metrics }),
           authenticate: createSigV4Authenticator({ credentials: [credentials] }),
           register: [
             registerApiGatewayRoutes({
@@ -176,6 +194,9 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       },
       async close() {
         unsubscribe();
+        metrics?.close();
+        stopRequestLog();
+        accessLogs.close();
         const closing: Promise<unknown>[] = [gateway.close(), invoker.close()];
         if (admin) {
           const server = admin;
@@ -188,6 +209,8 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       },
     };
   } catch (error) {
+    stopRequestLog();
+    accessLogs.close();
     await invoker.close();
     await redis?.close();
     await store.close();
@@ -233,6 +256,7 @@ async function applyProject(
         reuseIfUnchanged: true,
         replaceVariables: true,
       });
+      await applyAccessLogSettings(modelDeps, api.id, stage.stageName, stage.accessLogSettings);
       stages.push({ apiId: api.id, stageName: stage.stageName });
     }
   }

@@ -2,7 +2,7 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { FunctionConfig, Settings } from '../model/types.js';
+import type { AccessLogSettings, FunctionConfig, Settings } from '../model/types.js';
 import { ProjectFileError } from './errors.js';
 import { projectFileSchema, type ProjectFile } from './schema.js';
 import { restApiIdFor } from '../support/stable-id.js';
@@ -12,6 +12,8 @@ import { formatKeyPath, formatZodIssue } from '../support/zod-issue.js';
 export interface StageDefinition {
   stageName: string;
   variables: Record<string, string>;
+  /** The format with presets resolved; set on the stage as UpdateStage would. */
+  accessLogSettings?: AccessLogSettings;
 }
 
 export interface ApiDefinition {
@@ -125,10 +127,11 @@ async function toApis(data: ProjectFile, file: string, dir: string): Promise<Api
     if (!(await isFile(openapiFile))) {
       throw invalid(file, `apis[${index}].openapi`, `file not found: ${api.openapi}`);
     }
-    const stages = Object.entries(api.stages).map(([stageName, stage]) => ({
-      stageName,
-      variables: stage.variables,
-    }));
+    const stages = Object.entries(api.stages).map(([stageName, stage]) => {
+      const definition: StageDefinition = { stageName, variables: stage.variables };
+      if (stage.accessLogSettings) definition.accessLogSettings = stage.accessLogSettings;
+      return definition;
+    });
     apis.push({ name: api.name, id, openapiFile, stages });
   }
   return apis;

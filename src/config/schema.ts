@@ -1,5 +1,10 @@
 // The shape of sallyport.yaml, with AWS's own limits, validated once here so the rest of the code
 // trusts typed values.
+import {
+  ACCESS_LOG_PRESETS,
+  accessLogFormatProblem,
+  type AccessLogPreset,
+} from '../model/access-log-rules.js';
 import { z } from 'zod';
 import type { FunctionRuntime } from '../model/types.js';
 
@@ -191,9 +196,24 @@ const stageSchema = z
       .refine((v) => Object.keys(v).length <= STAGE_VARIABLES_MAX, {
         error: 'at most 100 stage variables per stage',
       }),
+    // The stage's access log: a format, or the name of a console preset (CLF, JSON, XML, CSV).
+    accessLogSettings: z
+      .strictObject({
+        format: z
+          .string()
+          .transform((f) =>
+            f in ACCESS_LOG_PRESETS ? ACCESS_LOG_PRESETS[f as AccessLogPreset] : f,
+          )
+          .superRefine((format, ctx) => {
+            const problem = accessLogFormatProblem(format);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+        destinationArn: z.string().optional(),
+      })
+      .optional(),
   })
   .nullish()
-  .transform((stage) => stage ?? { variables: {} });
+  .transform((stage) => stage ?? { variables: {}, accessLogSettings: undefined });
 
 const apiSchema = z.strictObject({
   name: z.string().min(1, { error: 'must not be empty' }),

@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { FunctionConfig, FunctionIsolation } from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
+import { functionConcurrency } from '../observability/channels.js';
 import {
   ResourceNotFoundError,
+  TooManyRequestsError,
   type InvokeRequest,
   type InvokeResult,
   type Invoker,
@@ -79,12 +81,13 @@ export class FunctionsInvoker implements Invoker {
   invoke(request: InvokeRequest): Promise<InvokeResult> {
     const pool = this.pools.get(request.functionName);
     if (!pool) return Promise.reject(new ResourceNotFoundError(request.functionName));
-    return pool.invoke(
+    const invoking = pool.invoke(
       request.requestId ?? randomUUID(),
       request.event,
       request.proxyEvent,
       request.traceId,
     );
+    return functionConcurrency.hasSubscribers ? observed(request.functionName, invoking) : invoking;
   }
 
   async close(): Promise<void> {
@@ -102,4 +105,20 @@ export class FunctionsInvoker implements Invoker {
       );
     });
   }
+}
+
+/** Announces an invocation's start and end, or its refusal (channels.ts; metrics count them). */
+function observed(functionName: string, invoking: Promise<InvokeResult>): Promise<InvokeResult> {
+  functionConcurrency.publish({ functionName, change: 'start' });
+  return invoking.then(
+    (result) => {
+      functionConcurrency.publish({ functionName, change: 'end', error: !!result.functionError });
+      return result;
+    },
+    (error: unknown) => {
+      const change = error instanceof TooManyRequestsError ? 'throttled' : 'end';
+      functionConcurrency.publish({ functionName, change, error: true });
+      throw error;
+    },
+  );
 }

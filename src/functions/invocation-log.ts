@@ -5,6 +5,7 @@
 // Worker lines travel on a different port than the result, so the result says how many lines to
 // expect and END/REPORT wait for them: the order is always START, function lines, END, REPORT.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_ResponseSyntax
+import { functionReport } from '../observability/channels.js';
 import type { Logger } from '../observability/logger.js';
 import type { LambdaErrorDocument } from './platform-errors.js';
 import {
@@ -30,10 +31,16 @@ export class InvocationLog {
   constructor(
     private readonly logger: Logger,
     readonly requestId: string,
+    private readonly functionName: string,
   ) {}
 
-  write(line: string): void {
-    this.logger.info({ requestId: this.requestId }, line);
+  /**
+   * `platform`: START, END and REPORT, which every invocation writes, go to the debug level —
+   * at info the log shows the request line and what functions themselves print.
+   */
+  write(line: string, platform = false): void {
+    if (platform) this.logger.debug({ requestId: this.requestId }, line);
+    else this.logger.info({ requestId: this.requestId }, line);
     this.recent.push(line);
     this.recentChars += line.length + 1;
     // Chars ≥ bytes/4 for UTF-8, so keeping 4× the budget in chars always covers the byte tail.
@@ -43,7 +50,7 @@ export class InvocationLog {
   }
 
   start(version: string): void {
-    this.write(startLine(this.requestId, version));
+    this.write(startLine(this.requestId, version), true);
   }
 
   /** The invocation ran past its Timeout: the platform's line, and REPORT's status. */
@@ -66,8 +73,15 @@ export class InvocationLog {
 
   /** END and REPORT, the last lines of every invocation. */
   end(report: ReportFields): void {
-    this.write(endLine(this.requestId));
-    this.write(reportLine(this.requestId, report));
+    this.write(endLine(this.requestId), true);
+    this.write(reportLine(this.requestId, report), true);
+    if (functionReport.hasSubscribers)
+      functionReport.publish({
+        functionName: this.functionName,
+        durationMs: report.durationMs,
+        initDurationMs: report.initDurationMs,
+        status: report.status,
+      });
   }
 
   writeFromWorker(line: string): void {

@@ -1,5 +1,7 @@
 // What the pipeline knows about one request as it moves through the steps. Each step reads what
 // earlier steps set and adds its own part; none reaches into another step's internals.
+import type { AuthorizationNote } from './authorization-note.js';
+
 /** Header and query views in the two shapes AWS's events use, built once per request. */
 export interface MultiValueMap {
   /** Last value wins, original case kept (AWS's `headers` / `queryStringParameters`). */
@@ -53,4 +55,10 @@ export interface GatewayRequest {
   headersLower: Map<string, string>;
   query: MultiValueMap;
   body: Buffer;
+  /** Set by the route step: the resource and method matched, for logs and metrics. */
+  matched?: { resourcePath: string; httpMethod: string };
+  /** Set by the integrate step when someone observes requests: the integration's time, ms. */
+  integrationLatencyMs?: number;
+  /** Set by the authorize step: what it found, for the logs. */
+  authorization?: AuthorizationNote;
 }

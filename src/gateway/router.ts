@@ -37,10 +37,17 @@ const newNode = <M>(): Node<M> => ({
 
 export class Router<M> {
   readonly #root: Node<M> = newNode();
+  readonly #targets: RouteTarget<M>[] = [];
+
+  /** Every resource with methods, in the order they were added (`sallyport explain` lists them). */
+  routes(): readonly RouteTarget<M>[] {
+    return this.#targets;
+  }
 
   /** Adds a resource that has methods; resources without methods never match (AWS: 403). */
   add(resourcePath: string, resourceId: string, methods: ReadonlyMap<string, M>): void {
     const target: RouteTarget<M> = { resourceId, resourcePath, methods };
+    this.#targets.push(target);
     const parts = resourcePath === '/' ? [] : resourcePath.slice(1).split('/');
     let node = this.#root;
     for (let i = 0; i < parts.length; i++) {

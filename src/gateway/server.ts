@@ -1,6 +1,7 @@
 // The data-plane listener: node:http, because only it keeps header case and order.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { requestAnswered, type RequestAnswered } from '../observability/channels.js';
 import type { Logger } from '../observability/logger.js';
 import type { CompiledStage, HttpAnswer } from './compiled-api.js';
 import type { DeployedStages } from './deployments.js';
@@ -49,9 +50,10 @@ async function handle(
   const pathname = q === -1 ? url : url.slice(0, q);
   const rawQuery = q === -1 ? '' : url.slice(q + 1);
   let stage: CompiledStage | undefined;
-  let answer: HttpAnswer;
   let request: GatewayRequest | undefined;
+  let answer: HttpAnswer;
   const ids = newRequestIds(started);
+  const at = { requestId, extendedRequestId: ids.extendedRequestId, started };
   try {
     const resolved = resolveStage(deps.stages, req.headers.host, pathname);
     stage = resolved.stage;
@@ -63,30 +65,27 @@ async function handle(
     if (!(error instanceof GatewayResponseError)) throw error;
     if (!req.complete) req.resume();
     const rendered = renderGatewayError(error, stage, requestId, request);
-    if ('reason' in error)
-      deps.logger.warn(
-        { requestId, type: error.responseType, reason: error.reason },
-        error.message,
-      );
     if (clientGone(req, res)) return logClientAbort(deps, req, error);
     rendered.headers['x-amz-apigw-id'] = ids.extendedRequestId;
     rendered.headers['Content-Length'] = String(Buffer.byteLength(rendered.body));
     res.writeHead(rendered.statusCode, rendered.headers);
     res.end(rendered.body);
-    logAccess(deps, req, requestId, rendered.statusCode, started);
+    const bytes = Buffer.byteLength(rendered.body);
+    answered(deps, req, at, rendered.statusCode, bytes, stage, request, error);
     return;
   }
   if (clientGone(req, res)) return logClientAbort(deps, req);
-  send(res, answer, requestId, ids.extendedRequestId);
-  logAccess(deps, req, requestId, answer.statusCode, started);
+  const bytes = send(res, answer, requestId, ids.extendedRequestId);
+  answered(deps, req, at, answer.statusCode, bytes, stage, request);
 }
 
+/** Writes the answer; returns the body's length in bytes. */
 function send(
   res: ServerResponse,
   answer: HttpAnswer,
   requestId: string,
   extendedRequestId: string,
-): void {
+): number {
   // Flat [name, value, …] keeps the integration's header case and repeated headers.
   const flat: string[] = [];
   let hasContentType = false;
@@ -98,9 +97,11 @@ function send(
   if (!hasContentType) flat.push('Content-Type', 'application/json');
   flat.push('x-amzn-RequestId', requestId, 'x-amz-apigw-id', extendedRequestId);
   if (answer.traceRoot !== undefined) flat.push('X-Amzn-Trace-Id', answer.traceRoot);
-  flat.push('Content-Length', String(Buffer.byteLength(answer.body)));
+  const bytes = Buffer.byteLength(answer.body);
+  flat.push('Content-Length', String(bytes));
   res.writeHead(answer.statusCode, flat);
   res.end(answer.body);
+  return bytes;
 }
 
 /**
@@ -119,16 +120,46 @@ function logClientAbort(deps: GatewayServerDeps, req: IncomingMessage, error?: u
   );
 }
 
-function logAccess(
+/**
+ * The request is answered: tell whoever observes requests (channels.ts) — the request log and
+ * the metrics — with what the steps left on the request.
+ */
+function answered(
   deps: GatewayServerDeps,
   req: IncomingMessage,
-  requestId: string,
+  ids: { requestId: string; extendedRequestId: string; started: number },
   status: number,
-  started: number,
+  responseLength: number,
+  stage: CompiledStage | undefined,
+  request: GatewayRequest | undefined,
+  error?: GatewayResponseError,
 ) {
-  if (!deps.logger.isLevelEnabled('debug')) return;
-  deps.logger.debug(
-    { requestId, method: req.method, url: req.url, status, ms: deps.now() - started },
-    'request',
-  );
+  if (!requestAnswered.hasSubscribers) return;
+  const { requestId, extendedRequestId, started } = ids;
+  requestAnswered.publish({
+    requestId,
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    extendedRequestId,
+    requestTimeEpoch: started,
+    sourceIp: request?.sourceIp ?? req.socket.remoteAddress ?? '',
+    userAgent: req.headers['user-agent'],
+    protocol: `HTTP/${req.httpVersion}`,
+    domainName: req.headers.host,
+    responseLength,
+    apiId: stage?.apiId,
+    apiName: stage?.apiName,
+    stage: stage?.stageName,
+    resourcePath: request?.matched?.resourcePath,
+    httpMethod: request?.matched?.httpMethod,
+    status,
+    latencyMs: deps.now() - started,
+    integrationLatencyMs: request?.integrationLatencyMs,
+    authorization: request?.authorization,
+    error: error && {
+      type: error.responseType,
+      message: error.messageString,
+      reason: 'reason' in error ? String(error.reason) : undefined,
+    },
+  } satisfies RequestAnswered);
 }

@@ -196,8 +196,19 @@ export interface Stage {
   deploymentId: string;
   description?: string;
   variables: Record<string, string>;
+  accessLogSettings?: AccessLogSettings;
   createdDate: number;
   lastUpdatedDate: number;
+}
+
+/**
+ * Where and how a stage logs each request. `destinationArn` is kept and returned as AWS does;
+ * locally every stage's lines go where `serve --access-log` says.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_AccessLogSettings.html
+ */
+export interface AccessLogSettings {
+  format?: string;
+  destinationArn?: string;
 }
 
 export type NodeRuntime = 'nodejs18.x' | 'nodejs20.x' | 'nodejs22.x';

@@ -4,6 +4,10 @@
 // It lives with the node's wiring, not in gateway/: the data plane never reads the store, it is
 // handed deployment snapshots (`Gateway.deploy`) and told which stages to drop.
 import type { Deployment, RestApi, Stage } from '../model/types.js';
+import {
+  cachedPolicyWarnings,
+  cachedPolicyWarningText,
+} from '../observability/cached-policy-warnings.js';
 import type { Logger } from '../observability/logger.js';
 import type { ChangeEvent, Store } from '../store/store.js';
 import type { Gateway } from '../gateway/gateway.js';
@@ -15,10 +19,17 @@ export class StageLoader {
   /** Loads for one stage run one after another, so a slow load never overwrites a newer one. */
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(store: Store, gateway: Gateway, logger: Logger) {
+  readonly #onStage: ((stage: Stage) => void) | undefined;
+
+  /**
+   * `onStage`: told every stage as it is read, changed or not — stage settings such as access
+   * logging apply without a redeployment, as on AWS.
+   */
+  constructor(store: Store, gateway: Gateway, logger: Logger, onStage?: (stage: Stage) => void) {
     this.#store = store;
     this.#gateway = gateway;
     this.#logger = logger;
+    this.#onStage = onStage;
   }
 
   /**
@@ -79,6 +90,7 @@ export class StageLoader {
       this.#gateway.stages.remove(apiId, stageName);
       return;
     }
+    this.#onStage?.(stage);
     const served = this.#gateway.stages.get(apiId, stageName);
     const deployment = await this.#store.get<Deployment>('deployment', apiId, stage.deploymentId);
     if (!deployment) {
@@ -94,12 +106,16 @@ export class StageLoader {
       sameVariables(served.variables, stage.variables);
     if (same && !recompile) return;
     try {
-      this.#gateway.deploy(
+      const compiled = this.#gateway.deploy(
         deployment.snapshot,
         { stageName, deploymentId: stage.deploymentId, variables: stage.variables },
         same,
       );
       this.#logger.info({ apiId, stageName, deploymentId: stage.deploymentId }, 'stage deployed');
+      // Warned once per deployment, not again when a function change recompiles it.
+      if (!same)
+        for (const warning of cachedPolicyWarnings(compiled))
+          this.#logger.warn({ apiId, stageName, ...warning }, cachedPolicyWarningText(warning));
     } catch (error) {
       this.#logger.error(
         { apiId, stageName, err: error },

@@ -1,11 +1,22 @@
 import { pino, type Logger } from 'pino';
+import { isColorSupported } from 'pino-pretty';
+import { prettyStream } from './pretty.js';
 
 export type { Logger };
 
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Pretty on a terminal, JSON lines for machines (pipes, files, log shippers). */
+export function defaultLogFormat(stream: { isTTY?: boolean } = process.stdout): LogFormat {
+  return stream.isTTY ? 'pretty' : 'json';
+}
+
 /** Structured logs, one event per line. Tokens, API keys and signatures are never logged in clear. */
 export function createLogger(
-  options: { level?: string; destination?: NodeJS.WritableStream } = {},
+  options: { level?: string; format?: LogFormat; destination?: NodeJS.WritableStream } = {},
 ): Logger {
+  const format = options.format ?? 'json';
   return pino(
     {
       level: options.level ?? process.env.SALLYPORT_LOG_LEVEL ?? 'info',
@@ -21,6 +32,11 @@ export function createLogger(
         censor: '[redacted]',
       },
     },
-    options.destination ?? pino.destination({ sync: false }),
+    format === 'pretty'
+      ? prettyStream({
+          colorize: isColorSupported,
+          ...(options.destination && { destination: options.destination }),
+        })
+      : (options.destination ?? pino.destination({ sync: false })),
   );
 }

@@ -83,7 +83,7 @@ apis:
       e2e:
         variables: { color: green }
 `);
-  s = await serve(['--config', dir]);
+  s = await serve(['--config', dir, '--log-level', 'debug']);
 });
 
 after(async () => {
@@ -254,7 +254,7 @@ describe('misbehaving functions are contained: 502 {"message": "Internal server 
     assert.equal((await call(url('/misbehave/fine'))).status, 200);
   });
 
-  it('function output goes to the gateway log with the request id, with START/END/REPORT lines', async () => {
+  it('function output goes to the gateway log with the request id, and START/END/REPORT at --log-level debug', async () => {
     const r = await call(url('/misbehave/fine'));
     const id = String(r.headers['x-amzn-requestid']);
     await eventually(() => s.output().includes(`REPORT RequestId: ${id}`));

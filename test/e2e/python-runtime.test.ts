@@ -8,7 +8,7 @@ import { call, eventually, run, serve, type Served } from './harness.js';
 describe('examples/sayhello-python (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html)', () => {
   let s: Served;
   before(async () => {
-    s = await serve(['--config', 'examples/sayhello-python']);
+    s = await serve(['--config', 'examples/sayhello-python', '--log-level', 'debug']);
   });
   after(async () => {
     assert.equal(await s.stop(), 0, 'stops cleanly on SIGTERM');

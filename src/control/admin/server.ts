@@ -6,9 +6,11 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
   type Server,
+  type ServerResponse,
 } from 'node:http';
 import findMyWay, { type HTTPVersion } from 'find-my-way';
 import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
 import { StoreUnavailableError } from '../../store/store.js';
 import { BadRequestError, ControlError } from '../errors.js';
 import { bodyLimitFor, bodyTooLarge } from './body-limits.js';
@@ -48,6 +50,11 @@ export interface AdminServerOptions {
   authenticate: AdminAuthenticator;
   /** Each registers its operations' routes. */
   register: ((routes: AdminRoutes) => void)[];
+  /**
+   * Served at GET /metrics without a signature, as Prometheus scrapes (the admin listener is on
+   * loopback unless told otherwise; `serve --no-metrics` turns it off).
+   */
+  metrics?: Metrics;
 }
 
 export function createAdminServer(options: AdminServerOptions): Server {
@@ -104,6 +111,10 @@ export function createAdminServer(options: AdminServerOptions): Server {
     };
     let finish: ReturnType<AdminAuthenticator>;
     const path = (req.url ?? '/').split('?', 1)[0]!;
+    if (options.metrics && path === '/metrics' && req.method === 'GET') {
+      serveMetrics(options.metrics, res).catch(fail);
+      return;
+    }
     const limit = bodyLimitFor(path);
     try {
       finish = options.authenticate(req);
@@ -153,4 +164,13 @@ export function createAdminServer(options: AdminServerOptions): Server {
       },
     });
   }
+}
+
+async function serveMetrics(metrics: Metrics, res: ServerResponse): Promise<void> {
+  const text = await metrics.render();
+  res.writeHead(200, {
+    'Content-Type': metrics.contentType,
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
 }

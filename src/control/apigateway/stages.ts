@@ -3,9 +3,11 @@
 // every serving node recompiles (or drops) it.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html
 import { z } from 'zod';
-import type { Stage } from '../../model/types.js';
+import { canonicalJson } from '../../model/canonical-json.js';
+import type { AccessLogSettings, Stage } from '../../model/types.js';
+import { accessLogFormatProblem } from '../../model/access-log-rules.js';
 import { BadRequestError, ConflictError } from '../errors.js';
-import type { ApiGatewayDeps } from './deps.js';
+import type { ApiGatewayDeps, ModelDeps } from './deps.js';
 import { getApi, getDeployment, getStage } from './entities.js';
 import { parseBody, stringMap, type Body } from './fields.js';
 import {
@@ -13,9 +15,10 @@ import {
   mapEntry,
   readPatchOperations,
   stringField,
+  type PatchOperation,
   type PatchRule,
 } from './patch-operations.js';
-import { checkStageVariable, checkStageVariableCount } from './limits.js';
+import { checkLength, checkStageVariable, checkStageVariableCount } from './limits.js';
 import { stageWire } from './wire.js';
 
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
@@ -95,14 +98,69 @@ export async function getStageOp(deps: ApiGatewayDeps, apiId: string, stageName:
 }
 
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateStage-Patch
+// https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateStage-Patch
 const STAGE_PATCH: PatchRule<Stage>[] = [
   stringField('/description', 'description'),
   stringField('/deploymentId', 'deploymentId', { required: true }),
+  accessLogField('format'),
+  accessLogField('destinationArn'),
+  {
+    // Turning access logging off: `remove /accessLogSettings`.
+    path: '/accessLogSettings',
+    ops: ['remove'],
+    set: (stage) => {
+      delete stage.accessLogSettings;
+    },
+  },
   mapEntry('variables', (value, name) => {
     checkVariable(name, value);
     return value;
   }),
 ];
+
+function accessLogField(key: keyof AccessLogSettings): PatchRule<Stage> {
+  return {
+    path: `/accessLogSettings/${key}`,
+    ops: ['replace'],
+    set: (stage, value) => {
+      const settings: AccessLogSettings = { ...stage.accessLogSettings };
+      if (value === undefined || value === '') delete settings[key];
+      else {
+        checkLength(key, value);
+        const problem = key === 'format' ? accessLogFormatProblem(value) : undefined;
+        if (problem) throw new BadRequestError(problem);
+        settings[key] = value;
+      }
+      if (Object.keys(settings).length === 0) delete stage.accessLogSettings;
+      else stage.accessLogSettings = settings;
+    },
+    get: (stage) => stage.accessLogSettings?.[key],
+  };
+}
+
+/**
+ * A project file's `accessLogSettings`, applied through UpdateStage's own rules; nothing is
+ * written when the stage already has them (a restart with an unchanged project writes nothing).
+ */
+export async function applyAccessLogSettings(
+  deps: ModelDeps,
+  apiId: string,
+  stageName: string,
+  wanted: AccessLogSettings | undefined,
+): Promise<void> {
+  const operations: PatchOperation[] = [{ op: 'remove', path: '/accessLogSettings' }];
+  for (const [key, value] of Object.entries(wanted ?? {}))
+    if (typeof value === 'string')
+      operations.push({ op: 'replace', path: `/accessLogSettings/${key}`, value });
+  await deps.store.transaction(async (tx) => {
+    const stage = await getStage(tx, apiId, stageName);
+    if (canonicalJson(stage.accessLogSettings ?? null) === canonicalJson(wanted ?? null)) return;
+    applyPatchOperations(stage, operations, STAGE_PATCH);
+    stage.lastUpdatedDate = (deps.now ?? Date.now)();
+    await tx.put('stage', apiId, stageName, stage);
+    tx.notify({ kind: 'stage', scope: apiId, id: stageName });
+  });
+}
 
 export async function updateStage(
   deps: ApiGatewayDeps,

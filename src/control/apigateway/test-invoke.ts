@@ -14,8 +14,7 @@ import type {
   HttpAnswer,
 } from '../../gateway/compiled-api.js';
 import { GatewayResponseError, MissingAuthenticationTokenError } from '../../gateway/errors.js';
-import { headerMaps, queryMaps } from '../../gateway/http/incoming.js';
-import { newRequestIds } from '../../gateway/http/request-ids.js';
+import { syntheticRequest } from '../../gateway/synthetic-request.js';
 import type { GatewayRequest } from '../../gateway/request.js';
 import { GatewayResponses, renderGatewayError } from '../../gateway/responses.js';
 import { Router } from '../../gateway/router.js';
@@ -59,31 +58,20 @@ function gatewayRequest(
   defaultPath: string,
   now: number,
 ): GatewayRequest {
-  const full = test.pathWithQueryString ?? defaultPath;
-  const q = full.indexOf('?');
-  const path = q === -1 ? full : full.slice(0, q);
-  const rawQuery = q === -1 ? '' : full.slice(q + 1);
-  const raw: string[] = [];
+  const rawHeaders: string[] = [];
   for (const [name, values] of Object.entries(test.multiValueHeaders))
-    for (const value of values) raw.push(name, value);
-  for (const [name, value] of Object.entries(test.headers)) raw.push(name, value);
-  const { headers, lower } = headerMaps(raw);
-  return {
+    for (const value of values) rawHeaders.push(name, value);
+  for (const [name, value] of Object.entries(test.headers)) rawHeaders.push(name, value);
+  return syntheticRequest({
     requestId: newRequestId(),
-    ...newRequestIds(now),
-    requestTimeEpoch: now,
     httpMethod,
-    target: full,
-    path: path.startsWith('/') ? path : `/${path}`,
-    rawQuery,
+    pathWithQueryString: test.pathWithQueryString ?? defaultPath,
+    rawHeaders,
+    body: Buffer.from(test.body),
     sourceIp: 'test-invoke-source-ip',
     domainName: 'testPrefix.testDomainName',
-    protocol: 'HTTP/1.1',
-    headers,
-    headersLower: lower,
-    query: queryMaps(rawQuery),
-    body: Buffer.from(test.body),
-  };
+    now,
+  });
 }
 
 /** The one method under test, with authorization off: the console's Test skips authorizers. */

@@ -150,6 +150,7 @@ export function stageWire(stage: Stage): Json {
     cacheClusterStatus: 'NOT_AVAILABLE',
     methodSettings: {},
     variables: Object.keys(stage.variables).length > 0 ? stage.variables : undefined,
+    accessLogSettings: stage.accessLogSettings,
     tracingEnabled: false,
     createdDate: epochSeconds(stage.createdDate),
     lastUpdatedDate: epochSeconds(stage.lastUpdatedDate),

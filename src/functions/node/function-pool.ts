@@ -8,6 +8,7 @@
 // Our own pool rather than Piscina, as this is the hot path (docs/performance.md): sending is
 // pipelined-dispatch.ts, one timer for every deadline (deadline-timer.ts), idle workers
 // idle-environments.ts; log lines and the result share the port so they arrive in order.
+import { functionReport } from '../../observability/channels.js';
 import { performance } from 'node:perf_hooks';
 import type { WorkerOptions } from 'node:worker_threads';
 import type { FunctionConfig, Settings } from '../../model/types.js';
@@ -94,7 +95,7 @@ export class FunctionPool implements Pool {
         event,
         proxyEvent,
         traceId,
-        log: new InvocationLog(this.logger, requestId),
+        log: new InvocationLog(this.logger, requestId, this.config.FunctionName),
         started: 0,
         deadline: 0,
         resolve,
@@ -268,9 +269,8 @@ export class FunctionPool implements Pool {
   }
 
   private complete(invocation: Invocation, outcome: InvokeOutcome): void {
-    const logsInfo = this.logger.isLevelEnabled('info');
-    invocation.resolve(
-      completedInvocation(invocation.log, outcome, this.config.MemorySize, logsInfo),
-    );
+    // END and REPORT are debug lines, and REPORT is what the Duration metric reads.
+    const eager = this.logger.isLevelEnabled('debug') || functionReport.hasSubscribers;
+    invocation.resolve(completedInvocation(invocation.log, outcome, this.config.MemorySize, eager));
   }
 }

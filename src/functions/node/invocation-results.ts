@@ -40,14 +40,14 @@ class CompletedInvocation implements InvokeResult {
 }
 
 /**
- * The result of a worker's outcome. END and REPORT go to the log now when info lines are logged;
- * with them filtered out, they are only built if the tail is asked for.
+ * The result of a worker's outcome. END and REPORT are written now when someone reads them (debug
+ * logs, the metrics); otherwise they are only built if the tail is asked for.
  */
 export function completedInvocation(
   log: InvocationLog,
   outcome: InvokeOutcome,
   memorySizeMB: number,
-  logsInfo: boolean,
+  eager: boolean,
 ): InvokeResult {
   const report: ReportFields = {
     durationMs: outcome.durationMs,
@@ -59,11 +59,7 @@ export function completedInvocation(
     log.end(report);
     return log;
   };
-  const result = new CompletedInvocation(
-    log.requestId,
-    outcome.payload,
-    logsInfo ? ended() : ended,
-  );
+  const result = new CompletedInvocation(log.requestId, outcome.payload, eager ? ended() : ended);
   if (outcome.error) {
     result.functionError = 'Unhandled';
     result.errorType = outcome.error.errorType;

@@ -81,7 +81,7 @@ export class ProcessPool implements Pool {
     );
     const environment = await this.acquire();
     try {
-      const log = new InvocationLog(this.logger, requestId);
+      const log = new InvocationLog(this.logger, requestId, this.config.FunctionName);
       return await environment.invoke(requestId, eventJson, log, traceId);
     } finally {
       this.release(environment);

@@ -27,6 +27,8 @@ export interface AuthorizerResult {
   policy: CompiledPolicy;
   context: Record<string, string | number | boolean>;
   usageIdentifierKey?: string;
+  /** The request whose invocation produced this result: a cached result remembers it. */
+  issuedFor?: { methodArn: string; at: number };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

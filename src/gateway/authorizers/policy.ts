@@ -13,6 +13,19 @@ export type PolicyDecision = 'Allow' | 'Deny' | 'NoMatch';
 
 export interface CompiledPolicy {
   evaluate(methodArn: string): PolicyDecision;
+  /** Each statement and whether it matched `methodArn`: for the logs, never on the hot path. */
+  explain(methodArn: string): StatementCheck[];
+}
+
+export interface StatementCheck {
+  /** Its place in `Statement`. */
+  index: number;
+  effect: 'Allow' | 'Deny';
+  /** As the policy wrote them; `NotResource` values prefixed with `Not:`. */
+  resources: string[];
+  /** False when the statement cannot apply to execute-api:Invoke (Action, Condition). */
+  applies: boolean;
+  matched: boolean;
 }
 
 /** The only action API Gateway asks about when it evaluates an authorizer's policy. */
@@ -153,6 +166,7 @@ interface CompiledStatement {
   effect: 'Allow' | 'Deny';
   /** undefined: the statement never applies to `execute-api:Invoke`. */
   matcher: ArnMatcher | undefined;
+  resources: string[];
 }
 
 function compileStatement(raw: unknown, index: number): CompiledStatement {
@@ -164,6 +178,7 @@ function compileStatement(raw: unknown, index: number): CompiledStatement {
   }
   const action = pickBlock(raw, 'Action', index);
   const resource = pickBlock(raw, 'Resource', index);
+  const resources = resource.negated ? resource.values.map((r) => `Not:${r}`) : resource.values;
   for (const r of resource.values) {
     if (r.length > MAX_RESOURCE_LENGTH) {
       throw new InvalidPolicyError(
@@ -183,17 +198,28 @@ function compileStatement(raw: unknown, index: number): CompiledStatement {
   // No request context keys are supplied to the evaluation, and in IAM a condition on a key
   // that is absent does not match: a statement with conditions therefore never applies.
   const conditional = condition !== undefined && Object.keys(condition).length > 0;
-  if (!appliesToInvoke || conditional) return { effect, matcher: undefined };
+  if (!appliesToInvoke || conditional) return { effect, matcher: undefined, resources };
 
   const any = anyOf(resource.values.map(compileResource));
-  return { effect, matcher: resource.negated ? (arn) => !any(arn) : any };
+  return { effect, matcher: resource.negated ? (arn) => !any(arn) : any, resources };
 }
 
 class StatementPolicy implements CompiledPolicy {
   constructor(
     private readonly deny: readonly ArnMatcher[],
     private readonly allow: readonly ArnMatcher[],
+    private readonly statements: readonly CompiledStatement[],
   ) {}
+
+  explain(methodArn: string): StatementCheck[] {
+    return this.statements.map((s, index) => ({
+      index,
+      effect: s.effect,
+      resources: s.resources,
+      applies: s.matcher !== undefined,
+      matched: s.matcher?.(methodArn) ?? false,
+    }));
+  }
 
   evaluate(methodArn: string): PolicyDecision {
     // An explicit Deny overrides any Allow.
@@ -221,10 +247,9 @@ export function compilePolicy(policyDocument: unknown): CompiledPolicy {
   const statements = Array.isArray(raw) ? raw : [raw];
   const deny: ArnMatcher[] = [];
   const allow: ArnMatcher[] = [];
-  statements.forEach((s, i) => {
-    const compiled = compileStatement(s, i);
-    if (compiled.matcher === undefined) return;
-    (compiled.effect === 'Deny' ? deny : allow).push(compiled.matcher);
-  });
-  return new StatementPolicy(deny, allow);
+  const compiled = statements.map((s, i) => compileStatement(s, i));
+  for (const { effect, matcher } of compiled) {
+    if (matcher !== undefined) (effect === 'Deny' ? deny : allow).push(matcher);
+  }
+  return new StatementPolicy(deny, allow, compiled);
 }

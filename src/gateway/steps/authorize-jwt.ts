@@ -7,6 +7,7 @@
 // https://repost.aws/knowledge-center/api-gateway-cognito-401-unauthorized
 import type { JwtAuthorizer } from '../authorizers/jwt/jwt-authorizer.js';
 import { methodAccepts } from '../authorizers/jwt/verifier.js';
+import type { AuthorizationNote } from '../authorization-note.js';
 import type { Exchange, MethodAuthorization } from '../compiled-api.js';
 import { GatewayResponseError, UnauthorizedError } from '../errors.js';
 import type { AuthorizeLambdaDeps } from './authorize-lambda.js';
@@ -32,6 +33,8 @@ export function createAuthorizeJwtStep(
 ): AuthorizeJwtStep {
   return async (exchange, { authorizer, scopes }) => {
     const { request, stage } = exchange;
+    const note: AuthorizationNote = { authorizer: authorizer.name, type: 'COGNITO_USER_POOLS' };
+    request.authorization = note;
     const identity = authorizer.identitySource.extract({
       headersLower: request.headersLower,
       query: request.query.single,
@@ -39,20 +42,27 @@ export function createAuthorizeJwtStep(
       context: {},
     });
     const token = identity?.[0]?.replace(BEARER, '').trim();
-    if (!token) throw new UnauthorizedError();
+    if (!token) {
+      note.refusal = `no ${authorizer.identitySource.expressions.join(', ')}`;
+      throw new UnauthorizedError();
+    }
 
     const started = deps.now();
     const outcome = await authorizer.check(token, started);
     if (!outcome.ok) {
+      note.refusal = outcome.reason;
       refused(deps, request.requestId, authorizer, outcome.reason, outcome.keySetUnavailable);
       throw outcome.expired ? new ExpiredTokenError() : new UnauthorizedError();
     }
     const refusal = methodAccepts(outcome.token.claims, scopes);
     if (refusal !== undefined) {
+      note.refusal = refusal;
       refused(deps, request.requestId, authorizer, refusal, false);
       throw new UnauthorizedError();
     }
     const sub = outcome.token.claims.sub;
+    note.principalId = typeof sub === 'string' ? sub : '';
+    note.claims = outcome.token.awsClaims;
     exchange.authorizer = {
       principalId: typeof sub === 'string' ? sub : '',
       context: {},

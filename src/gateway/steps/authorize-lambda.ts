@@ -3,11 +3,13 @@
 // against this request's method ARN (a cached policy is evaluated against every new ARN).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+import { authorizerCache } from '../../observability/channels.js';
 import type { InvokeResult, Invoker } from '../../functions/invoker.js';
 import { executeApiArn } from '../../model/arn.js';
 import type { Logger } from '../../observability/logger.js';
 import { authorizerCacheKey, type AuthorizerResultCache } from '../authorizers/cache.js';
 import { parseAuthorizerOutput, type AuthorizerResult } from '../authorizers/output.js';
+import type { AuthorizationNote } from '../authorization-note.js';
 import type { CompiledAuthorizer, Exchange } from '../compiled-api.js';
 import { resourcePathOf } from '../http/request-path.js';
 import { AccessDeniedError, AuthorizerConfigurationError, UnauthorizedError } from '../errors.js';
@@ -66,7 +68,17 @@ export function createAuthorizeLambdaStep(deps: AuthorizeLambdaDeps): AuthorizeL
       request.httpMethod,
       resourcePathOf(request.path),
     );
+    const note: AuthorizationNote = {
+      authorizer: authorizer.name,
+      type: authorizer.type,
+      methodArn,
+    };
+    request.authorization = note;
     const { result, latency } = await run(exchange, authorizer, methodArn);
+    note.principalId = result.principalId;
+    note.context = result.context;
+    note.policy = result.policy;
+    note.latencyMs = latency;
     const decision = result.policy.evaluate(methodArn);
     const outcome: Exchange['authorizer'] = {
       principalId: result.principalId,
@@ -97,10 +109,16 @@ export function createLambdaAuthorizerRunner(deps: AuthorizeLambdaDeps): LambdaA
     });
     // A missing or empty identity source, or a token failing identityValidationExpression,
     // is a 401 without invoking the function.
-    if (identity === undefined && authorizer.identitySource.expressions.length > 0)
+    const note = request.authorization;
+    if (identity === undefined && authorizer.identitySource.expressions.length > 0) {
+      if (note) note.refusal = `no ${authorizer.identitySource.expressions.join(', ')}`;
       throw new UnauthorizedError();
-    if (authorizer.validateToken && !authorizer.validateToken(identity![0]!))
+    }
+    if (authorizer.validateToken && !authorizer.validateToken(identity![0]!)) {
+      if (note) note.refusal = 'the token does not match identityValidationExpression';
       throw new UnauthorizedError();
+    }
+    if (note && identity) note.identity = identity;
     trace?.identity(identity);
 
     const key =
@@ -114,6 +132,18 @@ export function createLambdaAuthorizerRunner(deps: AuthorizeLambdaDeps): LambdaA
           )
         : undefined;
     const cached = key === undefined ? undefined : await deps.cache.get(key);
+    if (key !== undefined && authorizerCache.hasSubscribers)
+      authorizerCache.publish({
+        apiName: stage.apiName,
+        stage: stage.stageName,
+        authorizerId: authorizer.id,
+        hit: cached !== undefined,
+      });
+    if (note && key !== undefined) {
+      note.cache = cached === undefined ? 'miss' : 'hit';
+      note.ttlSeconds = authorizer.ttlSeconds;
+      if (cached?.issuedFor) note.issuedFor = cached.issuedFor;
+    }
     if (cached !== undefined) return { result: cached, latency: 0 };
     const started = deps.now();
     const { result, payload } = await invokeAuthorizer(
@@ -125,6 +155,7 @@ export function createLambdaAuthorizerRunner(deps: AuthorizeLambdaDeps): LambdaA
       trace,
     );
     const latency = deps.now() - started;
+    result.issuedFor = { methodArn, at: started };
     if (key !== undefined) deps.cache.set(key, result, authorizer.ttlSeconds, payload);
     return { result, latency };
   };
@@ -174,7 +205,11 @@ async function invokeAuthorizer(
   if (result.functionError) {
     // An authorizer that fails with the message "Unauthorized" means 401, as on AWS
     // (the blueprints `raise Exception('Unauthorized')` / `callback('Unauthorized')`).
-    if (result.errorMessage === 'Unauthorized') throw new UnauthorizedError();
+    if (result.errorMessage === 'Unauthorized') {
+      if (request.authorization)
+        request.authorization.refusal = 'the authorizer answered Unauthorized';
+      throw new UnauthorizedError();
+    }
     throw logged(
       deps,
       request.requestId,

@@ -1,10 +1,20 @@
 // Step: hand the exchange to the method's integration (aws-proxy, http-proxy, mock), compiled
-// once per deployment; its answer, or its GatewayResponseError, ends the request.
+// once per deployment; its answer, or its GatewayResponseError, ends the request. Its duration
+// (API Gateway's IntegrationLatency) is measured only when someone observes requests.
+import { performance } from 'node:perf_hooks';
+import { requestAnswered } from '../../observability/channels.js';
 import type { Exchange, HttpAnswer } from '../compiled-api.js';
 import { GatewayResponseError } from '../errors.js';
 
 export function integrate(exchange: Exchange): Promise<HttpAnswer> {
-  const answering = exchange.method.integrate(exchange);
+  const { request } = exchange;
+  let answering = exchange.method.integrate(exchange);
+  if (requestAnswered.hasSubscribers) {
+    const started = performance.now();
+    answering = answering.finally(() => {
+      request.integrationLatencyMs = performance.now() - started;
+    });
+  }
   if (exchange.authorizer === undefined) return answering;
   // A gateway response after authorization still knows the authorizer (`$context.authorizer.*`).
   return answering.catch((error: unknown) => {

@@ -14,6 +14,7 @@ export function route(
   const method =
     match && (match.target.methods.get(request.httpMethod) ?? match.target.methods.get('ANY'));
   if (!match || !method) throw new MissingAuthenticationTokenError();
+  request.matched = method;
   return {
     request,
     stage,
