@@ -136,6 +136,9 @@ async function serve(options: ServeOptions): Promise<void> {
     authorizerCache: options.authorizerCache,
     ...(options.redis === undefined ? {} : { redis: options.redis }),
     accessLog: options.accessLog,
+    ...(options.metrics && options.admin
+      ? { metrics: worker ? 'worker' : workers > 1 ? 'primary' : 'process' }
+      : {}),
   });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
@@ -198,7 +201,7 @@ async function serve(options: ServeOptions): Promise<void> {
         );
   const admin = options.admin
     ? await listening('admin API', options.adminHost, adminPort, () =>
-        node.startAdmin(adminPort, options.adminHost, { metrics: options.metrics }),
+        node.startAdmin(adminPort, options.adminHost),
       )
     : undefined;
 

@@ -30,7 +30,7 @@ import {
   type Settings,
 } from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
-import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createMetrics, type MetricsRole } from '../observability/metrics.js';
 import { startRequestLog } from '../observability/request-log.js';
 import { AccessLogs, accessLogSink } from '../observability/access-log.js';
 import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
@@ -57,6 +57,8 @@ export interface NodeOptions {
   shareOf?: number;
   /** Where stages with access logging write their lines (`serve --access-log`); `-` is stdout. */
   accessLog?: string;
+  /** Prometheus metrics, and this process's part in them; none with `serve --no-metrics`. */
+  metrics?: MetricsRole;
 }
 
 export type AuthorizerCacheKind = 'memory' | 'redis';
@@ -70,11 +72,7 @@ export interface SallyportNode {
   projectStages: { apiId: string; stageName: string }[];
   /** Reopens the access log file (SIGHUP, after logrotate moved it). */
   reopenLogs(): void;
-  startAdmin(
-    port: number,
-    host: string,
-    options?: { metrics?: boolean },
-  ): Promise<{ address: AddressInfo; generatedAt?: string }>;
+  startAdmin(port: number, host: string): Promise<{ address: AddressInfo; generatedAt?: string }>;
   close(): Promise<void>;
 }
 
@@ -104,7 +102,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   const now = Date.now;
   let admin: Server | undefined;
   let redis: RedisConnection | undefined;
-  let metrics: Metrics | undefined;
+  const metrics = options.metrics ? createMetrics(options.metrics) : undefined;
   const stopRequestLog = startRequestLog(logger);
   const accessLogs = new AccessLogs(accessLogSink(options.accessLog ?? '-'));
   try {
@@ -163,9 +161,8 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       invoker,
       projectStages,
       reopenLogs: () => accessLogs.reopen(),
-      async startAdmin(port, host, adminOptions = {}) {
+      async startAdmin(port, host) {
         const { credentials, generatedAt } = loaded;
-        if (adminOptions.metrics) metrics = createMetrics();
         const functionExists = (name: string) => invoker.has(name);
         admin = createAdminServer({
           logger,
@@ -209,6 +206,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       },
     };
   } catch (error) {
+    metrics?.close();
     stopRequestLog();
     accessLogs.close();
     await invoker.close();

@@ -7,7 +7,14 @@
 // AWS publishes no authorizer-cache or cold-start metric; those two are Sallyport's own.
 // Everything arrives on the channels of channels.ts: the request path never calls in here.
 import type { Channel } from 'node:diagnostics_channel';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+} from 'prom-client';
 import {
   authorizerCache,
   functionConcurrency,
@@ -39,7 +46,22 @@ export interface Metrics {
   close(): void;
 }
 
-export function createMetrics(): Metrics {
+/**
+ * Where this process stands: `process` counts and serves its own; with `serve --workers`, each
+ * `worker` counts its requests and the `primary` (which serves /metrics but no API calls) sums
+ * the workers' counts on every scrape, through prom-client's cluster aggregation.
+ */
+export type MetricsRole = 'process' | 'primary' | 'worker';
+
+export function createMetrics(role: MetricsRole = 'process'): Metrics {
+  if (role === 'primary') {
+    const aggregator = new AggregatorRegistry();
+    return {
+      contentType: aggregator.contentType,
+      render: () => aggregator.clusterMetrics(),
+      close() {},
+    };
+  }
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sallyport_' });
   const api = apiGatewayMetrics(registry);
@@ -51,6 +73,11 @@ export function createMetrics(): Metrics {
     [functionConcurrency, (m) => lambda.concurrency(m as FunctionConcurrency)],
   ];
   for (const [ch, listener] of subscriptions) ch.subscribe(listener);
+  if (role === 'worker') {
+    // Answer the primary's requests for this worker's counts (the constructor adds the listener).
+    AggregatorRegistry.setRegistries([registry]);
+    new AggregatorRegistry();
+  }
   return {
     contentType: registry.contentType,
     render: () => registry.metrics(),

@@ -20,7 +20,10 @@ async function servedByBoth(s: Served, url: string, headers: Record<string, stri
 describe('serve --workers 2', () => {
   let s: Served;
   before(async () => {
-    s = await serve(['--config', 'examples/sayhello', '--workers', '2'], NODE_ENV);
+    s = await serve(
+      ['--config', 'examples/sayhello', '--workers', '2', '--log-level', 'debug'],
+      NODE_ENV,
+    );
   });
   after(async () => {
     assert.equal(await s.stop(), 0, 'the primary and its workers stop cleanly on SIGTERM');

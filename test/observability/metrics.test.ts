@@ -123,6 +123,27 @@ describe('GET /metrics (serve --config, authorizer cached)', () => {
   });
 });
 
+describe('GET /metrics with serve --workers 2: the primary sums what the workers counted', () => {
+  it('every request counted once, whichever worker answered it', async () => {
+    const s = await serve(['--config', 'examples/sayhello', '--workers', '2']);
+    try {
+      for (let i = 0; i < 6; i++)
+        await call(`${s.base}/dev/sayhello`, { headers: { jwt_token: 'allow' } });
+      const r = await call(`${s.admin!}/metrics`);
+      assert.equal(r.status, 200, r.body);
+      const metrics = parse(r.body);
+      const route = { api_name: 'seed-api', stage: 'dev', resource: '/sayhello', method: 'GET' };
+      assert.equal(metrics.get(series('apigateway_requests_total', route)), 6);
+      assert.equal(
+        metrics.get(series('lambda_invocations_total', { function_name: 'sayhello' })),
+        6,
+      );
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('serve --no-metrics', () => {
   it('GET /metrics is an admin operation like any other: unsigned, it is refused', async () => {
     const s = await serve(['--config', 'examples/sayhello', '--no-metrics']);
