@@ -19,7 +19,11 @@ export type GatewayErrorCode =
   | 'ERR_API_CONFIGURATION'
   | 'ERR_BAD_REQUEST_PATH'
   | 'ERR_IAM_AUTHENTICATION'
-  | 'ERR_LAMBDA_PERMISSION';
+  | 'ERR_LAMBDA_PERMISSION'
+  | 'ERR_INVALID_API_KEY'
+  | 'ERR_THROTTLED'
+  | 'ERR_QUOTA_EXCEEDED'
+  | 'ERR_LIMITS_UNAVAILABLE';
 
 /** Data plane, at deploy time: a snapshot that cannot be served, and what compile reads. */
 export type DeployErrorCode =

@@ -13,6 +13,9 @@ import { createPipeline } from './pipeline.js';
 import { createGatewayServer } from './server.js';
 import { secretsOf, type AccessKey } from '../auth/sigv4/verify.js';
 import type { InvokePermissions } from './invoke-permissions.js';
+import type { UsageCounters } from './limits/counters.js';
+import { MemoryCounters } from './limits/memory-counters.js';
+import { UsageCatalog } from './limits/usage-catalog.js';
 
 export interface GatewayOptions {
   invoker: Invoker;
@@ -25,11 +28,16 @@ export interface GatewayOptions {
   accessKeys?: readonly AccessKey[];
   /** Lambda resource policies; absent: every function may be invoked. */
   permissions?: InvokePermissions;
+  /** Usage-plan counters; default: this process's memory. */
+  counters?: UsageCounters;
 }
 
 export class Gateway {
   readonly stages = new DeployedStages();
   readonly authorizerCache: AuthorizerCache;
+  readonly counters: UsageCounters;
+  /** API keys and usage plans, replaced whole when they change (node/usage-loader.ts). */
+  usageCatalog: UsageCatalog = UsageCatalog.EMPTY;
   readonly #server: Server;
   readonly #options: GatewayOptions;
   readonly #dispatcher: Dispatcher;
@@ -39,12 +47,15 @@ export class Gateway {
     const now = options.now ?? Date.now;
     this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000 });
     this.authorizerCache = new AuthorizerCache({ now });
+    this.counters = options.counters ?? new MemoryCounters();
     const pipeline = createPipeline({
       invoker: options.invoker,
       cache: this.authorizerCache,
       logger: options.logger,
       now,
       secrets: secretsOf(options.accessKeys ?? []),
+      catalog: () => this.usageCatalog,
+      counters: this.counters,
       ...(options.permissions ? { permissions: options.permissions } : {}),
     });
     this.#server = createGatewayServer({

@@ -316,6 +316,8 @@ function testStage(
     variables,
     settings: deps.settings,
     binaryMediaTypes: snapshot.api.binaryMediaTypes,
+    apiKeySource: snapshot.api.apiKeySource,
+    methodSettings: {},
     router: new Router<CompiledMethod>(),
     responses: new GatewayResponses(snapshot.gatewayResponses),
   };
@@ -328,6 +330,7 @@ function testMethod(authorizer: CompiledAuthorizer): CompiledMethod {
     resourcePath: '/',
     authorization: { kind: 'lambda', authorizer },
     apiKeyRequired: false,
+    throttle: undefined,
     integrate: () => Promise.reject(new Error('not integrated')),
   };
 }

@@ -28,7 +28,7 @@ export function awsProxyIntegration(
   permissions: InvokePermissions,
 ): IntegrationHandler {
   return async (exchange: Exchange): Promise<HttpAnswer> => {
-    const { request, stage, method, pathParameters, authorizer, caller } = exchange;
+    const { request, stage, method, pathParameters, authorizer, caller, apiKey } = exchange;
     if (
       permissions.enforced(functionName) &&
       !permissions.allows(functionName, sourceArns(exchange))
@@ -44,6 +44,7 @@ export function awsProxyIntegration(
       authorizer,
       caller,
       true,
+      apiKey,
     );
     const invocation = invoker.invoke({ functionName, proxyEvent, requestId: request.requestId });
     let result: Awaited<typeof invocation>;

@@ -101,9 +101,9 @@ function pickTemplate(templates: Record<string, string> | undefined): CompiledTe
 }
 
 function templateVariables(exchange: Exchange): TemplateVariables {
-  const { request, stage, method, pathParameters, authorizer, caller } = exchange;
+  const { request, stage, method, pathParameters, authorizer, caller, apiKey } = exchange;
   return {
-    context: requestContext(request, stage, method, authorizer, caller) as unknown as Record<
+    context: requestContext(request, stage, method, authorizer, caller, apiKey) as unknown as Record<
       string,
       unknown
     >,

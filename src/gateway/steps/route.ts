@@ -21,5 +21,6 @@ export function route(
     pathParameters: match.pathParameters,
     authorizer: undefined,
     caller: undefined,
+    apiKey: undefined,
   };
 }
