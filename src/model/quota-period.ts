@@ -12,7 +12,10 @@ export interface QuotaWindow {
   end: number;
 }
 
-export function quotaWindow(quota: Pick<QuotaSettings, 'period' | 'offset'>, now: number): QuotaWindow {
+export function quotaWindow(
+  quota: Pick<QuotaSettings, 'period' | 'offset'>,
+  now: number,
+): QuotaWindow {
   const midnight = Math.floor(now / DAY_MS) * DAY_MS;
   switch (quota.period) {
     case 'DAY':

@@ -72,9 +72,7 @@ export interface MethodSetting {
   cacheDataEncrypted: boolean;
   requireAuthorizationForCacheControl: boolean;
   unauthorizedCacheControlHeaderStrategy:
-    | 'FAIL_WITH_403'
-    | 'SUCCEED_WITH_RESPONSE_HEADER'
-    | 'SUCCEED_WITHOUT_RESPONSE_HEADER';
+    'FAIL_WITH_403' | 'SUCCEED_WITH_RESPONSE_HEADER' | 'SUCCEED_WITHOUT_RESPONSE_HEADER';
 }
 
 /**

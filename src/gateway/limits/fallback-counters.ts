@@ -98,8 +98,9 @@ export class FallbackCounters implements UsageCounters {
     return this.#redis.daily(meter, days);
   }
 
-  close(): Promise<void> {
-    return this.#redis.close();
+  async close(): Promise<void> {
+    await this.#catchingUp;
+    await this.#redis.close();
   }
 
   #spendLocally(meter: string, quota: QuotaSpend | undefined, now: number): boolean {

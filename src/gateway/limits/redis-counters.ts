@@ -93,7 +93,11 @@ export class RedisCounters implements UsageCounters {
 
   async addDay(meter: string, day: number, units: number): Promise<void> {
     const key = this.#dayKey(meter, day);
-    await this.#client.multi().incrBy(key, units).pExpireAt(key, day + DAY_TTL_MS).exec();
+    await this.#client
+      .multi()
+      .incrBy(key, units)
+      .pExpireAt(key, day + DAY_TTL_MS)
+      .exec();
   }
 
   async used(meter: string, window: QuotaWindow): Promise<number> {

@@ -1,7 +1,12 @@
 // The API keys and usage plans the data plane meters with, read once per change (the node's
 // usage-loader builds it from the store): key value → key, and (key, API, stage) → plan.
 // A key belongs to at most one plan per API stage, as CreateUsagePlanKey enforces.
-import type { ApiKey, QuotaSettings, ThrottleSettings, UsagePlan } from '../../model/usage-plans.js';
+import type {
+  ApiKey,
+  QuotaSettings,
+  ThrottleSettings,
+  UsagePlan,
+} from '../../model/usage-plans.js';
 import type { Throttle } from './token-bucket.js';
 
 export interface CatalogKey {
