@@ -7,6 +7,10 @@ import type { FunctionIsolation } from '../model/types.js';
 import { createLogger } from '../observability/logger.js';
 import { fail } from './fail.js';
 import { parsePort } from './options.js';
+import {
+  REDIS_UNAVAILABLE_POLICIES,
+  type RedisUnavailablePolicy,
+} from '../gateway/limits/fallback-counters.js';
 import { preparePrivateDataDir } from './private-data-dir.js';
 import { startNode } from './start-node.js';
 
@@ -21,6 +25,9 @@ interface ServeOptions {
   admin: boolean;
   logLevel: string;
   isolation: FunctionIsolation;
+  redis?: string;
+  redisPrefix: string;
+  redisUnavailable: RedisUnavailablePolicy;
 }
 
 export function serveCommand(): Command {
@@ -53,6 +60,19 @@ export function serveCommand(): Command {
         .choices(ISOLATION_LEVELS)
         .default(DEFAULT_ISOLATION),
     )
+    .option(
+      '--redis <url>',
+      'redis://… to share usage-plan throttles and quotas between processes and nodes (default: this process, quota counts saved in the store)',
+    )
+    .option('--redis-prefix <prefix>', 'prefix of the keys Sallyport writes in Redis', 'sallyport:')
+    .addOption(
+      new Option(
+        '--redis-unavailable <policy>',
+        "while Redis is unreachable: local (enforce on this process's own counts, add them to Redis when it returns) or refuse (503)",
+      )
+        .choices(REDIS_UNAVAILABLE_POLICIES)
+        .default('local'),
+    )
     .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(['debug', 'info', 'warn', 'error'])
@@ -76,6 +96,9 @@ async function serve(options: ServeOptions): Promise<void> {
     store: options.store,
     logger,
     isolation: options.isolation,
+    redis: options.redis,
+    redisPrefix: options.redisPrefix,
+    redisUnavailable: options.redisUnavailable,
   });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
@@ -147,7 +170,23 @@ async function serve(options: ServeOptions): Promise<void> {
   lines.push(
     `State: ${options.store?.startsWith('postgres') ? 'PostgreSQL' : options.store === 'memory' ? 'memory' : dataDir}`,
   );
+  lines.push(
+    options.redis
+      ? `Usage plans counted in Redis ${withoutPassword(options.redis)} (unreachable: ${options.redisUnavailable})`
+      : 'Usage plans counted in this process (quota counts saved in the store)',
+  );
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** A Redis URL fit to print: its password replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(invalid URL)';
+  }
 }
 
 /** The project file: the one named, or ./sallyport.yaml when present; none is fine. */

@@ -19,6 +19,9 @@ import { FunctionsInvoker } from '../functions/functions-invoker.js';
 import { authorizerCachePrefix } from '../gateway/authorizers/cache.js';
 import { Gateway } from '../gateway/gateway.js';
 import { StageLoader } from '../node/stage-loader.js';
+import { openCounters } from '../node/usage-counters.js';
+import { UsageLoader } from '../node/usage-loader.js';
+import type { RedisUnavailablePolicy } from '../gateway/limits/fallback-counters.js';
 import {
   DEFAULT_SETTINGS,
   type FunctionConfig,
@@ -29,6 +32,7 @@ import type { Logger } from '../observability/logger.js';
 import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import type { UsageCounters } from '../gateway/limits/counters.js';
 
 export interface NodeOptions {
   project: Project | undefined;
@@ -37,6 +41,11 @@ export interface NodeOptions {
   logger: Logger;
   /** Level of functions that set no `Isolation` (`serve --isolation`). */
   isolation?: FunctionIsolation;
+  /** `serve --redis`: usage-plan counters shared through this Redis. */
+  redis?: string | undefined;
+  redisPrefix?: string | undefined;
+  /** `serve --redis-unavailable`: what metered requests get while Redis is away. */
+  redisUnavailable?: RedisUnavailablePolicy | undefined;
 }
 
 export interface SallyportNode {
@@ -67,6 +76,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   };
   const now = Date.now;
   let admin: Server | undefined;
+  let counters: UsageCounters | undefined;
   try {
     const projectStages = project
       ? await applyProject(project, store, invoker, reloadFunctions)
@@ -76,7 +86,16 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     await policies.reload(store);
     // AWS_IAM methods accept the admin credentials, so they exist even without the admin API.
     const loaded = await loadAdminCredentials({ dataDir });
+    counters = await openCounters({
+      redis: options.redis,
+      redisPrefix: options.redisPrefix,
+      redisUnavailable: options.redisUnavailable,
+      store,
+      logger,
+      now,
+    });
     const gateway = new Gateway({
+      counters,
       invoker,
       settings,
       logger,
@@ -88,6 +107,8 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     if (onlyApi) gateway.stages.defaultApiId = onlyApi;
     const loader = new StageLoader(store, gateway, logger);
     await loader.syncAll();
+    const usageLoader = new UsageLoader(store, gateway, logger);
+    await usageLoader.load();
     const unsubscribe = store.subscribe((event) => {
       if (event.kind === 'function' || event.kind === 'permission') {
         policies
@@ -101,6 +122,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
         return;
       }
       void loader.onChange(event);
+      void usageLoader.onChange(event);
     });
 
     return {
@@ -125,6 +147,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
               now,
               flushAuthorizerCache: (apiId, stage) =>
                 gateway.authorizerCache.flush(authorizerCachePrefix(apiId, stage)),
+              counters: gateway.counters,
             }),
             registerLambdaRoutes({ store, invoker, settings, dataDir, logger, now }),
           ],
@@ -145,11 +168,13 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
           server.closeIdleConnections();
         }
         await Promise.allSettled(closing);
+        await gateway.counters.close();
         await store.close();
       },
     };
   } catch (error) {
     await invoker.close();
+    await counters?.close();
     await store.close();
     throw error;
   }

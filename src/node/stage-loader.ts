@@ -3,6 +3,7 @@
 // notifications — on any other node sharing the store. Reads only; never writes the store.
 // It lives with the node's wiring, not in gateway/: the data plane never reads the store, it is
 // handed deployment snapshots (`Gateway.deploy`) and told which stages to drop.
+import { canonicalJson } from '../model/canonical-json.js';
 import type { Deployment, RestApi, Stage } from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { ChangeEvent, Store } from '../store/store.js';
@@ -81,7 +82,8 @@ export class StageLoader {
     if (
       served &&
       served.deploymentId === stage.deploymentId &&
-      sameVariables(served.variables, stage.variables)
+      sameVariables(served.variables, stage.variables) &&
+      canonicalJson(served.methodSettings) === canonicalJson(stage.methodSettings ?? {})
     ) {
       return;
     }
@@ -90,6 +92,7 @@ export class StageLoader {
         stageName,
         deploymentId: stage.deploymentId,
         variables: stage.variables,
+        ...(stage.methodSettings ? { methodSettings: stage.methodSettings } : {}),
       });
       this.#logger.info({ apiId, stageName, deploymentId: stage.deploymentId }, 'stage deployed');
     } catch (error) {

@@ -103,10 +103,14 @@ function pickTemplate(templates: Record<string, string> | undefined): CompiledTe
 function templateVariables(exchange: Exchange): TemplateVariables {
   const { request, stage, method, pathParameters, authorizer, caller, apiKey } = exchange;
   return {
-    context: requestContext(request, stage, method, authorizer, caller, apiKey) as unknown as Record<
-      string,
-      unknown
-    >,
+    context: requestContext(
+      request,
+      stage,
+      method,
+      authorizer,
+      caller,
+      apiKey,
+    ) as unknown as Record<string, unknown>,
     stageVariables: stage.variables,
     input: {
       body: request.body.toString(),

@@ -23,6 +23,8 @@ export class MemoryCounters implements UsageCounters {
   readonly #buckets = new Map<string, BucketState>();
   readonly #quotas = new Map<string, QuotaCount>();
   readonly #days = new Map<string, number>();
+  /** Grows with every change to quota counts or tallies (what a saver compares). */
+  version = 0;
 
   take(bucket: string, throttle: Throttle, now: number): Promise<boolean> {
     return Promise.resolve(this.takeNow(bucket, throttle, now));
@@ -45,6 +47,7 @@ export class MemoryCounters implements UsageCounters {
       count.used += units;
     }
     this.addDay(meter, now, units);
+    this.version++;
     return true;
   }
 
@@ -65,6 +68,7 @@ export class MemoryCounters implements UsageCounters {
 
   setUsed(meter: string, window: QuotaWindow, used: number): Promise<void> {
     this.#current(meter, window).used = used;
+    this.version++;
     return Promise.resolve();
   }
 
