@@ -25,6 +25,7 @@ import {
   applyPatchOperations,
   integerValue,
   readPatchOperations,
+  type PatchOperation,
   requireValue,
   stringField,
   type PatchRule,
@@ -217,18 +218,6 @@ function quotaMember(member: 'limit' | 'offset' | 'period'): PatchRule<UsagePlan
 const USAGE_PLAN_PATCH: PatchRule<UsagePlan>[] = [
   stringField('/name', 'name', { required: true }),
   stringField('/description', 'description'),
-  {
-    path: '/apiStages',
-    ops: ['add', 'remove'],
-    set: (plan, value, op) => {
-      const [apiId, stage] = requireValue(value, '/apiStages').split(':');
-      if (!apiId || !stage) throw new BadRequestError(`Invalid API stage '${value ?? ''}'`);
-      const others = plan.apiStages.filter((s) => !(s.apiId === apiId && s.stage === stage));
-      if (op === 'remove' && others.length === plan.apiStages.length)
-        throw new BadRequestError(`API stage ${apiId}:${stage} is not in the usage plan`);
-      plan.apiStages = op === 'add' ? [...others, { apiId, stage }] : others;
-    },
-  },
   planThrottle('rateLimit'),
   planThrottle('burstLimit'),
   { path: '/throttle', ops: ['remove'], set: (plan) => void delete plan.throttle },
@@ -240,11 +229,32 @@ const USAGE_PLAN_PATCH: PatchRule<UsagePlan>[] = [
   { path: '/quota', ops: ['remove'], set: (plan) => void delete plan.quota },
 ];
 
+/**
+ * `add`/`remove` `/apiStages` with the value `{apiId}:{stage}`: applied here, since a remove
+ * names what it removes by value (the shared rules see no value on remove). Returns the others.
+ */
+function applyApiStages(plan: UsagePlan, operations: PatchOperation[]): PatchOperation[] {
+  const rest: PatchOperation[] = [];
+  for (const operation of operations) {
+    if (operation.path !== '/apiStages' || (operation.op !== 'add' && operation.op !== 'remove')) {
+      rest.push(operation);
+      continue;
+    }
+    const [apiId, stage] = requireValue(operation.value, '/apiStages').split(':');
+    if (!apiId || !stage) throw new BadRequestError(`Invalid API stage '${operation.value ?? ''}'`);
+    const others = plan.apiStages.filter((s) => !(s.apiId === apiId && s.stage === stage));
+    if (operation.op === 'remove' && others.length === plan.apiStages.length)
+      throw new BadRequestError(`API stage ${apiId}:${stage} is not in the usage plan`);
+    plan.apiStages = operation.op === 'add' ? [...others, { apiId, stage }] : others;
+  }
+  return rest;
+}
+
 export async function updateUsagePlan(deps: ApiGatewayDeps, planId: string, body: Body) {
   const operations = readPatchOperations(body);
   const plan = await deps.store.transaction(async (tx) => {
     const plan = await getUsagePlan(tx, planId);
-    applyPatchOperations(plan, operations, USAGE_PLAN_PATCH);
+    applyPatchOperations(plan, applyApiStages(plan, operations), USAGE_PLAN_PATCH);
     if (plan.quota) checkQuota(plan.quota);
     await checkApiStages(deps, tx, plan.apiStages);
     await checkOnePlanPerStage(tx, plan, await keyIdsOf(tx, plan.id));
