@@ -49,7 +49,6 @@ export async function openCounters(options: CountersOptions): Promise<UsageCount
     clearTimeout(timer);
     const fallback = new FallbackCounters(redis, options.redisUnavailable ?? 'local', logger);
     holder.fallback = fallback;
-    if (fallback.degraded) fallback.onState(false, new Error('Redis not reachable at startup'));
     return fallback;
   }
   return persistentMemory(options);

@@ -37,7 +37,7 @@ export class FallbackCounters implements UsageCounters {
     this.#redis = redis;
     this.#policy = policy;
     this.#logger = logger;
-    this.#degraded = !redis.ready;
+    if (!redis.ready) this.#degrade(new Error('Redis is not connected'));
   }
 
   get degraded(): boolean {
