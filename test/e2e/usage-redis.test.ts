@@ -126,6 +126,23 @@ describe('usage plans on Redis', () => {
     },
   );
 
+  it('without Redis, a single node keeps its quota counts across a restart (the store)', async () => {
+    const dir = project();
+    const dataDir = mkdtempSync(join(tmpdir(), 'sallyport-restart-'));
+    const first = await start(['--config', dir, '--data-dir', dataDir]);
+    const { value } = await meteredKey(first, { limit: 3, period: 'DAY' });
+    let status = 403;
+    const deadline = Date.now() + 30_000;
+    while (status === 403 && Date.now() < deadline) status = (await metered(first, value)).status;
+    assert.equal(status, 200);
+    assert.equal((await metered(first, value)).status, 200);
+    await first.stop();
+    const second = await start(['--config', dir, '--data-dir', dataDir]);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await metered(second, value)).status);
+    assert.deepEqual(statuses, [200, 429, 429]);
+  });
+
   it('Redis unreachable, policy local: metered requests are served on local counts', async () => {
     const s = await start(['--config', project(), '--redis', 'redis://127.0.0.1:1']);
     const { value } = await meteredKey(s, { limit: 2, period: 'DAY' });
