@@ -289,6 +289,24 @@ describe('API keys: the data plane (HEADER source)', () => {
   const metered = (stage: string, headers: Record<string, string> = {}, path = '/metered') =>
     call(url(HEADER_API, stage, path), { headers });
 
+  /** A new enabled key in a new plan of `stage`, once its first request was admitted. */
+  async function admittedKey(
+    stage: string,
+    options: Partial<ConstructorParameters<typeof CreateUsagePlanCommand>[0]> = {},
+  ) {
+    const created = await enabledKey(`${stage}-key`);
+    const plan = await planFor(stage, options);
+    await apigw.send(
+      new CreateUsagePlanKeyCommand({ usagePlanId: plan, keyId: created.id, keyType: 'API_KEY' }),
+    );
+    const first = await until(() => metered(stage, { 'x-api-key': created.value }), 403);
+    assert.equal(first.status, 200);
+    return { key: created, plan };
+  }
+
+  const concurrently = (n: number, stage: string, value: string) =>
+    Promise.all(Array.from({ length: n }, () => metered(stage, { 'x-api-key': value })));
+
   before(async () => {
     key = await enabledKey('plain-key');
     const plan = await planFor('plain', {
@@ -366,17 +384,11 @@ describe('API keys: the data plane (HEADER source)', () => {
   });
 
   it('the plan throttle admits burstLimit at once, then rateLimit per second (counted)', async () => {
-    const burstKey = await enabledKey('burst-key');
-    const plan = await planFor('burst', { throttle: { burstLimit: 3, rateLimit: 0.001 } });
-    await apigw.send(
-      new CreateUsagePlanKeyCommand({ usagePlanId: plan, keyId: burstKey.id, keyType: 'API_KEY' }),
-    );
+    const { key: burstKey } = await admittedKey('burst', {
+      throttle: { burstLimit: 3, rateLimit: 0.001 },
+    });
     // The first admitted request (once the plan reached the gateway) took one of the 3 tokens.
-    const first = await until(() => metered('burst', { 'x-api-key': burstKey.value }), 403);
-    assert.equal(first.status, 200);
-    const rest = await Promise.all(
-      Array.from({ length: 8 }, () => metered('burst', { 'x-api-key': burstKey.value })),
-    );
+    const rest = await concurrently(8, 'burst', burstKey.value);
     // At 0.001 per second, no token comes back within any run of this test.
     assert.equal(rest.filter((r) => r.status === 200).length, 2);
     const throttled = rest.filter((r) => r.status === 429);
@@ -386,16 +398,10 @@ describe('API keys: the data plane (HEADER source)', () => {
   });
 
   it('the quota admits `limit` requests, then 429 Limit Exceeded; GetUsage and UpdateUsage', async () => {
-    const quotaKey = await enabledKey('quota-key');
-    const plan = await planFor('quota', { quota: { limit: 3, period: 'DAY' } });
-    await apigw.send(
-      new CreateUsagePlanKeyCommand({ usagePlanId: plan, keyId: quotaKey.id, keyType: 'API_KEY' }),
-    );
-    const first = await until(() => metered('quota', { 'x-api-key': quotaKey.value }), 403);
-    assert.equal(first.status, 200);
-    const rest = await Promise.all(
-      Array.from({ length: 6 }, () => metered('quota', { 'x-api-key': quotaKey.value })),
-    );
+    const { key: quotaKey, plan } = await admittedKey('quota', {
+      quota: { limit: 3, period: 'DAY' },
+    });
+    const rest = await concurrently(6, 'quota', quotaKey.value);
     assert.equal(rest.filter((r) => r.status === 200).length, 2);
     const refused = rest.filter((r) => r.status === 429);
     assert.equal(refused.length, 4);
@@ -415,9 +421,7 @@ describe('API keys: the data plane (HEADER source)', () => {
         patchOperations: [{ op: 'replace', path: '/remaining', value: '2' }],
       }),
     );
-    const more = await Promise.all(
-      Array.from({ length: 4 }, () => metered('quota', { 'x-api-key': quotaKey.value })),
-    );
+    const more = await concurrently(4, 'quota', quotaKey.value);
     assert.deepEqual(more.map((r) => r.status).sort(), [200, 200, 429, 429]);
     const after = await apigw.send(
       new GetUsageCommand({
@@ -431,15 +435,7 @@ describe('API keys: the data plane (HEADER source)', () => {
   });
 
   it('removing the key from the plan, or deleting it, ends its access', async () => {
-    const gone = await enabledKey('gone-key');
-    const plan = await planFor('staged');
-    await apigw.send(
-      new CreateUsagePlanKeyCommand({ usagePlanId: plan, keyId: gone.id, keyType: 'API_KEY' }),
-    );
-    assert.equal(
-      (await until(() => metered('staged', { 'x-api-key': gone.value }), 403)).status,
-      200,
-    );
+    const { key: gone, plan } = await admittedKey('staged');
     await apigw.send(new DeleteUsagePlanKeyCommand({ usagePlanId: plan, keyId: gone.id }));
     assert.equal(
       (await until(() => metered('staged', { 'x-api-key': gone.value }), 200)).status,
