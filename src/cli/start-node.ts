@@ -11,6 +11,7 @@ import {
   putRestApiFromOpenApi,
   registerApiGatewayRoutes,
 } from '../control/apigateway/index.js';
+import { putUsagePlansFromProject } from '../control/apigateway/project-usage-plans.js';
 import { loadFunctions } from '../control/lambda/load-functions.js';
 import { putFunctionFromFolder } from '../control/lambda/local-functions.js';
 import { FunctionPolicies } from '../control/lambda/resource-policy.js';
@@ -221,5 +222,6 @@ async function applyProject(
       stages.push({ apiId: api.id, stageName: stage.stageName });
     }
   }
+  await putUsagePlansFromProject(deps, project.usagePlans);
   return stages;
 }

@@ -40,6 +40,7 @@ const AUTH_API = 'keyedapi02';
 const FORBIDDEN = '{"message":"Forbidden"}';
 const TOO_MANY = '{"message":"Too Many Requests"}';
 const LIMIT_EXCEEDED = '{"message":"Limit Exceeded"}';
+const YAML_KEY = 'yamlkeyvalue0000000000001';
 const today = () => new Date().toISOString().slice(0, 10);
 
 let s: Served;
@@ -103,6 +104,12 @@ apis:
     id: ${AUTH_API}
     openapi: ${join(FIXTURES, 'usage/authorizer-source.yaml')}
     stages: { dev: {} }
+usagePlans:
+  yaml-plan:
+    quota: { limit: 2, period: WEEK, offset: 1 }
+    apiStages: [{ api: metered-api, stage: cli }]
+    apiKeys:
+      yaml-key: { value: ${YAML_KEY} }
 `);
   s = await serve(['--config', dir], ENV);
   apigw = new APIGatewayClient({
@@ -496,6 +503,36 @@ describe('API keys: the data plane (HEADER source)', () => {
 
   it('keys are never logged in clear', () => {
     assert.doesNotMatch(s.output(), new RegExp(key.value));
+  });
+});
+
+describe('usage plans and keys in sallyport.yaml', () => {
+  it('are stored as the admin API would, and enforced from the first request', async () => {
+    const keys = await apigw.send(
+      new GetApiKeysCommand({ nameQuery: 'yaml-key', includeValues: true }),
+    );
+    assert.deepEqual(
+      keys.items?.map((k) => [k.value, k.enabled]),
+      [[YAML_KEY, true]],
+    );
+    const plans = await apigw.send(new GetUsagePlansCommand({ keyId: keys.items[0]!.id! }));
+    assert.deepEqual(
+      plans.items?.map((p) => [p.name, p.quota, p.apiStages]),
+      [
+        [
+          'yaml-plan',
+          { limit: 2, offset: 1, period: 'WEEK' },
+          [{ apiId: HEADER_API, stage: 'cli' }],
+        ],
+      ],
+    );
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        (await call(url(HEADER_API, 'cli', '/metered'), { headers: { 'x-api-key': YAML_KEY } }))
+          .status,
+      );
+    assert.deepEqual(statuses, [200, 200, 429]);
   });
 });
 

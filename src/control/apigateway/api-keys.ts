@@ -30,7 +30,7 @@ const KEY_VALUE = /^[\x21-\x7e]{20,128}$/;
 
 export const APIKEY_CHANGED = { kind: 'apikey', scope: '', id: '' } as const;
 
-function generateKeyValue(): string {
+export function generateKeyValue(): string {
   const bytes = randomBytes(40);
   let value = '';
   for (const byte of bytes) value += KEY_ALPHABET[byte % KEY_ALPHABET.length];
