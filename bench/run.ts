@@ -30,8 +30,10 @@ interface Configuration {
   start: string[];
   path: string;
   headers?: Record<string, string>;
-  /** A request that must be refused, proving the authorizer is really in the path. */
-  refused?: { path: string; status: number };
+  /** POST this body (default: GET without one). */
+  body?: string;
+  /** A request that must be refused, proving the authorizer (or validator) is really in the path. */
+  refused?: { path: string; status: number; body?: string };
 }
 
 const sallyport = [
@@ -82,6 +84,15 @@ const CONFIGURATIONS: Configuration[] = [
         },
       ]
     : []),
+  {
+    // Request validation: a required header and a JSON body checked against a draft-4 model.
+    name: 'MOCK + validated body and parameters',
+    start: sallyport,
+    path: '/bench/validated',
+    headers: { 'content-type': 'application/json', 'x-tenant': 'acme' },
+    body: JSON.stringify({ name: 'Rex', type: 'dog', tags: ['a', 'b'], age: 3 }),
+    refused: { path: '/bench/validated', status: 400, body: '{"name": 1}' },
+  },
   {
     name: 'MOCK + TOKEN authorizer (cache hit)',
     start: sallyport,
@@ -181,14 +192,16 @@ function startServer(command: string[]): Promise<{ child: ChildProcess; base: st
   });
 }
 
-function load(
-  url: string,
-  headers: Record<string, string> | undefined,
-  seconds: number,
-): Promise<Sample> {
+function load(c: Configuration, url: string, seconds: number): Promise<Sample> {
   return new Promise((ok, fail) => {
     autocannon(
-      { url, connections: settings.connections, duration: seconds, headers: headers ?? {} },
+      {
+        url,
+        connections: settings.connections,
+        duration: seconds,
+        headers: c.headers ?? {},
+        ...(c.body === undefined ? {} : { method: 'POST' as const, body: c.body }),
+      },
       (error, result) => {
         if (error) return fail(error instanceof Error ? error : new Error(String(error)));
         ok({
@@ -204,12 +217,14 @@ function load(
 }
 
 async function check(base: string, c: Configuration): Promise<void> {
-  const ok = await fetch(base + c.path, { headers: c.headers });
+  const post = (body: string | undefined) =>
+    body === undefined ? {} : { method: 'POST', body, headers: c.headers };
+  const ok = await fetch(base + c.path, { headers: c.headers, ...post(c.body) });
   if (ok.status !== 200)
     throw new Error(`${c.name}: expected 200, got ${ok.status} ${await ok.text()}`);
   await ok.arrayBuffer().catch(() => undefined);
   if (c.refused) {
-    const refused = await fetch(base + c.refused.path);
+    const refused = await fetch(base + c.refused.path, post(c.refused.body));
     if (refused.status !== c.refused.status)
       throw new Error(
         `${c.name}: expected ${c.refused.status} without credentials, got ${refused.status}`,
@@ -237,8 +252,8 @@ async function main(): Promise<void> {
       for (let i = 0; i < RUN.length; i++) {
         const c = RUN[i]!;
         const url = servers[i]!.base + c.path;
-        await load(url, c.headers, settings.warmupSeconds);
-        const sample = await load(url, c.headers, settings.seconds);
+        await load(c, url, settings.warmupSeconds);
+        const sample = await load(c, url, settings.seconds);
         if (sample.errors > 0 || sample.non2xx > 0) {
           throw new Error(
             `${c.name}: ${sample.errors} errors, ${sample.non2xx} non-2xx answers under load`,

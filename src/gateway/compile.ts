@@ -3,7 +3,14 @@
 import type { Dispatcher } from 'undici';
 import { parseLambdaInvocationUri } from '../model/arn.js';
 import { checkAuthorizer, InvalidAuthorizerError } from '../model/authorizer-rules.js';
-import type { ApiSnapshot, Authorizer, Integration, Method, Settings } from '../model/types.js';
+import type {
+  ApiSnapshot,
+  Authorizer,
+  Integration,
+  Method,
+  Model,
+  Settings,
+} from '../model/types.js';
 import type { MethodSetting } from '../model/usage-plans.js';
 import type { Invoker } from '../functions/invoker.js';
 import { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
@@ -26,6 +33,9 @@ import { DeploymentError } from './errors.js';
 import { LocalBucket } from './limits/token-bucket.js';
 import { GatewayResponses } from './responses.js';
 import { Router } from './router.js';
+import { BUILT_IN_MODELS } from './validation/built-in-models.js';
+import { CompiledModels } from './validation/models.js';
+import { compileRequestValidation } from './validation/request-validation.js';
 
 export interface CompileDeps {
   invoker: Invoker;
@@ -68,6 +78,8 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
       jwtAuthorizers.set(authorizer.id, compileJwtAuthorizer(authorizer));
     else authorizers.set(authorizer.id, compileAuthorizer(authorizer, deps));
   }
+  const models = new CompiledModels(snapshot.api.id, withBuiltInModels(snapshot));
+  const validators = new Map((snapshot.requestValidators ?? []).map((v) => [v.id, v]));
   const router = new Router<CompiledMethod>();
   for (const resource of snapshot.resources) {
     const methods = new Map<string, CompiledMethod>();
@@ -81,6 +93,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
         authorization: methodAuthorization(method, authorizers, jwtAuthorizers, where),
         apiKeyRequired: method.apiKeyRequired,
         throttle: methodThrottle(stage.methodSettings, resource.path, method.httpMethod),
+        validateRequest: compileRequestValidation(method, validators, models, where),
         integrate: compileIntegration(method.methodIntegration, deps, where),
       });
     }
@@ -99,6 +112,21 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
     router,
     responses: new GatewayResponses(snapshot.gatewayResponses),
   };
+}
+
+/**
+ * The API's models, and AWS's Empty and Error models where a method names them and the API has
+ * none of that name (an API without models costs no schema compiler at all).
+ */
+function withBuiltInModels(snapshot: ApiSnapshot): Model[] {
+  const models = snapshot.models ?? [];
+  const names = new Set(models.map((m) => m.name));
+  const used = new Set(
+    snapshot.resources.flatMap((r) =>
+      Object.values(r.resourceMethods).flatMap((m) => Object.values(m?.requestModels ?? {})),
+    ),
+  );
+  return [...models, ...BUILT_IN_MODELS.filter((m) => used.has(m.name) && !names.has(m.name))];
 }
 
 /**

@@ -9,6 +9,7 @@ import type { LocalBucket } from './limits/token-bucket.js';
 import type { GatewayRequest, AuthorizerOutcome, IamCaller, UsedApiKey } from './request.js';
 import type { GatewayResponses } from './responses.js';
 import type { Router } from './router.js';
+import type { RequestCheck } from './validation/request-validation.js';
 
 export interface CompiledAuthorizer {
   id: string;
@@ -73,6 +74,8 @@ export interface CompiledMethod {
   /** The stage's throttle for this method (methodSettings), a bucket per method; none: only
    *  the account's. */
   throttle: LocalBucket | undefined;
+  /** Request validation (required parameters, body model); undefined: no validator applies. */
+  validateRequest: RequestCheck | undefined;
   integrate: IntegrationHandler;
 }
 

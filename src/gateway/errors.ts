@@ -12,6 +12,8 @@ export abstract class GatewayResponseError extends SallyportError {
   /** For answers AWS gives outside the gateway-response table (e.g. Lambda proxy's 502). */
   readonly statusOverride: number | undefined;
   readonly errorTypeOverride: string | undefined;
+  /** `$context.error.validationErrorString`: what request validation found; empty otherwise. */
+  readonly validationErrorString: string = '';
 
   constructor(
     responseType: GatewayResponseType,
@@ -182,6 +184,35 @@ export class LambdaPermissionError extends GatewayResponseError {
     this.reason = `Invalid permissions on Lambda function ${functionName}`;
     // The line AWS's execution log shows; the caller sees only the generic 500.
     this.message = `Execution failed due to configuration error: ${this.reason}`;
+  }
+}
+
+/**
+ * A required method request parameter is missing or blank (a validator with
+ * validateRequestParameters). AWS's words, names in the order of their mapping expressions:
+ * `Missing required request parameters: [a, b]`.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html
+ */
+export class BadRequestParametersError extends GatewayResponseError {
+  readonly code = 'ERR_BAD_REQUEST_PARAMETERS';
+  override readonly validationErrorString: string;
+  constructor(missing: readonly string[]) {
+    const message = `Missing required request parameters: [${missing.join(', ')}]`;
+    super('BAD_REQUEST_PARAMETERS', message);
+    this.validationErrorString = message;
+  }
+}
+
+/**
+ * The body does not match the method's model (a validator with validateRequestBody): AWS answers
+ * `{"message": "Invalid request body"}`; the schema's findings are in validationErrorString.
+ */
+export class BadRequestBodyError extends GatewayResponseError {
+  readonly code = 'ERR_BAD_REQUEST_BODY';
+  override readonly validationErrorString: string;
+  constructor(validationErrorString: string) {
+    super('BAD_REQUEST_BODY', 'Invalid request body');
+    this.validationErrorString = validationErrorString;
   }
 }
 

@@ -128,7 +128,7 @@ function contextFor(error: GatewayResponseError, ctx: ResponseContext, errorType
       message: error.messageString,
       messageString: JSON.stringify(error.messageString),
       responseType: error.responseType,
-      validationErrorString: '',
+      validationErrorString: error.validationErrorString,
     },
     errorType,
   };

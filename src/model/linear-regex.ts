@@ -31,6 +31,19 @@ export function compileFind(expression: string): (input: string) => boolean {
   return (input) => re.test(input);
 }
 
+/**
+ * ajv's `code.regExp` engine for JSON Schema `pattern` and `patternProperties` (request
+ * validation models): the same linear-time matching, so a model's pattern cannot stall the
+ * gateway on a crafted body. JSON Schema patterns search (ECMA 262 `test`), so this finds.
+ */
+export const linearRegExpEngine = Object.assign(
+  (pattern: string): { test: (input: string) => boolean } => {
+    const re = compile(pattern);
+    return { test: (input) => re.test(input) };
+  },
+  { code: 'sallyport.linearRegExpEngine' },
+);
+
 function compile(expression: string): RE2JS {
   try {
     return RE2JS.compile(expression);

@@ -47,8 +47,34 @@ export interface Method {
   apiKeyRequired: boolean;
   operationName?: string;
   requestParameters?: Record<string, boolean>;
+  /** Content type (or `$default`) → model name, for body validation. */
+  requestModels?: Record<string, string>;
+  /** The API's RequestValidator that checks this method's requests. */
+  requestValidatorId?: string;
   methodResponses?: Record<string, MethodResponse>;
   methodIntegration?: Integration;
+}
+
+/**
+ * A data model: a JSON Schema draft 4 document, kept as the text AWS stores. References to other
+ * models use AWS's form `https://apigateway.amazonaws.com/restapis/{api}/models/{name}`.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_Model.html
+ */
+export interface Model {
+  id: string;
+  name: string;
+  description?: string;
+  schema?: string;
+  contentType: string;
+}
+
+/** https://docs.aws.amazon.com/apigateway/latest/api/API_RequestValidator.html */
+export interface RequestValidator {
+  id: string;
+  /** Optional in CreateRequestValidator. */
+  name?: string;
+  validateRequestBody: boolean;
+  validateRequestParameters: boolean;
 }
 
 export interface Resource {
@@ -153,6 +179,9 @@ export interface ApiSnapshot {
   resources: Resource[];
   authorizers: Authorizer[];
   gatewayResponses: Partial<Record<GatewayResponseType, GatewayResponse>>;
+  /** Absent in deployments made before models existed. */
+  models?: Model[];
+  requestValidators?: RequestValidator[];
 }
 
 export interface Deployment {

@@ -8,9 +8,12 @@ import type {
   Integration,
   Method,
   MethodResponse,
+  Model,
+  RequestValidator,
   Resource,
   Settings,
 } from '../model/types.js';
+import { parseModelUrl, rewriteRefs } from '../gateway/validation/model-ref.js';
 
 export type ExportType = 'oas30' | 'swagger';
 
@@ -49,10 +52,13 @@ export function exportOpenApi(snapshot: ApiSnapshot, options: ExportOptions): Js
   const { api } = snapshot;
   const schemes: Json = {};
   const authorizers = new Map(snapshot.authorizers.map((a) => [a.id, a]));
+  const validators = new Map((snapshot.requestValidators ?? []).map((v) => [v.id, v]));
   const paths: Json = {};
   for (const resource of snapshot.resources) {
     const item = pathItem(resource, oas3, withIntegrations, authorizers, schemes, withAuthorizers);
-    if (item) paths[resource.path] = item;
+    if (!item) continue;
+    addRequestValidation(resource, item, oas3, withIntegrations ? validators : undefined);
+    paths[resource.path] = item;
   }
   const info: Json = { title: api.name };
   if (api.description !== undefined) info.description = api.description;
@@ -72,12 +78,81 @@ export function exportOpenApi(snapshot: ApiSnapshot, options: ExportOptions): Js
         paths,
       }
     : { swagger: '2.0', info, host, basePath: `/${options.stageName}`, schemes: ['https'], paths };
-  if (Object.keys(schemes).length > 0) {
-    if (oas3) doc.components = { securitySchemes: schemes };
-    else doc.securityDefinitions = schemes;
+  const models = modelSchemas(snapshot.models ?? [], oas3);
+  if (Object.keys(schemes).length > 0 || models) {
+    if (oas3)
+      doc.components = defined({
+        schemas: models,
+        securitySchemes: Object.keys(schemes).length > 0 ? schemes : undefined,
+      });
+    else {
+      if (models) doc.definitions = models;
+      if (Object.keys(schemes).length > 0) doc.securityDefinitions = schemes;
+    }
   }
   if (withIntegrations) addApiExtensions(doc, snapshot);
   return doc;
+}
+
+/** Models as document schemas; AWS's model URLs become `#/components/schemas/X` or `#/definitions/X`. */
+function modelSchemas(models: readonly Model[], oas3: boolean): Json | undefined {
+  if (models.length === 0) return undefined;
+  const prefix = oas3 ? '#/components/schemas/' : '#/definitions/';
+  const out: Json = {};
+  for (const model of models) {
+    let schema: unknown;
+    try {
+      schema = model.schema ? JSON.parse(model.schema) : {};
+    } catch {
+      // A model AWS accepted as text stays exportable; its schema is shown as text.
+      schema = { description: model.schema };
+    }
+    out[model.name] = rewriteRefs(schema, (ref) => {
+      const target = parseModelUrl(ref);
+      return target ? prefix + target.name + target.fragment.replace(/^#/, '') : ref;
+    });
+  }
+  return out;
+}
+
+/** A method's validator (extension) and requestModels (requestBody, or a Swagger body parameter). */
+function addRequestValidation(
+  resource: Resource,
+  item: Json,
+  oas3: boolean,
+  validators: Map<string, RequestValidator> | undefined,
+): void {
+  for (const method of Object.values(resource.resourceMethods)) {
+    if (!method) continue;
+    const operation = item[METHOD_KEYS[method.httpMethod]!] as Json;
+    const validator = method.requestValidatorId
+      ? validators?.get(method.requestValidatorId)
+      : undefined;
+    if (validator) operation['x-amazon-apigateway-request-validator'] = validator.name;
+    const models = Object.entries(method.requestModels ?? {});
+    if (models.length === 0) continue;
+    if (oas3) {
+      operation.requestBody = {
+        content: Object.fromEntries(
+          models.map(([type, name]) => [
+            type,
+            { schema: { $ref: `#/components/schemas/${name}` } },
+          ]),
+        ),
+        required: true,
+      };
+    } else {
+      // Swagger 2 has one body parameter: the first model, for every content type.
+      operation.consumes = models.map(([type]) => type);
+      const body = {
+        in: 'body',
+        name: models[0]![1],
+        required: true,
+        schema: { $ref: `#/definitions/${models[0]![1]}` },
+      };
+      operation.parameters = [...((operation.parameters as Json[] | undefined) ?? []), body];
+    }
+  }
 }
 
 function addApiExtensions(doc: Json, snapshot: ApiSnapshot): void {
@@ -100,6 +175,17 @@ function addApiExtensions(doc: Json, snapshot: ApiSnapshot): void {
   if (api.apiKeySource !== 'HEADER') doc['x-amazon-apigateway-api-key-source'] = api.apiKeySource;
   if (api.minimumCompressionSize !== undefined)
     doc['x-amazon-apigateway-minimum-compression-size'] = api.minimumCompressionSize;
+  const validators = snapshot.requestValidators ?? [];
+  if (validators.length > 0)
+    doc['x-amazon-apigateway-request-validators'] = Object.fromEntries(
+      validators.map((v) => [
+        v.name,
+        {
+          validateRequestBody: v.validateRequestBody,
+          validateRequestParameters: v.validateRequestParameters,
+        },
+      ]),
+    );
 }
 
 function pathItem(

@@ -7,10 +7,12 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { parseYaml } from '../support/yaml.js';
 import type { ApiSnapshot, Authorizer, RestApi, Settings } from '../model/types.js';
+import { validationParts } from '../model/snapshot-parts.js';
 import { ImportContext, isObject, type JsonObject, type JsonPath } from './context.js';
 import { OpenApiImportError } from './errors.js';
 import { GATEWAY_RESPONSES, readGatewayResponses } from './gateway-responses.js';
 import { OPERATION_KEYS, readMethod } from './method.js';
+import { RequestValidationImport } from './request-validation.js';
 import { createResourceTree, ensureResource } from './resources.js';
 import { readSecuritySchemes, type SchemeEffect } from './security.js';
 
@@ -75,11 +77,13 @@ export function importOpenApiDocument(
   const version = openApiVersion(ctx);
   const schemes = readSecuritySchemes(ctx, version, options);
   rejectRootSecurity(ctx);
+  const validation = new RequestValidationImport(ctx, options.apiId, version);
   const tree = createResourceTree(options.apiId);
   const paths = ctx.root.paths === undefined ? undefined : ctx.object(ctx.root.paths, ['paths']);
   for (const [path, item] of Object.entries(paths?.value ?? {})) {
     if (path.startsWith('x-')) continue;
-    readPathItem(ctx, tree, path, item, [...(paths?.path ?? ['paths']), path], schemes, options);
+    const at = [...(paths?.path ?? ['paths']), path];
+    readPathItem(ctx, tree, path, item, at, { schemes, validation }, options);
   }
   return {
     api: restApi(ctx, options),
@@ -88,6 +92,7 @@ export function importOpenApiDocument(
     ),
     authorizers: authorizersOf(schemes),
     gatewayResponses: readGatewayResponses(ctx, ctx.root[GATEWAY_RESPONSES]),
+    ...validationParts(validation.models, [...validation.validators.values()]),
   };
 }
 
@@ -135,7 +140,7 @@ function readPathItem(
   path: string,
   item: unknown,
   at: JsonPath,
-  schemes: Map<string, SchemeEffect>,
+  shared: { schemes: Map<string, SchemeEffect>; validation: RequestValidationImport },
   options: ImportOptions,
 ): void {
   const resource = ensureResource(ctx, tree, options.apiId, path, at);
@@ -159,7 +164,7 @@ function readPathItem(
       operation.path,
       pathItem.value.parameters,
       pathItem.path,
-      { schemes, functionExists: options.functionExists },
+      { ...shared, functionExists: options.functionExists, path },
     );
   }
 }

@@ -4,6 +4,7 @@
 import type { HttpMethod, Method, MethodResponse } from '../model/types.js';
 import { isObject, type ImportContext, type JsonObject, type JsonPath } from './context.js';
 import { INTEGRATION, readIntegration } from './integration.js';
+import type { RequestValidationImport } from './request-validation.js';
 import { methodSecurity, type SchemeEffect } from './security.js';
 
 /** Operation keys of a Path Item and the method each becomes. */
@@ -29,6 +30,9 @@ const PARAMETER_LOCATIONS: Record<string, string> = {
 export interface MethodOptions {
   schemes: Map<string, SchemeEffect>;
   functionExists: (name: string) => boolean;
+  validation: RequestValidationImport;
+  /** The resource's path, to name a method's inline body model. */
+  path: string;
 }
 
 export function readMethod(
@@ -48,6 +52,7 @@ export function readMethod(
     { value: operation.parameters, path: [...at, 'parameters'] },
   ]);
   if (Object.keys(parameters).length > 0) method.requestParameters = parameters;
+  Object.assign(method, options.validation.method(operation, at, `${httpMethod}${options.path}`));
   const responses = methodResponses(ctx, operation.responses, [...at, 'responses']);
   if (Object.keys(responses).length > 0) method.methodResponses = responses;
   if (operation[INTEGRATION] === undefined) {

@@ -10,6 +10,8 @@ export type EntityKind =
   | 'resource'
   | 'authorizer'
   | 'gatewayresponse'
+  | 'model'
+  | 'requestvalidator'
   | 'deployment'
   | 'stage'
   | 'function'

@@ -2,6 +2,7 @@
 // working copy into an immutable snapshot; only what is deployed reaches callers.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateDeployment.html
 import { getGlobalDispatcher } from 'undici';
+import { z } from 'zod';
 import { compileStage } from '../../gateway/compile.js';
 import { DeploymentError } from '../../gateway/errors.js';
 import type { Invoker } from '../../functions/invoker.js';
@@ -12,7 +13,7 @@ import type { StoreTx } from '../../store/store.js';
 import { BadRequestError } from '../errors.js';
 import type { ApiGatewayDeps, ModelDeps } from './deps.js';
 import { getApi, getDeployment, readWorkingCopy } from './entities.js';
-import { optionalString, optionalStringMap, type Body } from './fields.js';
+import { parseBody, stringMap, type Body } from './fields.js';
 import { paginate } from './pagination.js';
 import { checkStageName, checkVariables } from './stages.js';
 import { deploymentWire } from './wire.js';
@@ -153,16 +154,23 @@ function checkingInvoker(functionExists: (name: string) => boolean): Invoker {
   };
 }
 
+const createDeploymentInput = z.object({
+  stageName: z.string().optional(),
+  stageDescription: z.string().optional(),
+  description: z.string().optional(),
+  variables: stringMap.optional(),
+});
+
 export async function createDeploymentOp(deps: ApiGatewayDeps, apiId: string, body: Body) {
-  const op = 'createDeployment';
+  const { stageName, stageDescription, description, variables } = parseBody(
+    createDeploymentInput,
+    body,
+    'createDeployment',
+  );
   const input: CreateDeploymentInput = {};
-  const stageName = optionalString(body, 'stageName', op);
   if (stageName !== undefined && stageName !== '') input.stageName = stageName;
-  const stageDescription = optionalString(body, 'stageDescription', op);
   if (stageDescription !== undefined) input.stageDescription = stageDescription;
-  const description = optionalString(body, 'description', op);
   if (description !== undefined) input.description = description;
-  const variables = optionalStringMap(body, 'variables', op);
   if (variables !== undefined) input.variables = variables;
   // Unknown API first, as AWS answers it before anything about the body's content.
   await getApi(deps.store, apiId, deps.settings.accountId);

@@ -8,10 +8,13 @@ import type {
   GatewayResponseType,
   HttpMethod,
   Method,
+  Model,
+  RequestValidator,
   Resource,
   RestApi,
   Stage,
 } from '../../model/types.js';
+import { validationParts } from '../../model/snapshot-parts.js';
 import type { StoreReader } from '../../store/store.js';
 import { NotFoundError } from '../errors.js';
 
@@ -49,6 +52,26 @@ export async function getAuthorizer(
   const authorizer = await reader.get<Authorizer>('authorizer', apiId, authorizerId);
   if (!authorizer) throw new NotFoundError('Invalid Authorizer identifier specified');
   return authorizer;
+}
+
+export async function getModel(
+  reader: StoreReader,
+  apiId: string,
+  modelName: string,
+): Promise<Model> {
+  const model = (await reader.list<Model>('model', apiId)).find((m) => m.name === modelName);
+  if (!model) throw new NotFoundError('Invalid Model Name specified');
+  return model;
+}
+
+export async function getRequestValidator(
+  reader: StoreReader,
+  apiId: string,
+  validatorId: string,
+): Promise<RequestValidator> {
+  const validator = await reader.get<RequestValidator>('requestvalidator', apiId, validatorId);
+  if (!validator) throw new NotFoundError('Invalid Request Validator identifier specified');
+  return validator;
 }
 
 export async function getDeployment(
@@ -92,7 +115,27 @@ export async function readWorkingCopy(
   for (const response of await reader.list<GatewayResponse>('gatewayresponse', apiId))
     gatewayResponses[response.responseType] = response;
   resources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { api, resources, authorizers, gatewayResponses };
+  const models = await reader.list<Model>('model', apiId);
+  const requestValidators = await reader.list<RequestValidator>('requestvalidator', apiId);
+  return {
+    api,
+    resources,
+    authorizers,
+    gatewayResponses,
+    ...validationParts(models, requestValidators),
+  };
+}
+
+/** The first method of the API that `uses` picks, with its resource: what a delete must not orphan. */
+export async function methodUsing(
+  reader: StoreReader,
+  apiId: string,
+  uses: (method: Method) => boolean,
+): Promise<{ resource: Resource; method: Method } | undefined> {
+  for (const resource of await reader.list<Resource>('resource', apiId))
+    for (const method of Object.values(resource.resourceMethods))
+      if (method && uses(method)) return { resource, method };
+  return undefined;
 }
 
 /** A method's full path for error messages and logs. */

@@ -1,27 +1,40 @@
-// Reading request bodies the way API Gateway validates them: required members, enums, types,
-// each failure a BadRequestException in AWS's "validation error detected" words. `parseBody` reads
-// a whole body with a model schema (zod, as the project file is read); the per-member readers
-// below serve operations whose model has no schema yet.
-import type { z } from 'zod';
+// Reading request bodies the way API Gateway validates them: every operation states its members
+// as a zod schema at the top of its own file (or in src/model when the importer shares it), and
+// `parseBody` reads the body with it. Each failure is a BadRequestException in AWS's Smithy words
+// ("1 validation error detected: … failed to satisfy constraint: Member must …"), which
+// `smithyConstraint` derives from the zod issue and the member's schema, so a rule is stated once.
+import { z } from 'zod';
 import { BadRequestError } from '../errors.js';
 import { checkLength } from './limits.js';
 
 export type Body = Record<string, unknown>;
 
-function validation(operation: string, field: string, value: unknown, constraint: string) {
-  const shown =
-    value === undefined || value === null
-      ? 'null'
-      : `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
-  return new BadRequestError(
-    `1 validation error detected: Value ${shown} at '${operation}Input.${field}' failed to satisfy constraint: ${constraint}`,
-  );
+/** A map of strings (headers, parameters, templates, stage variables), as Smithy's map shape. */
+export const stringMap = z.record(z.string(), z.string());
+/** A map of booleans (a method's request and response parameters). */
+export const booleanMap = z.record(z.string(), z.boolean());
+/** An enum member: AWS's values, in AWS's order (the order its error lists them in). */
+export function enumOf<const T extends string>(values: readonly T[]) {
+  return z.enum(values as readonly [T, ...T[]]);
+}
+/** An integer member with Smithy's @range, both bounds inclusive. */
+export function integerBetween(min: number, max: number) {
+  return z.int().min(min).max(max);
+}
+
+/** The members a body gave, without the absent ones (as the stored model has them). */
+export function presentMembers<T extends object>(
+  input: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
 }
 
 /**
  * Validates a body with a model schema: first the length limits (limits.ts), then the members'
- * types in Smithy's words, then the model's own rules, whose messages pass through unchanged.
- * JSON nulls are absent members, as for AWS.
+ * types and ranges in Smithy's words, then the model's own rules (custom issues), whose messages
+ * pass through unchanged. JSON nulls are absent members, as for AWS.
  */
 export function parseBody<S extends z.ZodType>(
   schema: S,
@@ -35,157 +48,96 @@ export function parseBody<S extends z.ZodType>(
     if (typeof value === 'string') checkLength(field, value, `${operation}Input.${field}`);
     present[field] = value;
   }
-  const result = schema.safeParse(present);
+  const result = schema.safeParse(present, { error: smithyConstraint });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = String(issue.path[0] ?? '');
   if (issue.code === 'custom') throw new BadRequestError(issue.message);
+  const field = String(issue.path[0] ?? '');
   const value = present[field];
-  const constraint = value === undefined ? 'Member must not be null' : smithyConstraint(issue);
-  throw validation(operation, field, shownValue(value), constraint);
+  const constraint = value === undefined ? 'Member must not be null' : issue.message;
+  // Smithy does not print collections, nor a value that should have been one.
+  const shown = typeof value === 'object' || isCollectionIssue(issue) ? '…' : value;
+  throw new BadRequestError(
+    `1 validation error detected: Value ${quoted(shown)} at '${operation}Input.${field}' failed to satisfy constraint: ${constraint}`,
+  );
 }
 
-function shownValue(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? '…' : value;
+function quoted(value: unknown): string {
+  if (value === undefined) return 'null';
+  return `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
 }
 
-/** The constraint a zod issue stands for, as Smithy's validation words it. */
-function smithyConstraint(issue: z.core.$ZodIssue): string {
+function isCollectionIssue(issue: z.core.$ZodIssue): boolean {
+  if (issue.path.length > 1) return true;
+  return (
+    issue.code === 'invalid_type' && (issue.expected === 'record' || issue.expected === 'array')
+  );
+}
+
+/**
+ * The constraint a zod issue stands for, as Smithy's validation words it: zod's error map for
+ * `parseBody`. Custom issues (a model's own rules) keep their message.
+ */
+export function smithyConstraint(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.path.length > 1 || issue.expected === 'array')
-        return 'Member must be a list of strings';
-      if (issue.expected === 'number' || issue.expected === 'int')
-        return 'Member must be an integer';
-      return `Member must be a ${issue.expected}`;
+      return typeConstraint(issue);
     case 'invalid_value':
       return `Member must satisfy enum value set: [${issue.values.map(String).join(', ')}]`;
     case 'too_small':
-      return `Member must have length greater than or equal to ${String(issue.minimum)}`;
+    case 'too_big':
+      if (issue.origin === 'number') return rangeConstraint(issue);
+      return issue.code === 'too_small'
+        ? `Member must have length greater than or equal to ${String(issue.minimum)}`
+        : `Member must have length less than or equal to ${String(issue.maximum)}`;
     default:
-      return issue.message;
+      return undefined;
   }
 }
 
-export function requiredString(body: Body, field: string, operation: string): string {
-  const value = body[field];
-  if (value === undefined || value === null)
-    throw validation(operation, field, value, 'Member must not be null');
-  if (value === '')
-    throw validation(operation, field, value, 'Member must have length greater than or equal to 1');
-  if (typeof value !== 'string')
-    throw validation(operation, field, value, 'Member must be a string');
-  checkLength(field, value, `${operation}Input.${field}`);
-  return value;
+/** Smithy's @range words: both bounds when the member's schema states both (integerBetween). */
+function rangeConstraint(issue: z.core.$ZodRawIssue): string {
+  // zod hands the error map the schema whose check failed; its bounds are the member's range.
+  const { minValue, maxValue } = (issue as { schema?: Partial<z.ZodNumber> }).schema ?? {};
+  // z.int()'s own bounds are the safe-integer range, which no @range states.
+  const stated = (v: number | null | undefined) =>
+    typeof v === 'number' && Math.abs(v) < Number.MAX_SAFE_INTEGER ? v : undefined;
+  const min = stated(minValue);
+  const max = stated(maxValue);
+  if (min !== undefined && max !== undefined)
+    return `Member must have value between ${min} and ${max} inclusive`;
+  return issue.code === 'too_small'
+    ? `Member must have value greater than or equal to ${String(min ?? issue.minimum)}`
+    : `Member must have value less than or equal to ${String(max ?? issue.maximum)}`;
 }
 
-export function optionalString(body: Body, field: string, operation: string): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string')
-    throw validation(operation, field, value, 'Member must be a string');
-  checkLength(field, value, `${operation}Input.${field}`);
-  return value;
+type TypeIssue = z.core.$ZodRawIssue<z.core.$ZodIssueInvalidType>;
+
+function typeConstraint(issue: TypeIssue): string {
+  // An element of a collection: the member is that collection (of collections, for deeper paths).
+  const path = issue.path ?? [];
+  if (path.length > 1) {
+    const outer = path.slice(1).map((key) => (typeof key === 'number' ? 'list' : 'map'));
+    return `Member must be a ${[outer[0], ...outer.slice(1).map((k) => `${k}s`)].join(' of ')} of ${plural(issue.expected)}`;
+  }
+  const inst = issue.inst as z.core.$ZodType | undefined;
+  if (issue.expected === 'record' || issue.expected === 'array')
+    // One collection: `maps of strings` → `a map of strings`.
+    return `Member must be a ${(inst ? described(inst) : plural(issue.expected)).replace(/^(\w+)s\b/, '$1')}`;
+  if (issue.expected === 'number' || issue.expected === 'int') return 'Member must be an integer';
+  return `Member must be a ${issue.expected}`;
 }
 
-export function optionalBoolean(body: Body, field: string, operation: string): boolean | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean')
-    throw validation(operation, field, value, 'Member must be a boolean');
-  return value;
+const NOUNS: Readonly<Record<string, string>> = { record: 'map', array: 'list', int: 'integer' };
+
+function plural(type: string): string {
+  return `${NOUNS[type] ?? type}s`;
 }
 
-export function optionalInteger(
-  body: Body,
-  field: string,
-  operation: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value))
-    throw validation(operation, field, value, 'Member must be an integer');
-  if (value < min || value > max)
-    throw validation(
-      operation,
-      field,
-      value,
-      `Member must have value between ${min} and ${max} inclusive`,
-    );
-  return value;
-}
-
-export function optionalEnum<const T extends string>(
-  body: Body,
-  field: string,
-  operation: string,
-  values: readonly T[],
-): T | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !(values as readonly string[]).includes(value))
-    throw validation(
-      operation,
-      field,
-      value,
-      `Member must satisfy enum value set: [${values.join(', ')}]`,
-    );
-  return value as T;
-}
-
-export function requiredEnum<const T extends string>(
-  body: Body,
-  field: string,
-  operation: string,
-  values: readonly T[],
-): T {
-  const value = optionalEnum(body, field, operation, values);
-  if (value === undefined) throw validation(operation, field, value, 'Member must not be null');
-  return value;
-}
-
-export function optionalStringMap(
-  body: Body,
-  field: string,
-  operation: string,
-): Record<string, string> | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    Object.values(value).some((v) => typeof v !== 'string')
-  )
-    throw validation(operation, field, '…', 'Member must be a map of strings');
-  return value as Record<string, string>;
-}
-
-export function optionalBooleanMap(
-  body: Body,
-  field: string,
-  operation: string,
-): Record<string, boolean> | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    Object.values(value).some((v) => typeof v !== 'boolean')
-  )
-    throw validation(operation, field, '…', 'Member must be a map of booleans');
-  return value as Record<string, boolean>;
-}
-
-export function optionalStringList(
-  body: Body,
-  field: string,
-  operation: string,
-): string[] | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-    throw validation(operation, field, '…', 'Member must be a list of strings');
-  return value as string[];
+/** A schema's values in words, plural: `strings`, `lists of strings`, `maps of booleans`. */
+function described(schema: z.core.$ZodType): string {
+  const def = schema._zod.def;
+  if (def.type === 'record') return `maps of ${described((def as z.core.$ZodRecordDef).valueType)}`;
+  if (def.type === 'array') return `lists of ${described((def as z.core.$ZodArrayDef).element)}`;
+  return plural(def.type);
 }

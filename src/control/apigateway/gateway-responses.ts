@@ -2,12 +2,13 @@
 // Every type is listed, the API's overrides with `defaultResponse: false`, AWS's defaults with
 // `defaultResponse: true`.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutGatewayResponse.html
+import { z } from 'zod';
 import type { GatewayResponse, GatewayResponseType } from '../../model/types.js';
 import { GATEWAY_RESPONSE_TYPES } from '../../openapi/gateway-responses.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi } from './entities.js';
-import { optionalString, optionalStringMap, type Body } from './fields.js';
+import { parseBody, stringMap, type Body } from './fields.js';
 import { checkStatusCode } from './methods.js';
 import { paginate } from './pagination.js';
 import { gatewayResponseWire } from './wire.js';
@@ -44,18 +45,23 @@ export async function getGatewayResponse(deps: ApiGatewayDeps, apiId: string, ty
   return gatewayResponseWire(responseType, override);
 }
 
+const putGatewayResponseInput = z.object({
+  statusCode: z.string().optional(),
+  responseParameters: stringMap.optional(),
+  responseTemplates: stringMap.optional(),
+});
+
 export async function putGatewayResponse(
   deps: ApiGatewayDeps,
   apiId: string,
   type: string,
   body: Body,
 ) {
-  const op = 'putGatewayResponse';
   const responseType = checkType(type);
+  const input = parseBody(putGatewayResponseInput, body, 'putGatewayResponse');
   const response: GatewayResponse = { responseType };
-  const statusCode = optionalString(body, 'statusCode', op);
-  if (statusCode !== undefined) response.statusCode = checkStatusCode(statusCode);
-  const parameters = optionalStringMap(body, 'responseParameters', op);
+  if (input.statusCode !== undefined) response.statusCode = checkStatusCode(input.statusCode);
+  const parameters = input.responseParameters;
   if (parameters !== undefined) {
     for (const key of Object.keys(parameters))
       if (!/^gatewayresponse\.header\.[^\s]+$/.test(key))
@@ -64,8 +70,7 @@ export async function putGatewayResponse(
         );
     response.responseParameters = parameters;
   }
-  const templates = optionalStringMap(body, 'responseTemplates', op);
-  if (templates !== undefined) response.responseTemplates = templates;
+  if (input.responseTemplates !== undefined) response.responseTemplates = input.responseTemplates;
   await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     await tx.put('gatewayresponse', apiId, responseType, response);

@@ -12,6 +12,8 @@ import type {
   Authorizer,
   Deployment,
   GatewayResponse,
+  Model,
+  RequestValidator,
   Resource,
   RestApi,
 } from '../../model/types.js';
@@ -98,6 +100,9 @@ async function writeSnapshot(tx: StoreTx, snapshot: ApiSnapshot): Promise<void> 
     await tx.put('authorizer', apiId, authorizer.id, authorizer);
   for (const response of Object.values(snapshot.gatewayResponses))
     await tx.put('gatewayresponse', apiId, response.responseType, response);
+  for (const model of snapshot.models ?? []) await tx.put('model', apiId, model.id, model);
+  for (const validator of snapshot.requestValidators ?? [])
+    await tx.put('requestvalidator', apiId, validator.id, validator);
 }
 
 async function overwrite(tx: StoreTx, existing: RestApi, imported: ApiSnapshot): Promise<RestApi> {
@@ -109,6 +114,9 @@ async function overwrite(tx: StoreTx, existing: RestApi, imported: ApiSnapshot):
   for (const a of authorizers) await tx.delete('authorizer', apiId, a.id);
   for (const g of await tx.list<GatewayResponse>('gatewayresponse', apiId))
     await tx.delete('gatewayresponse', apiId, g.responseType);
+  for (const m of await tx.list<Model>('model', apiId)) await tx.delete('model', apiId, m.id);
+  for (const v of await tx.list<RequestValidator>('requestvalidator', apiId))
+    await tx.delete('requestvalidator', apiId, v.id);
   imported.api.createdDate = existing.createdDate;
   if (existing.endpointConfiguration)
     imported.api.endpointConfiguration = existing.endpointConfiguration;
@@ -122,6 +130,18 @@ async function merge(tx: StoreTx, existing: RestApi, imported: ApiSnapshot): Pro
   const resources = await tx.list<Resource>('resource', apiId);
   const authorizers = await tx.list<Authorizer>('authorizer', apiId);
   adoptIds(imported, resources, authorizers);
+  await mergeByName<Model>(tx, apiId, 'model', imported.models ?? []);
+  const validatorIds = await mergeByName<RequestValidator>(
+    tx,
+    apiId,
+    'requestvalidator',
+    imported.requestValidators ?? [],
+  );
+  for (const resource of imported.resources)
+    for (const method of Object.values(resource.resourceMethods))
+      if (method?.requestValidatorId !== undefined)
+        method.requestValidatorId =
+          validatorIds.get(method.requestValidatorId) ?? method.requestValidatorId;
   const byPath = new Map(resources.map((r) => [r.path, r]));
   for (const resource of imported.resources) {
     const current = byPath.get(resource.path);
@@ -175,6 +195,27 @@ function adoptIds(imported: ApiSnapshot, resources: Resource[], authorizers: Aut
       if (method?.authorizerId !== undefined)
         method.authorizerId = authorizerIds.get(method.authorizerId) ?? method.authorizerId;
   }
+}
+
+/**
+ * Models and validators of the document replace those of the same name, keeping their ids, so
+ * methods outside the document still point at them. Returns imported id → kept id.
+ */
+async function mergeByName<T extends { id: string; name?: string | undefined }>(
+  tx: StoreTx,
+  apiId: string,
+  kind: 'model' | 'requestvalidator',
+  imported: T[],
+): Promise<Map<string, string>> {
+  const existing = new Map((await tx.list<T>(kind, apiId)).map((e) => [e.name, e.id]));
+  const ids = new Map<string, string>();
+  for (const entity of imported) {
+    const id = (entity.name === undefined ? undefined : existing.get(entity.name)) ?? entity.id;
+    ids.set(entity.id, id);
+    entity.id = id;
+    await tx.put(kind, apiId, id, entity);
+  }
+  return ids;
 }
 
 function parseBody(body: Buffer): unknown {

@@ -1,6 +1,7 @@
 // PutIntegration, GetIntegration, UpdateIntegration, DeleteIntegration, PutIntegrationResponse,
 // GetIntegrationResponse.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegration.html
+import { z } from 'zod';
 import { parseLambdaInvocationUri } from '../../model/arn.js';
 import type {
   Integration,
@@ -12,12 +13,11 @@ import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
 import {
-  optionalEnum,
-  optionalInteger,
-  optionalString,
-  optionalStringList,
-  optionalStringMap,
-  requiredEnum,
+  enumOf,
+  integerBetween,
+  parseBody,
+  presentMembers,
+  stringMap,
   type Body,
 } from './fields.js';
 import { changeMethod, checkStatusCode } from './methods.js';
@@ -37,6 +37,27 @@ const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const;
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
 export const DEFAULT_TIMEOUT_MS = 29000;
 const MIN_TIMEOUT_MS = 50;
+const timeoutInMillis = integerBetween(MIN_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
+
+const putIntegrationInput = z.object({
+  type: enumOf(TYPES),
+  timeoutInMillis: timeoutInMillis.default(DEFAULT_TIMEOUT_MS),
+  httpMethod: z.string().optional(),
+  uri: z.string().optional(),
+  requestParameters: stringMap.optional(),
+  requestTemplates: stringMap.optional(),
+  passthroughBehavior: enumOf(PASSTHROUGH).optional(),
+  contentHandling: enumOf(CONTENT_HANDLING).optional(),
+  cacheKeyParameters: z.array(z.string()).optional(),
+});
+
+// https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegrationResponse.html
+const putIntegrationResponseInput = z.object({
+  selectionPattern: z.string().optional(),
+  responseParameters: stringMap.optional(),
+  responseTemplates: stringMap.optional(),
+  contentHandling: enumOf(CONTENT_HANDLING).optional(),
+});
 
 export async function putIntegration(
   deps: ApiGatewayDeps,
@@ -45,23 +66,9 @@ export async function putIntegration(
   httpMethod: string,
   body: Body,
 ) {
-  const op = 'putIntegration';
-  const integration: Integration = {
-    type: requiredEnum(body, 'type', op, TYPES),
-    timeoutInMillis:
-      optionalInteger(body, 'timeoutInMillis', op, MIN_TIMEOUT_MS, DEFAULT_TIMEOUT_MS) ??
-      DEFAULT_TIMEOUT_MS,
-  };
-  const set = <K extends keyof Integration>(key: K, value: Integration[K] | undefined) => {
-    if (value !== undefined) integration[key] = value;
-  };
-  set('httpMethod', optionalString(body, 'httpMethod', op));
-  set('uri', optionalString(body, 'uri', op));
-  set('requestParameters', optionalStringMap(body, 'requestParameters', op));
-  set('requestTemplates', optionalStringMap(body, 'requestTemplates', op));
-  set('passthroughBehavior', optionalEnum(body, 'passthroughBehavior', op, PASSTHROUGH));
-  set('contentHandling', optionalEnum(body, 'contentHandling', op, CONTENT_HANDLING));
-  set('cacheKeyParameters', optionalStringList(body, 'cacheKeyParameters', op));
+  const integration: Integration = presentMembers(
+    parseBody(putIntegrationInput, body, 'putIntegration'),
+  );
   checkIntegration(integration);
   // PutIntegration replaces the integration, its responses included.
   const { resource } = await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
@@ -129,13 +136,7 @@ const INTEGRATION_PATCH: PatchRule<Integration>[] = [
   {
     path: '/timeoutInMillis',
     ops: ['replace'],
-    set: (i, v) =>
-      void (i.timeoutInMillis = integerValue(
-        v,
-        '/timeoutInMillis',
-        MIN_TIMEOUT_MS,
-        DEFAULT_TIMEOUT_MS,
-      )),
+    set: (i, v) => void (i.timeoutInMillis = integerValue(v, '/timeoutInMillis', timeoutInMillis)),
   },
   stringField('/passthroughBehavior', 'passthroughBehavior', {
     check: (v) => {
@@ -190,7 +191,6 @@ export async function deleteIntegration(
   });
 }
 
-// https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegrationResponse.html
 export async function putIntegrationResponse(
   deps: ApiGatewayDeps,
   apiId: string,
@@ -199,24 +199,19 @@ export async function putIntegrationResponse(
   statusCode: string,
   body: Body,
 ) {
-  const op = 'putIntegrationResponse';
   checkStatusCode(statusCode);
-  const response: IntegrationResponse = { statusCode };
-  const selectionPattern = optionalString(body, 'selectionPattern', op);
+  const response: IntegrationResponse = {
+    statusCode,
+    ...presentMembers(parseBody(putIntegrationResponseInput, body, 'putIntegrationResponse')),
+  };
+  const { selectionPattern } = response;
   if (selectionPattern !== undefined) {
     try {
       new RegExp(selectionPattern);
     } catch {
       throw new BadRequestError(`Invalid selection pattern specified: ${selectionPattern}`);
     }
-    response.selectionPattern = selectionPattern;
   }
-  const parameters = optionalStringMap(body, 'responseParameters', op);
-  if (parameters !== undefined) response.responseParameters = parameters;
-  const templates = optionalStringMap(body, 'responseTemplates', op);
-  if (templates !== undefined) response.responseTemplates = templates;
-  const contentHandling = optionalEnum(body, 'contentHandling', op, CONTENT_HANDLING);
-  if (contentHandling !== undefined) response.contentHandling = contentHandling;
   await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
     const integration = requireIntegration(method);
     integration.integrationResponses = {

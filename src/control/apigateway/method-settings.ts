@@ -4,11 +4,14 @@
 // Throttling is enforced (steps/throttle.ts); logging, metrics and caching are stored and returned.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_MethodSetting.html
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateStage-Patch
+import { z } from 'zod';
 import { ACCOUNT_THROTTLE, type MethodSetting } from '../../model/usage-plans.js';
 import type { Stage } from '../../model/types.js';
 import { BadRequestError } from '../errors.js';
 import type { PatchOperation } from './patch-operations.js';
 import { booleanValue, integerValue, requireValue, unescapeSegment } from './patch-operations.js';
+
+const NON_NEGATIVE = z.int().min(0);
 
 /** What a new entry holds before its first setting is applied (AWS's defaults). */
 function defaults(): MethodSetting {
@@ -43,7 +46,8 @@ const SETTERS: Record<string, Setter> = {
     s.loggingLevel = level;
   },
   'logging/dataTrace': (s, v, p) => void (s.dataTraceEnabled = booleanValue(v, p)),
-  'throttling/burstLimit': (s, v, p) => void (s.throttlingBurstLimit = integerValue(v, p, 0)),
+  'throttling/burstLimit': (s, v, p) =>
+    void (s.throttlingBurstLimit = integerValue(v, p, NON_NEGATIVE)),
   'throttling/rateLimit': (s, v, p) => {
     const rate = Number(requireValue(v, p));
     if (!Number.isFinite(rate) || rate < 0)
@@ -51,7 +55,8 @@ const SETTERS: Record<string, Setter> = {
     s.throttlingRateLimit = rate;
   },
   'caching/enabled': (s, v, p) => void (s.cachingEnabled = booleanValue(v, p)),
-  'caching/ttlInSeconds': (s, v, p) => void (s.cacheTtlInSeconds = integerValue(v, p, 0, 3600)),
+  'caching/ttlInSeconds': (s, v, p) =>
+    void (s.cacheTtlInSeconds = integerValue(v, p, z.int().min(0).max(3600))),
   'caching/dataEncrypted': (s, v, p) => void (s.cacheDataEncrypted = booleanValue(v, p)),
   'caching/requireAuthorizationForCacheControl': (s, v, p) =>
     void (s.requireAuthorizationForCacheControl = booleanValue(v, p)),

@@ -1,25 +1,20 @@
 // PutMethod, GetMethod, UpdateMethod, DeleteMethod, PutMethodResponse, GetMethodResponse.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html
+import { z } from 'zod';
 import type {
   AuthorizationType,
   HttpMethod,
   Method,
   MethodResponse,
+  Model,
   Resource,
 } from '../../model/types.js';
+import { BUILT_IN_MODELS } from '../../gateway/validation/built-in-models.js';
 import type { StoreTx } from '../../store/store.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
-import {
-  optionalBoolean,
-  optionalBooleanMap,
-  optionalString,
-  optionalStringList,
-  optionalStringMap,
-  requiredEnum,
-  type Body,
-} from './fields.js';
+import { booleanMap, enumOf, parseBody, presentMembers, stringMap, type Body } from './fields.js';
 import {
   applyPatchOperations,
   booleanValue,
@@ -94,6 +89,17 @@ export async function changeMethod(
   });
 }
 
+const putMethodInput = z.object({
+  authorizationType: enumOf(AUTHORIZATION_TYPES),
+  apiKeyRequired: z.boolean().default(false),
+  authorizerId: z.string().optional(),
+  operationName: z.string().optional(),
+  requestParameters: booleanMap.optional(),
+  requestModels: stringMap.optional(),
+  requestValidatorId: z.string().optional(),
+  authorizationScopes: z.array(z.string()).optional(),
+});
+
 export async function putMethod(
   deps: ApiGatewayDeps,
   apiId: string,
@@ -104,28 +110,39 @@ export async function putMethod(
   const httpMethod = checkHttpMethod(httpMethodParam);
   const method: Method = {
     httpMethod,
-    authorizationType: requiredEnum(body, 'authorizationType', 'putMethod', AUTHORIZATION_TYPES),
-    apiKeyRequired: optionalBoolean(body, 'apiKeyRequired', 'putMethod') ?? false,
+    ...presentMembers(parseBody(putMethodInput, body, 'putMethod')),
   };
-  const authorizerId = optionalString(body, 'authorizerId', 'putMethod');
-  if (authorizerId !== undefined) method.authorizerId = authorizerId;
-  const operationName = optionalString(body, 'operationName', 'putMethod');
-  if (operationName !== undefined) method.operationName = operationName;
-  const requestParameters = optionalBooleanMap(body, 'requestParameters', 'putMethod');
-  if (requestParameters !== undefined) method.requestParameters = requestParameters;
-  const scopes = optionalStringList(body, 'authorizationScopes', 'putMethod');
-  if (scopes !== undefined) method.authorizationScopes = scopes;
   const resource = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const resource = await getResource(tx, apiId, resourceId);
     if (resource.resourceMethods[httpMethod])
       throw new ConflictError('Method already exists for this resource');
     await checkAuthorization(tx, apiId, method);
+    await checkRequestValidation(tx, apiId, method);
     resource.resourceMethods[httpMethod] = method;
     await tx.put('resource', apiId, resource.id, resource);
     return resource;
   });
   return methodWire(method, resource);
+}
+
+/**
+ * The validator and the models a method names must be the API's (AWS's BadRequestException
+ * messages, as LocalStack's provider reproduces them). `Empty` and `Error` are AWS's own models.
+ */
+async function checkRequestValidation(tx: StoreTx, apiId: string, method: Method): Promise<void> {
+  if (method.requestValidatorId === '') delete method.requestValidatorId;
+  if (
+    method.requestValidatorId !== undefined &&
+    !(await tx.get('requestvalidator', apiId, method.requestValidatorId))
+  )
+    throw new BadRequestError('Invalid Request Validator identifier specified');
+  const names = Object.values(method.requestModels ?? {});
+  if (names.length === 0) return;
+  const models = new Set((await tx.list<Model>('model', apiId)).map((m) => m.name));
+  for (const name of names)
+    if (!models.has(name) && !BUILT_IN_MODELS.some((m) => m.name === name))
+      throw new BadRequestError(`Invalid model identifier specified: ${name}`);
 }
 
 /** CUSTOM and COGNITO_USER_POOLS need an authorizer of this API; others carry none. */
@@ -177,6 +194,8 @@ const METHOD_PATCH: PatchRule<Method>[] = [
   },
   stringField('/operationName', 'operationName'),
   mapEntry('requestParameters', (v, k) => booleanValue(v, `/requestParameters/${k}`)),
+  mapEntry('requestModels'),
+  stringField('/requestValidatorId', 'requestValidatorId'),
   {
     path: '/authorizationScopes',
     ops: ['add', 'remove'],
@@ -211,6 +230,7 @@ export async function updateMethod(
     async (method, _resource, tx) => {
       applyPatchOperations(method, operations, METHOD_PATCH);
       await checkAuthorization(tx, apiId, method);
+      await checkRequestValidation(tx, apiId, method);
     },
   );
   return methodWire(method, resource);
@@ -228,6 +248,11 @@ export async function deleteMethod(
 }
 
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html
+const putMethodResponseInput = z.object({
+  responseParameters: booleanMap.optional(),
+  responseModels: stringMap.optional(),
+});
+
 export async function putMethodResponse(
   deps: ApiGatewayDeps,
   apiId: string,
@@ -237,11 +262,10 @@ export async function putMethodResponse(
   body: Body,
 ) {
   checkStatusCode(statusCode);
-  const response: MethodResponse = { statusCode };
-  const parameters = optionalBooleanMap(body, 'responseParameters', 'putMethodResponse');
-  if (parameters !== undefined) response.responseParameters = parameters;
-  const models = optionalStringMap(body, 'responseModels', 'putMethodResponse');
-  if (models !== undefined) response.responseModels = models;
+  const response: MethodResponse = {
+    statusCode,
+    ...presentMembers(parseBody(putMethodResponseInput, body, 'putMethodResponse')),
+  };
   await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
     method.methodResponses = { ...method.methodResponses, [statusCode]: response };
   });

@@ -4,6 +4,7 @@
 // is a BadRequestException naming the path and the allowed ones, as AWS answers.
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PatchOperation.html
+import { z } from 'zod';
 import { BadRequestError } from '../errors.js';
 import { checkLength } from './limits.js';
 
@@ -145,19 +146,19 @@ export function booleanValue(value: string | undefined, path: string): boolean {
   return v === 'true';
 }
 
+/** An integer value, in the range the member's schema states (the one its Create* reads). */
 export function integerValue(
   value: string | undefined,
   path: string,
-  min = -Infinity,
-  max = Infinity,
+  member: z.ZodNumber = z.int(),
 ): number {
   const v = requireValue(value, path);
   const n = Number(v);
   if (!/^-?\d+$/.test(v))
     throw new BadRequestError(`Invalid value '${v}' for '${path}': must be an integer`);
-  if (n < min || n > max)
+  if (!member.safeParse(n).success)
     throw new BadRequestError(
-      `Invalid value '${v}' for '${path}': must be between ${min} and ${max}`,
+      `Invalid value '${v}' for '${path}': must be between ${String(member.minValue)} and ${String(member.maxValue)}`,
     );
   return n;
 }

@@ -1,12 +1,13 @@
 // GetResources, GetResource, CreateResource, UpdateResource, DeleteResource.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateResource.html
+import { z } from 'zod';
 import { awsId } from '../../model/ids.js';
 import type { Resource } from '../../model/types.js';
 import type { StoreTx } from '../../store/store.js';
 import { BadRequestError, ConflictError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { childPath, getApi, getResource } from './entities.js';
-import { requiredString, type Body } from './fields.js';
+import { parseBody, type Body } from './fields.js';
 import { paginate } from './pagination.js';
 import { applyPatchOperations, readPatchOperations, type PatchRule } from './patch-operations.js';
 import { resourceWire } from './wire.js';
@@ -38,13 +39,15 @@ export async function getResourceOp(
   return resourceWire(resource, embedsMethods(query));
 }
 
+const createResourceInput = z.object({ pathPart: z.string().min(1) });
+
 export async function createResource(
   deps: ApiGatewayDeps,
   apiId: string,
   parentId: string,
   body: Body,
 ) {
-  const pathPart = requiredString(body, 'pathPart', 'createResource');
+  const { pathPart } = parseBody(createResourceInput, body, 'createResource');
   const resource = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const parent = await getResource(tx, apiId, parentId);

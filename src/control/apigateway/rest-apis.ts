@@ -1,19 +1,13 @@
 // CreateRestApi, GetRestApis, GetRestApi, UpdateRestApi, DeleteRestApi.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateRestApi.html
+import { z } from 'zod';
 import { awsId } from '../../model/ids.js';
 import type { Resource, RestApi, Stage } from '../../model/types.js';
 import type { StoreTx } from '../../store/store.js';
 import { BadRequestError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, rootResourceId } from './entities.js';
-import {
-  optionalEnum,
-  optionalInteger,
-  optionalString,
-  optionalStringList,
-  requiredString,
-  type Body,
-} from './fields.js';
+import { enumOf, integerBetween, parseBody, type Body } from './fields.js';
 import { paginate } from './pagination.js';
 import {
   applyPatchOperations,
@@ -27,37 +21,14 @@ import { restApiWire } from './wire.js';
 
 const MAX_COMPRESSION = 10485760;
 const ENDPOINT_TYPES = ['EDGE', 'REGIONAL', 'PRIVATE'] as const;
+const API_KEY_SOURCES = ['HEADER', 'AUTHORIZER'] as const;
+const compressionSize = integerBetween(0, MAX_COMPRESSION);
 
-export async function createRestApi(deps: ApiGatewayDeps, body: Body) {
-  const api: RestApi = {
-    id: awsId(10),
-    name: requiredString(body, 'name', 'createRestApi'),
-    createdDate: deps.now(),
-    binaryMediaTypes: optionalStringList(body, 'binaryMediaTypes', 'createRestApi') ?? [],
-    apiKeySource:
-      optionalEnum(body, 'apiKeySource', 'createRestApi', ['HEADER', 'AUTHORIZER']) ?? 'HEADER',
-  };
-  const description = optionalString(body, 'description', 'createRestApi');
-  if (description !== undefined) api.description = description;
-  const compression = optionalInteger(
-    body,
-    'minimumCompressionSize',
-    'createRestApi',
-    0,
-    MAX_COMPRESSION,
-  );
-  if (compression !== undefined) api.minimumCompressionSize = compression;
-  api.endpointConfiguration = { types: endpointTypes(body.endpointConfiguration) };
-  // API Gateway creates the root resource `/` with every API; its id is 10 characters.
-  const root: Resource = { id: awsId(10), path: '/', resourceMethods: {} };
-  await deps.store.transaction(async (tx) => {
-    await tx.insert('restapi', '', api.id, api);
-    await tx.insert('resource', api.id, root.id, root);
-  });
-  return restApiWire(api, root.id);
-}
+const INVALID_ENDPOINT =
+  'Invalid endpoint configuration: types must be one of EDGE, REGIONAL, PRIVATE';
 
-function endpointTypes(raw: unknown): string[] {
+/** API Gateway takes exactly one endpoint type; EDGE when none is given; undefined if invalid. */
+function endpointTypes(raw: unknown): string[] | undefined {
   if (raw === undefined || raw === null) return ['EDGE'];
   const types = (raw as { types?: unknown }).types;
   if (types === undefined) return ['EDGE'];
@@ -66,10 +37,46 @@ function endpointTypes(raw: unknown): string[] {
     types.length !== 1 ||
     !(ENDPOINT_TYPES as readonly unknown[]).includes(types[0])
   )
-    throw new BadRequestError(
-      'Invalid endpoint configuration: types must be one of EDGE, REGIONAL, PRIVATE',
-    );
+    return undefined;
   return [types[0] as string];
+}
+
+const createRestApiInput = z.object({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  binaryMediaTypes: z.array(z.string()).default([]),
+  apiKeySource: enumOf(API_KEY_SOURCES).default('HEADER'),
+  minimumCompressionSize: compressionSize.optional(),
+  endpointConfiguration: z
+    .unknown()
+    .optional()
+    .transform((raw, ctx) => {
+      const types = endpointTypes(raw);
+      if (!types) ctx.addIssue({ code: 'custom', message: INVALID_ENDPOINT });
+      return types ?? [];
+    }),
+});
+
+export async function createRestApi(deps: ApiGatewayDeps, body: Body) {
+  const input = parseBody(createRestApiInput, body, 'createRestApi');
+  const api: RestApi = {
+    id: awsId(10),
+    name: input.name,
+    createdDate: deps.now(),
+    binaryMediaTypes: input.binaryMediaTypes,
+    apiKeySource: input.apiKeySource,
+    endpointConfiguration: { types: input.endpointConfiguration },
+  };
+  if (input.description !== undefined) api.description = input.description;
+  if (input.minimumCompressionSize !== undefined)
+    api.minimumCompressionSize = input.minimumCompressionSize;
+  // API Gateway creates the root resource `/` with every API; its id is 10 characters.
+  const root: Resource = { id: awsId(10), path: '/', resourceMethods: {} };
+  await deps.store.transaction(async (tx) => {
+    await tx.insert('restapi', '', api.id, api);
+    await tx.insert('resource', api.id, root.id, root);
+  });
+  return restApiWire(api, root.id);
 }
 
 export async function getRestApis(deps: ApiGatewayDeps, query: URLSearchParams) {
@@ -94,11 +101,11 @@ const REST_API_PATCH: PatchRule<RestApi>[] = [
     path: '/apiKeySource',
     ops: ['replace'],
     set: (api, value) => {
-      if (value !== 'HEADER' && value !== 'AUTHORIZER')
+      if (!(API_KEY_SOURCES as readonly (string | undefined)[]).includes(value))
         throw new BadRequestError(
           `Invalid API Key source specified: ${value ?? 'null'}. Valid values are HEADER and AUTHORIZER`,
         );
-      api.apiKeySource = value;
+      api.apiKeySource = value as RestApi['apiKeySource'];
     },
   },
   {
@@ -110,8 +117,7 @@ const REST_API_PATCH: PatchRule<RestApi>[] = [
         api.minimumCompressionSize = integerValue(
           value,
           '/minimumCompressionSize',
-          0,
-          MAX_COMPRESSION,
+          compressionSize,
         );
     },
   },
@@ -120,7 +126,9 @@ const REST_API_PATCH: PatchRule<RestApi>[] = [
     path: '/endpointConfiguration/types/0',
     ops: ['replace'],
     set: (api, value) => {
-      api.endpointConfiguration = { types: endpointTypes({ types: [value] }) };
+      const types = endpointTypes({ types: [value] });
+      if (!types) throw new BadRequestError(INVALID_ENDPOINT);
+      api.endpointConfiguration = { types };
     },
   },
 ];
@@ -156,7 +164,15 @@ export async function removeApi(tx: StoreTx, apiId: string): Promise<void> {
   tx.notify({ kind: 'restapi', scope: '', id: apiId });
 }
 
-const API_KINDS = ['resource', 'authorizer', 'gatewayresponse', 'deployment', 'stage'] as const;
+const API_KINDS = [
+  'resource',
+  'authorizer',
+  'gatewayresponse',
+  'model',
+  'requestvalidator',
+  'deployment',
+  'stage',
+] as const;
 
 async function ids(
   tx: StoreTx,

@@ -48,6 +48,14 @@ import {
   putMethodResponse,
   updateMethod,
 } from './methods.js';
+import { createModel, deleteModel, getModelOp, getModels, updateModel } from './models.js';
+import {
+  createRequestValidator,
+  deleteRequestValidator,
+  getRequestValidatorOp,
+  getRequestValidators,
+  updateRequestValidator,
+} from './request-validators.js';
 import {
   createResource,
   deleteResource,
@@ -98,6 +106,8 @@ interface PathParams {
   api_key: string;
   usageplan_id: string;
   key_id: string;
+  model_name: string;
+  requestvalidator_id: string;
 }
 
 type Op = (deps: ApiGatewayDeps, request: AdminRequest, p: PathParams) => Promise<unknown>;
@@ -123,6 +133,8 @@ const RESPONSE = `${API}/gatewayresponses/:response_type`;
 const API_KEY = '/apikeys/:api_key';
 const PLAN = '/usageplans/:usageplan_id';
 const PLAN_KEY = `${PLAN}/keys/:key_id`;
+const MODEL = `${API}/models/:model_name`;
+const VALIDATOR = `${API}/requestvalidators/:requestvalidator_id`;
 
 /** A row of the table, written as a call so each row stays on a line or two. */
 const route = (method: string, path: string, status: number | null, op: Op): Route => ({
@@ -262,6 +274,27 @@ const ROUTES: readonly Route[] = [
     updateUsage(d, p.usageplan_id, p.key_id, r.json()),
   ),
   route('GET', `${PLAN}/usage`, 200, (d, r, p) => getUsage(d, p.usageplan_id, r.query)),
+  route('POST', `${API}/models`, 201, (d, r, p) => createModel(d, p.restapi_id, r.json())),
+  route('GET', `${API}/models`, 200, (d, r, p) => getModels(d, p.restapi_id, r.query)),
+  route('GET', MODEL, 200, (d, _r, p) => getModelOp(d, p.restapi_id, p.model_name)),
+  route('PATCH', MODEL, 200, (d, r, p) => updateModel(d, p.restapi_id, p.model_name, r.json())),
+  route('DELETE', MODEL, 202, (d, _r, p) => deleteModel(d, p.restapi_id, p.model_name)),
+
+  route('POST', `${API}/requestvalidators`, 201, (d, r, p) =>
+    createRequestValidator(d, p.restapi_id, r.json()),
+  ),
+  route('GET', `${API}/requestvalidators`, 200, (d, r, p) =>
+    getRequestValidators(d, p.restapi_id, r.query),
+  ),
+  route('GET', VALIDATOR, 200, (d, _r, p) =>
+    getRequestValidatorOp(d, p.restapi_id, p.requestvalidator_id),
+  ),
+  route('PATCH', VALIDATOR, 200, (d, r, p) =>
+    updateRequestValidator(d, p.restapi_id, p.requestvalidator_id, r.json()),
+  ),
+  route('DELETE', VALIDATOR, 202, (d, _r, p) =>
+    deleteRequestValidator(d, p.restapi_id, p.requestvalidator_id),
+  ),
 ];
 
 export function registerApiGatewayRoutes(deps: ApiGatewayDeps): (routes: AdminRoutes) => void {

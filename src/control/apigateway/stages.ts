@@ -2,11 +2,12 @@
 // Every change to a stage is announced (`{kind: 'stage', scope: apiId, id: stageName}`) so
 // every serving node recompiles (or drops) it.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html
+import { z } from 'zod';
 import type { Stage } from '../../model/types.js';
 import { BadRequestError, ConflictError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getDeployment, getStage } from './entities.js';
-import { optionalString, optionalStringMap, requiredString, type Body } from './fields.js';
+import { parseBody, stringMap, type Body } from './fields.js';
 import {
   applyPatchOperations,
   mapEntry,
@@ -44,12 +45,20 @@ function checkVariable(name: string, value: string): void {
     );
 }
 
+const createStageInput = z.object({
+  stageName: z.string().min(1),
+  deploymentId: z.string().min(1),
+  description: z.string().optional(),
+  variables: stringMap.default({}),
+});
+
 export async function createStage(deps: ApiGatewayDeps, apiId: string, body: Body) {
-  const op = 'createStage';
-  const stageName = requiredString(body, 'stageName', op);
-  const deploymentId = requiredString(body, 'deploymentId', op);
+  const { stageName, deploymentId, description, variables } = parseBody(
+    createStageInput,
+    body,
+    'createStage',
+  );
   checkStageName(stageName);
-  const variables = optionalStringMap(body, 'variables', op) ?? {};
   checkVariables(variables);
   const now = deps.now();
   const stage: Stage = {
@@ -60,7 +69,6 @@ export async function createStage(deps: ApiGatewayDeps, apiId: string, body: Bod
     createdDate: now,
     lastUpdatedDate: now,
   };
-  const description = optionalString(body, 'description', op);
   if (description !== undefined) stage.description = description;
   await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);

@@ -3,6 +3,7 @@
 // in a stage named `test-invoke-stage`.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeMethod.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeAuthorizer.html
+import { z } from 'zod';
 import { AuthorizerCache } from '../../gateway/authorizers/cache.js';
 import { compileAuthorizer, compileStage } from '../../gateway/compile.js';
 import type {
@@ -22,6 +23,7 @@ import {
   type AuthorizerTrace,
 } from '../../gateway/steps/authorize-lambda.js';
 import { integrate } from '../../gateway/steps/integrate.js';
+import { validate } from '../../gateway/steps/validate.js';
 import { route } from '../../gateway/steps/route.js';
 import { executeApiArn, parseLambdaInvocationUri } from '../../model/arn.js';
 import { requestId as newRequestId } from '../../model/ids.js';
@@ -30,38 +32,24 @@ import { BadRequestError, NotFoundError } from '../errors.js';
 import { compileDeps } from './deployments.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getAuthorizer, getMethod, readWorkingCopy } from './entities.js';
-import { optionalString, optionalStringMap, type Body } from './fields.js';
+import { parseBody, stringMap, type Body } from './fields.js';
 import { ExecutionLog } from './execution-log.js';
 
 const TEST_STAGE = 'test-invoke-stage';
 /** The stage name in the method ARN API Gateway gives an authorizer under test. */
 const AUTHORIZER_TEST_STAGE = 'ESTestInvoke-stage';
 
-interface TestRequest {
-  pathWithQueryString: string | undefined;
-  body: string;
-  headers: Record<string, string>;
-  multiValueHeaders: Record<string, string[]>;
-  stageVariables: Record<string, string>;
-}
+// The request members TestInvokeMethod and TestInvokeAuthorizer share.
+// https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeMethod.html
+const testRequestInput = z.object({
+  pathWithQueryString: z.string().optional(),
+  body: z.string().default(''),
+  headers: stringMap.default({}),
+  multiValueHeaders: z.record(z.string(), z.array(z.string())).default({}),
+  stageVariables: stringMap.default({}),
+});
 
-function readTestRequest(body: Body, op: string): TestRequest {
-  const multi = body.multiValueHeaders;
-  if (
-    multi !== undefined &&
-    multi !== null &&
-    (typeof multi !== 'object' ||
-      Object.values(multi).some((v) => !Array.isArray(v) || v.some((x) => typeof x !== 'string')))
-  )
-    throw new BadRequestError('multiValueHeaders must be a map of string lists');
-  return {
-    pathWithQueryString: optionalString(body, 'pathWithQueryString', op),
-    body: optionalString(body, 'body', op) ?? '',
-    headers: optionalStringMap(body, 'headers', op) ?? {},
-    multiValueHeaders: (multi ?? {}) as Record<string, string[]>,
-    stageVariables: optionalStringMap(body, 'stageVariables', op) ?? {},
-  };
-}
+type TestRequest = z.output<typeof testRequestInput>;
 
 /** A GatewayRequest as the data plane would build it, from the test's fields. */
 function gatewayRequest(
@@ -118,7 +106,7 @@ export async function testInvokeMethod(
   httpMethod: string,
   body: Body,
 ) {
-  const test = readTestRequest(body, 'testInvokeMethod');
+  const test = parseBody(testRequestInput, body, 'testInvokeMethod');
   const snapshot = await readWorkingCopy(deps.store, apiId, deps.settings.accountId);
   const resource = snapshot.resources.find((r) => r.id === resourceId);
   if (!resource) throw new NotFoundError('Invalid Resource identifier specified');
@@ -177,9 +165,13 @@ function routeTest(request: GatewayRequest, stage: CompiledStage, resourcePath: 
   throw new BadRequestError('Invalid Method identifier specified');
 }
 
-/** The pipeline's integrate step, its gateway responses rendered as the listener renders them. */
+/**
+ * The pipeline's validate and integrate steps (TestInvokeMethod skips authorization, not
+ * validation), their gateway responses rendered as the listener renders them.
+ */
 async function answerFor(exchange: Exchange, log: ExecutionLog): Promise<HttpAnswer> {
   try {
+    validate(exchange);
     return await integrate(exchange);
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
@@ -219,7 +211,7 @@ export async function testInvokeAuthorizer(
   authorizerId: string,
   body: Body,
 ) {
-  const test = readTestRequest(body, 'testInvokeAuthorizer');
+  const test = parseBody(testRequestInput, body, 'testInvokeAuthorizer');
   const snapshot = await readWorkingCopy(deps.store, apiId, deps.settings.accountId);
   const authorizer = await getAuthorizer(deps.store, apiId, authorizerId);
   if (authorizer.type === 'COGNITO_USER_POOLS')
@@ -330,6 +322,7 @@ function testMethod(authorizer: CompiledAuthorizer): CompiledMethod {
     resourcePath: '/',
     authorization: { kind: 'lambda', authorizer },
     apiKeyRequired: false,
+    validateRequest: undefined,
     throttle: undefined,
     integrate: () => Promise.reject(new Error('not integrated')),
   };

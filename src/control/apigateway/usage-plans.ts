@@ -32,6 +32,8 @@ import {
 } from './patch-operations.js';
 import { usagePlanKeyWire, usagePlanWire } from './usage-wire.js';
 
+const NON_NEGATIVE = z.int().min(0);
+
 const throttleSchema = z.object({
   burstLimit: z.int().min(0).optional(),
   rateLimit: z.number().min(0).optional(),
@@ -147,7 +149,7 @@ function throttleField(
 ): void {
   const throttle = { ...read(plan) };
   if (value === undefined) delete throttle[member];
-  else if (member === 'burstLimit') throttle.burstLimit = integerValue(value, path, 0);
+  else if (member === 'burstLimit') throttle.burstLimit = integerValue(value, path, NON_NEGATIVE);
   else {
     const rate = Number(requireValue(value, path));
     if (!Number.isFinite(rate) || rate < 0)
@@ -208,7 +210,7 @@ function quotaMember(member: 'limit' | 'offset' | 'period'): PatchRule<UsagePlan
         if (!(QUOTA_PERIODS as readonly string[]).includes(period))
           throw new BadRequestError(`Invalid quota period '${period}': must be DAY, WEEK or MONTH`);
         quota.period = period as QuotaSettings['period'];
-      } else quota[member] = integerValue(value, path, 0);
+      } else quota[member] = integerValue(value, path, NON_NEGATIVE);
       plan.quota = quota;
     },
   };

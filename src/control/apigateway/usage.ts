@@ -2,6 +2,7 @@
 // data plane spends from (memory, or Redis), so what is reported is what was admitted.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_GetUsage.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateUsage.html
+import { z } from 'zod';
 import { meterOf } from '../../gateway/limits/counters.js';
 import { DAY_MS, dayOf, parseDay, quotaWindow } from '../../model/quota-period.js';
 import type { UsagePlan, UsagePlanKeyLink } from '../../model/usage-plans.js';
@@ -11,6 +12,8 @@ import type { Body } from './fields.js';
 import { paginate } from './pagination.js';
 import { integerValue, readPatchOperations } from './patch-operations.js';
 import { getUsagePlan } from './usage-plans.js';
+
+const NON_NEGATIVE = z.int().min(0);
 
 /** GetUsage's range may span at most this many days (AWS keeps 90 days of usage). */
 const MAX_DAYS = 90;
@@ -123,7 +126,7 @@ export async function updateUsage(deps: ApiGatewayDeps, planId: string, keyId: s
         `Invalid patch path '${operation.path}' specified for op '${operation.op}'. Must be one of: [/remaining]`,
       );
     if (!quota) throw new BadRequestError(`Usage plan ${planId} has no quota`);
-    const remaining = integerValue(operation.value, '/remaining', 0);
+    const remaining = integerValue(operation.value, '/remaining', NON_NEGATIVE);
     const window = quotaWindow(quota, deps.now());
     await deps.counters?.setUsed(
       meterOf(planId, keyId),

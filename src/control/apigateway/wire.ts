@@ -9,6 +9,8 @@ import type {
   GatewayResponseType,
   Integration,
   Method,
+  Model,
+  RequestValidator,
   Resource,
   RestApi,
   Stage,
@@ -67,6 +69,8 @@ export function methodWire(method: Method, resource: Resource): Json {
     apiKeyRequired: method.apiKeyRequired,
     operationName: method.operationName,
     requestParameters: method.requestParameters,
+    requestModels: method.requestModels,
+    requestValidatorId: method.requestValidatorId,
     authorizationScopes: method.authorizationScopes,
     methodResponses: method.methodResponses,
     methodIntegration: method.methodIntegration
@@ -176,5 +180,26 @@ export function gatewayResponseWire(
     responseParameters: override.responseParameters ?? {},
     responseTemplates: override.responseTemplates ?? {},
     defaultResponse: false,
+  });
+}
+
+// https://docs.aws.amazon.com/apigateway/latest/api/API_Model.html
+export function modelWire(model: Model): Json {
+  return defined({
+    id: model.id,
+    name: model.name,
+    description: model.description,
+    schema: model.schema,
+    contentType: model.contentType,
+  });
+}
+
+// https://docs.aws.amazon.com/apigateway/latest/api/API_RequestValidator.html
+export function requestValidatorWire(validator: RequestValidator): Json {
+  return defined({
+    id: validator.id,
+    name: validator.name,
+    validateRequestBody: validator.validateRequestBody,
+    validateRequestParameters: validator.validateRequestParameters,
   });
 }

@@ -5,48 +5,32 @@
 // is terminated and replaced while the pool keeps serving, and the caller gets Lambda's answer.
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
 //
-// Our own pool rather than Piscina, because this is the gateway's hot path (docs/performance.md):
-// one postMessage each way, one timer for every deadline (deadline-timer.ts), log lines and the
-// result share the port so they arrive in order, and under load a busy worker is sent its next
-// invocations ahead (PIPELINE_DEPTH): it runs them one at a time as before, but never sleeps
-// between two waiting for a cross-thread wake-up, which measured as the largest cost of all (about
-// 100 µs per invocation on a 2-vCPU VM).
+// Our own pool rather than Piscina, as this is the hot path (docs/performance.md): sending is
+// pipelined-dispatch.ts, one timer for every deadline (deadline-timer.ts), idle workers
+// idle-environments.ts; log lines and the result share the port so they arrive in order.
 import { performance } from 'node:perf_hooks';
 import type { WorkerOptions } from 'node:worker_threads';
-import { lambdaFunctionArn } from '../../model/arn.js';
 import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
 import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
-import { functionEnvironment, LATEST_VERSION, logGroupName } from '../lambda-environment.js';
+import { LATEST_VERSION } from '../lambda-environment.js';
 import type { ProxyEventValues } from '../lambda-proxy-event.js';
-import type { ReportFields } from '../platform-log-lines.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_QUEUE, type Pool } from '../pool.js';
 import { completedInvocation, endedInvocation } from './invocation-results.js';
 import { DeadlineTimer } from './deadline-timer.js';
+import { IdleEnvironments } from './idle-environments.js';
+import { BatchedPosts, leastLoaded, PIPELINE_DEPTH } from './pipelined-dispatch.js';
 import {
+  endOverdue,
   endWorker,
-  reapIdle,
   startWorker,
+  workerOptions,
   type Invocation,
   type WorkerEnvironment,
 } from './worker-environment.js';
-import type {
-  InvokeMessage,
-  InvokeOutcome,
-  WorkerMessage,
-  WorkerSettings,
-} from './worker-protocol.js';
+import type { InvokeOutcome, WorkerMessage } from './worker-protocol.js';
 import { BUILT_WORKER_SCRIPT, type WorkerScript } from './worker-script.js';
-
-const IDLE_SWEEP_MS = 60 * 1000;
-/** Invocations a worker may hold: the one it runs and those sent ahead, waiting in its queue. */
-const PIPELINE_DEPTH = 16;
-/**
- * A worker whose current invocation has run this long is not sent more ahead: a slow or hung
- * handler must not hold up the next request while another worker could start for it.
- */
-const PIPELINE_STALL_MS = 10;
 
 export interface FunctionPoolOptions {
   config: FunctionConfig;
@@ -71,16 +55,12 @@ export class FunctionPool implements Pool {
   private readonly workerScript: WorkerScript;
   private readonly workerOptions: WorkerOptions;
   private readonly environments = new Set<WorkerEnvironment>();
-  /** Idle workers, most recently used last: the warmest is reused first. */
-  private readonly idle: WorkerEnvironment[] = [];
+  private readonly idle = new IdleEnvironments(DEFAULT_IDLE_TIMEOUT_MS);
   private readonly queue: Invocation[] = [];
   /** Invocations accepted and not yet started, wherever they wait. */
   private waiting = 0;
-  /** Workers with messages to post at the end of this event-loop turn. */
-  private outboxes: WorkerEnvironment[] = [];
-  private flushScheduled = false;
-  private readonly deadlines = new DeadlineTimer(() => this.sweepDeadlines());
-  private readonly idleTimer: NodeJS.Timeout;
+  private readonly posts = new BatchedPosts();
+  private readonly deadlines = new DeadlineTimer(() => endOverdue(this.environments));
   private closing: (() => void) | undefined;
   private destroyed = false;
   /** The last Max Memory Used a worker reported, for REPORT lines of workers that died. */
@@ -95,25 +75,7 @@ export class FunctionPool implements Pool {
     this.preferredThreads = Math.min(this.maxThreads, Math.max(1, preferredThreads ?? maxThreads));
     this.maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
     this.workerScript = options.workerScript ?? BUILT_WORKER_SCRIPT;
-    const workerData: WorkerSettings = {
-      functionName: config.FunctionName,
-      functionVersion: LATEST_VERSION,
-      handler: config.Handler,
-      taskRoot: config.Code,
-      memorySize: config.MemorySize,
-      invokedFunctionArn: lambdaFunctionArn(settings, config.FunctionName),
-      logGroupName: logGroupName(config.FunctionName),
-    };
-    this.workerOptions = {
-      workerData,
-      env: functionEnvironment(config, settings),
-      // The function's MemorySize bounds its heap; exceeding it ends the environment.
-      resourceLimits: { maxOldGenerationSizeMb: config.MemorySize },
-    };
-    this.idleTimer = setInterval(
-      () => reapIdle(this.idle, DEFAULT_IDLE_TIMEOUT_MS),
-      IDLE_SWEEP_MS,
-    ).unref();
+    this.workerOptions = workerOptions(config, settings);
   }
 
   invoke(requestId: string, event: unknown, proxyEvent?: ProxyEventValues): Promise<InvokeResult> {
@@ -133,13 +95,10 @@ export class FunctionPool implements Pool {
         reject,
       };
       this.waiting++;
-      const idle = this.idle.pop();
-      // An idle worker does not keep the process alive; a busy one does.
-      if (idle) idle.worker.ref();
       const environment =
-        idle ??
+        this.idle.takeWarmest() ??
         this.spawn(this.preferredThreads) ??
-        this.leastLoaded() ??
+        leastLoaded(this.environments) ??
         this.spawn(this.maxThreads);
       if (environment) this.send(environment, invocation);
       else this.queue.push(invocation);
@@ -177,50 +136,12 @@ export class FunctionPool implements Pool {
     return environment;
   }
 
-  /** The busy worker with the fewest invocations sent, if one can take another. */
-  private leastLoaded(): WorkerEnvironment | undefined {
-    const stalled = performance.now() - PIPELINE_STALL_MS;
-    let best: WorkerEnvironment | undefined;
-    for (const environment of this.environments) {
-      const load = environment.sent.length;
-      if (load >= PIPELINE_DEPTH || (best && load >= best.sent.length)) continue;
-      if (environment.sent[0]!.started < stalled) continue;
-      best = environment;
-    }
-    return best;
-  }
-
   private send(environment: WorkerEnvironment, invocation: Invocation): void {
     environment.sent.push(invocation);
-    const message: InvokeMessage = {
-      requestId: invocation.requestId,
-      event: invocation.event,
-      proxyEvent: invocation.proxyEvent,
-      timeoutMs: this.timeoutMs,
-    };
-    if (environment.outbox.push(message) === 1) this.outboxes.push(environment);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flush);
-    }
+    const { requestId, event, proxyEvent } = invocation;
+    this.posts.post(environment, { requestId, event, proxyEvent, timeoutMs: this.timeoutMs });
     if (environment.sent.length === 1) this.started(invocation);
   }
-
-  /**
-   * Posting to a thread costs far more than cloning the event (a wake-up of the other thread),
-   * so the invocations one turn of the event loop sends to a worker travel together.
-   */
-  private readonly flush = (): void => {
-    this.flushScheduled = false;
-    const outboxes = this.outboxes;
-    this.outboxes = [];
-    for (const environment of outboxes) {
-      const { outbox } = environment;
-      environment.outbox = [];
-      if (environment.ending || outbox.length === 0) continue;
-      environment.worker.postMessage(outbox.length === 1 ? outbox[0] : outbox);
-    }
-  };
 
   /** The worker begins the invocation now (as far as this thread can tell). */
   private started(invocation: Invocation): void {
@@ -241,9 +162,7 @@ export class FunctionPool implements Pool {
       this.send(environment, queued);
     }
     if (environment.sent.length > 0) return;
-    environment.idleSince = performance.now();
-    environment.worker.unref();
-    this.idle.push(environment);
+    this.idle.add(environment);
     this.endIfDrained();
   }
 
@@ -271,8 +190,7 @@ export class FunctionPool implements Pool {
 
   private onExit(environment: WorkerEnvironment, exitCode: number): void {
     this.environments.delete(environment);
-    const idleAt = this.idle.indexOf(environment);
-    if (idleAt !== -1) this.idle.splice(idleAt, 1);
+    this.idle.remove(environment);
     environment.outbox = [];
     const [invocation, ...notStarted] = environment.sent.splice(0);
     // Invocations sent ahead never started: they go back to the front of the queue.
@@ -281,19 +199,14 @@ export class FunctionPool implements Pool {
       if (this.destroyed && !environment.timedOut) {
         invocation.reject(new Error('the function pool was destroyed'));
       } else {
-        const durationMs = performance.now() - invocation.started;
-        const report: ReportFields = {
-          durationMs,
-          memorySizeMB: this.config.MemorySize,
-          maxMemoryUsedMB: this.lastMaxMemoryUsedMB,
-        };
-        void endedInvocation(
-          invocation.log,
+        const answer = endedInvocation(
+          invocation,
           environment,
           exitCode,
-          this.config.Timeout,
-          report,
-        ).then(invocation.resolve, invocation.reject);
+          this.config,
+          this.lastMaxMemoryUsedMB,
+        );
+        void answer.then(invocation.resolve, invocation.reject);
       }
     } else if (!environment.ending) {
       // A worker that dies between invocations has nobody to answer; it is replaced on demand.
@@ -314,23 +227,6 @@ export class FunctionPool implements Pool {
     this.endIfDrained();
   }
 
-  /** Ends every worker past its invocation's deadline; returns the next deadline. */
-  private sweepDeadlines(): number {
-    const now = performance.now();
-    let next = Infinity;
-    for (const environment of this.environments) {
-      const invocation = environment.sent[0];
-      if (!invocation || environment.timedOut) continue;
-      if (invocation.deadline <= now) {
-        environment.timedOut = true;
-        void endWorker(environment);
-      } else if (invocation.deadline < next) {
-        next = invocation.deadline;
-      }
-    }
-    return next;
-  }
-
   /** Once closing and nothing runs or waits, the workers end. */
   private endIfDrained(): void {
     if (!this.closing || this.queue.length > 0) return;
@@ -341,7 +237,7 @@ export class FunctionPool implements Pool {
   }
 
   private stopTimers(): void {
-    clearInterval(this.idleTimer);
+    this.idle.stop();
     this.deadlines.clear();
   }
 

@@ -3,6 +3,8 @@
 // worker ended without a result (timeout, crash, out of memory), as the platform answers it.
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
 // https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
+import { performance } from 'node:perf_hooks';
+import type { FunctionConfig } from '../../model/types.js';
 import type { InvocationLog } from '../invocation-log.js';
 import type { InvokeResult } from '../invoker.js';
 import {
@@ -13,7 +15,7 @@ import {
   type LambdaErrorDocument,
 } from '../platform-errors.js';
 import type { ReportFields } from '../platform-log-lines.js';
-import type { WorkerEnvironment } from './worker-environment.js';
+import type { Invocation, WorkerEnvironment } from './worker-environment.js';
 import type { InvokeOutcome } from './worker-protocol.js';
 
 class CompletedInvocation implements InvokeResult {
@@ -70,14 +72,24 @@ export function completedInvocation(
   return result;
 }
 
-/** The answer for an invocation whose worker ended without a result; `report` has its duration. */
+/**
+ * The answer for an invocation whose worker ended without a result; it ran until now, and the
+ * worker last reported `maxMemoryUsedMB`.
+ */
 export async function endedInvocation(
-  log: InvocationLog,
+  invocation: Invocation,
   environment: WorkerEnvironment,
   exitCode: number,
-  timeoutSeconds: number,
-  report: ReportFields,
+  config: Pick<FunctionConfig, 'Timeout' | 'MemorySize'>,
+  maxMemoryUsedMB: number,
 ): Promise<InvokeResult> {
+  const { log } = invocation;
+  const timeoutSeconds = config.Timeout;
+  const report: ReportFields = {
+    durationMs: performance.now() - invocation.started,
+    memorySizeMB: config.MemorySize,
+    maxMemoryUsedMB,
+  };
   // Lines a hung worker posted before it was terminated may still be queued to this thread;
   // one turn of the event loop delivers them before END and REPORT are written.
   await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,11 +1,15 @@
 // One worker thread: one warm execution environment of a FunctionPool, and what the pool knows of
-// it (the invocations sent to it, its messages not yet posted, how it is ending).
+// it (the invocations sent to it, its messages not yet posted, how it is ending): how one starts,
+// and how it ends (its deadline passed, or the pool ends it).
 import { performance } from 'node:perf_hooks';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { lambdaFunctionArn } from '../../model/arn.js';
+import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { InvocationLog } from '../invocation-log.js';
 import type { InvokeResult } from '../invoker.js';
+import { functionEnvironment, LATEST_VERSION, logGroupName } from '../lambda-environment.js';
 import type { ProxyEventValues } from '../lambda-proxy-event.js';
-import type { InvokeMessage } from './worker-protocol.js';
+import type { InvokeMessage, WorkerSettings } from './worker-protocol.js';
 import type { WorkerScript } from './worker-script.js';
 
 export interface Invocation {
@@ -50,13 +54,38 @@ export function endWorker(environment: WorkerEnvironment): Promise<number> {
   return environment.worker.terminate();
 }
 
-/** Ends the idle environments unused for `idleTimeoutMs`; the others stay in place. */
-export function reapIdle(idle: WorkerEnvironment[], idleTimeoutMs: number): void {
+/** The options every worker of a function starts with: its settings, environment and heap. */
+export function workerOptions(config: FunctionConfig, settings: Settings): WorkerOptions {
+  const workerData: WorkerSettings = {
+    functionName: config.FunctionName,
+    functionVersion: LATEST_VERSION,
+    handler: config.Handler,
+    taskRoot: config.Code,
+    memorySize: config.MemorySize,
+    invokedFunctionArn: lambdaFunctionArn(settings, config.FunctionName),
+    logGroupName: logGroupName(config.FunctionName),
+  };
+  return {
+    workerData,
+    env: functionEnvironment(config, settings),
+    // The function's MemorySize bounds its heap; exceeding it ends the environment.
+    resourceLimits: { maxOldGenerationSizeMb: config.MemorySize },
+  };
+}
+
+/** Ends every worker past its invocation's deadline; returns the next deadline. */
+export function endOverdue(environments: Iterable<WorkerEnvironment>): number {
   const now = performance.now();
-  for (let i = idle.length - 1; i >= 0; i--) {
-    const environment = idle[i]!;
-    if (now - environment.idleSince < idleTimeoutMs) continue;
-    idle.splice(i, 1);
-    void endWorker(environment);
+  let next = Infinity;
+  for (const environment of environments) {
+    const invocation = environment.sent[0];
+    if (!invocation || environment.timedOut) continue;
+    if (invocation.deadline <= now) {
+      environment.timedOut = true;
+      void endWorker(environment);
+    } else if (invocation.deadline < next) {
+      next = invocation.deadline;
+    }
   }
+  return next;
 }
