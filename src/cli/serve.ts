@@ -6,7 +6,7 @@ import { DEFAULT_ISOLATION, ISOLATION_LEVELS } from '../functions/isolation.js';
 import type { FunctionIsolation } from '../model/types.js';
 import { createLogger } from '../observability/logger.js';
 import { fail } from './fail.js';
-import { parsePort } from './options.js';
+import { parsePort, parseThrottle } from './options.js';
 import {
   REDIS_UNAVAILABLE_POLICIES,
   type RedisUnavailablePolicy,
@@ -28,6 +28,7 @@ interface ServeOptions {
   redis?: string;
   redisPrefix: string;
   redisUnavailable: RedisUnavailablePolicy;
+  accountThrottle: string;
 }
 
 export function serveCommand(): Command {
@@ -64,6 +65,11 @@ export function serveCommand(): Command {
       '--redis <url>',
       'redis://… to share usage-plan throttles and quotas between processes and nodes (default: this process, quota counts saved in the store)',
     )
+    .option(
+      '--account-throttle <rate:burst|off>',
+      "this process's account-level throttle, as AWS's per account and region",
+      '10000:5000',
+    )
     .option('--redis-prefix <prefix>', 'prefix of the keys Sallyport writes in Redis', 'sallyport:')
     .addOption(
       new Option(
@@ -99,6 +105,7 @@ async function serve(options: ServeOptions): Promise<void> {
     redis: options.redis,
     redisPrefix: options.redisPrefix,
     redisUnavailable: options.redisUnavailable,
+    accountThrottle: parseThrottle('--account-throttle', options.accountThrottle),
   });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.

@@ -34,6 +34,7 @@ import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { UsageCounters } from '../gateway/limits/counters.js';
+import type { Throttle } from '../gateway/limits/token-bucket.js';
 
 export interface NodeOptions {
   project: Project | undefined;
@@ -47,6 +48,8 @@ export interface NodeOptions {
   redisPrefix?: string | undefined;
   /** `serve --redis-unavailable`: what metered requests get while Redis is away. */
   redisUnavailable?: RedisUnavailablePolicy | undefined;
+  /** `serve --account-throttle`: per process; null: none; absent: AWS's 10,000 / 5,000. */
+  accountThrottle?: Throttle | null | undefined;
 }
 
 export interface SallyportNode {
@@ -97,6 +100,9 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     });
     const gateway = new Gateway({
       counters,
+      ...(options.accountThrottle !== undefined
+        ? { accountThrottle: options.accountThrottle }
+        : {}),
       invoker,
       settings,
       logger,

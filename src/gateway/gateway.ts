@@ -16,6 +16,7 @@ import type { InvokePermissions } from './invoke-permissions.js';
 import type { UsageCounters } from './limits/counters.js';
 import { MemoryCounters } from './limits/memory-counters.js';
 import { UsageCatalog } from './limits/usage-catalog.js';
+import type { Throttle } from './limits/token-bucket.js';
 
 export interface GatewayOptions {
   invoker: Invoker;
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   permissions?: InvokePermissions;
   /** Usage-plan counters; default: this process's memory. */
   counters?: UsageCounters;
+  /** The account throttle (`serve --account-throttle`); default AWS's; null: none. */
+  accountThrottle?: Throttle | null;
 }
 
 export class Gateway {
@@ -55,6 +58,9 @@ export class Gateway {
       now,
       secrets: secretsOf(options.accessKeys ?? []),
       catalog: () => this.usageCatalog,
+      ...(options.accountThrottle !== undefined
+        ? { accountThrottle: options.accountThrottle }
+        : {}),
       counters: this.counters,
       ...(options.permissions ? { permissions: options.permissions } : {}),
     });

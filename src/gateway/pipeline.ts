@@ -12,12 +12,12 @@ import { createApiKeyStep, type ApiKeyDeps } from './steps/api-key.js';
 import { createAuthorizeStep, type AuthorizeDeps } from './steps/authorize.js';
 import { integrate } from './steps/integrate.js';
 import { route } from './steps/route.js';
-import { createThrottleStep } from './steps/throttle.js';
+import { createThrottleStep, type ThrottleDeps } from './steps/throttle.js';
 import { validate } from './steps/validate.js';
 
 export type Pipeline = (request: GatewayRequest, stage: CompiledStage) => Promise<HttpAnswer>;
 
-export type PipelineDeps = AuthorizeDeps & ApiKeyDeps;
+export type PipelineDeps = AuthorizeDeps & ApiKeyDeps & ThrottleDeps;
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const throttle = createThrottleStep(deps);

@@ -4,7 +4,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { parseThrottle } from '../../../src/cli/options.js';
+import type { Exchange } from '../../../src/gateway/compiled-api.js';
+import { ThrottledError } from '../../../src/gateway/errors.js';
 import { MemoryCounters } from '../../../src/gateway/limits/memory-counters.js';
+import { createThrottleStep } from '../../../src/gateway/steps/throttle.js';
 import { LocalBucket, takeToken } from '../../../src/gateway/limits/token-bucket.js';
 import { quotaWindow, dayOf, parseDay } from '../../../src/model/quota-period.js';
 import { QUOTA_PERIODS } from '../../../src/model/usage-plans.js';
@@ -144,5 +148,58 @@ describe('memory counters: a quota across a period boundary', () => {
     const later = new MemoryCounters();
     later.restore(counters.snapshot(window.end));
     assert.equal(await later.used('m', window), 0);
+  });
+});
+
+describe('the throttle step (stage method throttle, then the account)', () => {
+  const exchangeWith = (throttle: LocalBucket | undefined) =>
+    ({ method: { throttle } }) as unknown as Exchange;
+  const statuses = (
+    step: ReturnType<typeof createThrottleStep>,
+    n: number,
+    throttle?: LocalBucket,
+  ) =>
+    Array.from({ length: n }, () => {
+      try {
+        step(exchangeWith(throttle));
+        return 200;
+      } catch (error) {
+        assert.ok(error instanceof ThrottledError);
+        return 429;
+      }
+    });
+
+  it('a method bucket admits its burst, then 429 Too Many Requests', () => {
+    const step = createThrottleStep({ now: () => T0 });
+    const bucket = new LocalBucket({ burstLimit: 2, rateLimit: 1 });
+    assert.deepEqual(statuses(step, 4, bucket), [200, 200, 429, 429]);
+  });
+
+  it('the account bucket is shared by every method; off: none', () => {
+    const small = createThrottleStep({
+      now: () => T0,
+      accountThrottle: { rateLimit: 1, burstLimit: 3 },
+    });
+    assert.deepEqual(statuses(small, 5), [200, 200, 200, 429, 429]);
+    const off = createThrottleStep({ now: () => T0, accountThrottle: null });
+    assert.ok(statuses(off, 10_000).every((s) => s === 200));
+    // AWS's default: a burst of 5,000 at one instant.
+    const aws = createThrottleStep({ now: () => T0 });
+    assert.equal(statuses(aws, 5_001).filter((s) => s === 200).length, 5_000);
+  });
+});
+
+describe('serve --account-throttle', () => {
+  it('reads rate:burst or off, and refuses anything else', () => {
+    assert.deepEqual(parseThrottle('--account-throttle', '10000:5000'), {
+      rateLimit: 10_000,
+      burstLimit: 5_000,
+    });
+    assert.deepEqual(parseThrottle('--account-throttle', '0.5:1'), {
+      rateLimit: 0.5,
+      burstLimit: 1,
+    });
+    assert.equal(parseThrottle('--account-throttle', 'off'), null);
+    assert.throws(() => parseThrottle('--account-throttle', '10'), /expected rate:burst/);
   });
 });
