@@ -110,6 +110,15 @@ const CONFIGURATIONS: Configuration[] = [
     headers: { jwt_token: 'allow' },
     refused: { path: '/bench/lambda-auth', status: 401 },
   },
+  // A Lambda custom integration: a request template rendered per request, the result passed
+  // through — against the proxy row above, the cost of templates versus building the proxy event.
+  {
+    name: 'AWS non-proxy Node.js + template + TOKEN authorizer (cache hit)',
+    start: sallyport,
+    path: '/bench/lambda-nonproxy-auth?name=bench',
+    headers: { jwt_token: 'allow' },
+    refused: { path: '/bench/lambda-nonproxy-auth', status: 401 },
+  },
   {
     name: 'AWS_PROXY Node.js + TOKEN authorizer (caching off)',
     start: sallyport,

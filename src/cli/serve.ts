@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadProject, type Project } from '../config/project-file.js';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS } from '../functions/isolation.js';
@@ -12,7 +14,14 @@ import {
   type RedisUnavailablePolicy,
 } from '../gateway/limits/fallback-counters.js';
 import { preparePrivateDataDir } from './private-data-dir.js';
-import { startNode } from './start-node.js';
+import {
+  checkPortFree,
+  reportToPrimary,
+  startWorkers,
+  workerCount,
+  type Workers,
+} from './serve-workers.js';
+import { startNode, type AuthorizerCacheKind } from './start-node.js';
 
 interface ServeOptions {
   config?: string;
@@ -26,6 +35,8 @@ interface ServeOptions {
   logLevel: string;
   isolation: FunctionIsolation;
   redis?: string;
+  authorizerCache: AuthorizerCacheKind;
+  workers: string;
   redisPrefix: string;
   redisUnavailable: RedisUnavailablePolicy;
   accountThrottle: string;
@@ -62,8 +73,21 @@ export function serveCommand(): Command {
         .default(DEFAULT_ISOLATION),
     )
     .option(
+      '--workers <n>',
+      'processes serving API calls on the one port: a number, or auto (one per core; 1 with --store memory)',
+      'auto',
+    )
+    .option(
       '--redis <url>',
-      'redis://… to share usage-plan throttles and quotas between processes and nodes (default: this process, quota counts saved in the store)',
+      'redis://… shared by every node and worker: usage-plan throttles and quotas, and (see --authorizer-cache) authorizer results; docs/many-nodes.md',
+    )
+    .addOption(
+      new Option(
+        '--authorizer-cache <where>',
+        'where Lambda authorizer results are cached: this process (memory) or Redis, shared by every node (needs --redis)',
+      )
+        .choices(['memory', 'redis'])
+        .default('memory'),
     )
     .option(
       '--account-throttle <rate:burst|off>',
@@ -90,19 +114,30 @@ export function serveCommand(): Command {
 async function serve(options: ServeOptions): Promise<void> {
   const port = parsePort('--port', options.port);
   const adminPort = parsePort('--admin-port', options.adminPort);
+  if (options.authorizerCache === 'redis' && options.redis === undefined)
+    throw new Error('--authorizer-cache redis needs --redis redis://…');
+  if (options.redis !== undefined && !/^rediss?:\/\//.test(options.redis))
+    throw new Error(`--redis: not a redis:// or rediss:// URL: ${options.redis}`);
+  // A worker runs this same command line; the primary has checked it and applied the project.
+  const worker = cluster.isWorker ? cluster.worker : undefined;
+  const workers = worker ? 1 : workerCount(options.workers, options.store, availableParallelism());
   const project = await projectFor(options.config);
   const dataDir = resolve(
     options.dataDir ?? (project ? join(project.dir, '.sallyport') : '.sallyport'),
   );
-  const logger = createLogger({ level: options.logLevel });
-  preparePrivateDataDir(dataDir, logger);
+  const root = createLogger({ level: options.logLevel });
+  const logger = worker ? root.child({ worker: worker.id }) : root;
+  if (!worker) preparePrivateDataDir(dataDir, logger);
   const node = await startNode({
     project,
+    applyProject: !worker,
+    ...(worker ? { shareOf: Number(process.env.SALLYPORT_WORKERS ?? '1') } : {}),
     dataDir,
     store: options.store,
     logger,
     isolation: options.isolation,
-    redis: options.redis,
+    authorizerCache: options.authorizerCache,
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
     redisPrefix: options.redisPrefix,
     redisUnavailable: options.redisUnavailable,
     accountThrottle: parseThrottle('--account-throttle', options.accountThrottle),
@@ -110,19 +145,33 @@ async function serve(options: ServeOptions): Promise<void> {
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
   let stopping = false;
+  let dataPlane: Workers | undefined;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
     const forced = setTimeout(() => process.exit(1), 10_000);
     forced.unref();
-    void node.close().then(() => {
+    void Promise.allSettled([dataPlane?.stop(), node.close()]).then(() => {
       logger.flush();
       process.exit(0);
     });
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  if (worker) {
+    // The primary is gone (or let us go): nothing would stop us otherwise.
+    process.on('disconnect', () => stop('disconnect'));
+    try {
+      const address = await node.gateway.listen(port, options.host);
+      reportToPrimary({ sallyport: 'listening', port: address.port });
+    } catch (error) {
+      reportToPrimary({ sallyport: 'listen-failed', message: (error as Error).message });
+      await node.close();
+      process.exit(1);
+    }
+    return;
+  }
 
   const listening = async <T>(
     what: string,
@@ -139,9 +188,16 @@ async function serve(options: ServeOptions): Promise<void> {
       });
     }
   };
-  const address = await listening('API calls', options.host, port, () =>
-    node.gateway.listen(port, options.host),
-  );
+  const address =
+    workers > 1
+      ? await listening('API calls', options.host, port, async () => {
+          await checkPortFree(port, options.host);
+          dataPlane = await startWorkers(workers, logger);
+          return { port: dataPlane.port };
+        })
+      : await listening('API calls', options.host, port, () =>
+          node.gateway.listen(port, options.host),
+        );
   const admin = options.admin
     ? await listening('admin API', options.adminHost, adminPort, () =>
         node.startAdmin(adminPort, options.adminHost),
@@ -169,11 +225,21 @@ async function serve(options: ServeOptions): Promise<void> {
     if (admin.generatedAt)
       lines.push(`  generated admin credentials, stored in ${admin.generatedAt}`);
   }
+  if (workers > 1) {
+    lines.push(
+      `Workers: ${workers} processes serve API calls on port ${address.port}; this one serves the admin API`,
+    );
+  }
   if (node.invoker.runsThreads()) {
     lines.push(
       "Warning: functions at isolation 'thread' share the gateway's process and protect nothing against hostile code: use --isolation sandbox for code you do not trust",
     );
   }
+  lines.push(
+    options.authorizerCache === 'redis'
+      ? "Authorizer cache: shared in Redis (each process's own while Redis is unreachable)"
+      : `Authorizer cache: ${workers > 1 ? "each worker's own" : "this process's own"} (--authorizer-cache redis shares it between processes and nodes)`,
+  );
   lines.push(
     `State: ${options.store?.startsWith('postgres') ? 'PostgreSQL' : options.store === 'memory' ? 'memory' : dataDir}`,
   );

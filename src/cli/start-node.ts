@@ -1,6 +1,7 @@
 // The composition root of one Sallyport node: the store, the functions, the data plane following
 // the store, and the admin API. `serve` prints and handles signals; this wires.
 import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Project } from '../config/project-file.js';
 import { loadAdminCredentials } from '../control/admin/credentials.js';
@@ -17,8 +18,10 @@ import { putFunctionFromFolder } from '../control/lambda/local-functions.js';
 import { FunctionPolicies } from '../control/lambda/resource-policy.js';
 import { registerLambdaRoutes } from '../control/lambda/routes.js';
 import { FunctionsInvoker } from '../functions/functions-invoker.js';
-import { authorizerCachePrefix } from '../gateway/authorizers/cache.js';
+import { AuthorizerCache, type AuthorizerResultCache } from '../gateway/authorizers/cache.js';
 import { Gateway } from '../gateway/gateway.js';
+import { RedisAuthorizerCache } from '../node/redis-authorizer-cache.js';
+import { RedisConnection } from '../node/redis-connection.js';
 import { StageLoader } from '../node/stage-loader.js';
 import { openCounters } from '../node/usage-counters.js';
 import { UsageLoader } from '../node/usage-loader.js';
@@ -38,19 +41,30 @@ import type { Throttle } from '../gateway/limits/token-bucket.js';
 
 export interface NodeOptions {
   project: Project | undefined;
+  /** Store the project's functions and APIs (default); a `--workers` worker finds them stored. */
+  applyProject?: boolean;
   dataDir: string;
   store: string | undefined;
   logger: Logger;
   /** Level of functions that set no `Isolation` (`serve --isolation`). */
   isolation?: FunctionIsolation;
-  /** `serve --redis`: usage-plan counters shared through this Redis. */
-  redis?: string | undefined;
+  /** `serve --redis`: the Redis every node shares. */
+  redis?: string;
+  /** `serve --authorizer-cache`: this process's own (default), or shared in Redis. */
+  authorizerCache?: AuthorizerCacheKind;
+  /**
+   * `serve --workers`: how many data-plane processes share this machine. Each gets its share of
+   * the function pools' default limits, so N workers run as many environments as one process.
+   */
+  shareOf?: number;
   redisPrefix?: string | undefined;
   /** `serve --redis-unavailable`: what metered requests get while Redis is away. */
   redisUnavailable?: RedisUnavailablePolicy | undefined;
   /** `serve --account-throttle`: per process; null: none; absent: AWS's 10,000 / 5,000. */
   accountThrottle?: Throttle | null | undefined;
 }
+
+export type AuthorizerCacheKind = 'memory' | 'redis';
 
 export interface SallyportNode {
   settings: Settings;
@@ -67,10 +81,18 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   const { project, logger, dataDir } = options;
   const settings = project?.settings ?? DEFAULT_SETTINGS;
   const store = await openStore({ store: options.store, dataDir });
+  const share = options.shareOf ?? 1;
+  const cores = availableParallelism();
   const invoker = new FunctionsInvoker({
     functions: [],
     settings,
     logger,
+    ...(share > 1
+      ? {
+          maxThreads: Math.ceil(cores / share),
+          processes: { maxConcurrency: Math.ceil(Math.max(4, cores) / share) },
+        }
+      : {}),
     ...(options.isolation ? { defaultIsolation: options.isolation } : {}),
   });
   let functions: FunctionConfig[] = [];
@@ -81,10 +103,23 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   const now = Date.now;
   let admin: Server | undefined;
   let counters: UsageCounters | undefined;
+  let redis: RedisConnection | undefined;
   try {
-    const projectStages = project
-      ? await applyProject(project, store, invoker, reloadFunctions)
-      : [];
+    let authorizerCache: AuthorizerResultCache | undefined;
+    if (options.authorizerCache === 'redis') {
+      if (!options.redis) throw new Error('a shared authorizer cache needs a Redis URL');
+      redis = new RedisConnection({
+        url: options.redis,
+        logger,
+        fallback: 'authorizer results cached by this process only (flushes still reach it)',
+      });
+      await redis.start();
+      authorizerCache = new RedisAuthorizerCache(redis, new AuthorizerCache({ now }));
+    }
+    const projectStages =
+      project && options.applyProject !== false
+        ? await applyProject(project, store, invoker, reloadFunctions)
+        : [];
     await reloadFunctions();
     const policies = new FunctionPolicies(settings);
     await policies.reload(store);
@@ -109,6 +144,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       functionTimeout: (name) => functions.find((f) => f.FunctionName === name)?.Timeout,
       accessKeys: [loaded.credentials],
       permissions: policies,
+      ...(authorizerCache ? { authorizerCache } : {}),
     });
     const onlyApi = project?.apis.length === 1 ? project.apis[0]!.id : undefined;
     if (onlyApi) gateway.stages.defaultApiId = onlyApi;
@@ -153,7 +189,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
               logger,
               now,
               flushAuthorizerCache: (apiId, stage) =>
-                gateway.authorizerCache.flush(authorizerCachePrefix(apiId, stage)),
+                gateway.flushAuthorizerCache(apiId, stage, true),
               counters: gateway.counters,
             }),
             registerLambdaRoutes({ store, invoker, settings, dataDir, logger, now }),
@@ -176,12 +212,14 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
         }
         await Promise.allSettled(closing);
         await gateway.counters.close();
+        await redis?.close();
         await store.close();
       },
     };
   } catch (error) {
     await invoker.close();
     await counters?.close();
+    await redis?.close();
     await store.close();
     throw error;
   }

@@ -79,7 +79,12 @@ export class FunctionsInvoker implements Invoker {
   invoke(request: InvokeRequest): Promise<InvokeResult> {
     const pool = this.pools.get(request.functionName);
     if (!pool) return Promise.reject(new ResourceNotFoundError(request.functionName));
-    return pool.invoke(request.requestId ?? randomUUID(), request.event, request.proxyEvent);
+    return pool.invoke(
+      request.requestId ?? randomUUID(),
+      request.event,
+      request.proxyEvent,
+      request.traceId,
+    );
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,11 @@ interface InvokeRequestBase {
   functionName: string;
   /** Lambda request id (awsRequestId); generated when absent. */
   requestId?: string;
+  /**
+   * The X-Ray trace header the function sees in `_X_AMZN_TRACE_ID` (API Gateway passes its trace
+   * on); a fresh one when absent.
+   */
+  traceId?: string;
 }
 
 /** Any event: it reaches the handler as a fresh copy (structured clone or JSON). */

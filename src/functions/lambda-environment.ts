@@ -53,3 +53,10 @@ export function functionEnvironment(
     ...reservedVariables(fn, settings),
   };
 }
+
+/**
+ * Lambda's init phase has its own budget, apart from the function's Timeout: module loading and
+ * top-level code may take up to 10 s before the first invocation's Timeout starts.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#runtimes-lifecycle-ib
+ */
+export const INIT_TIMEOUT_MS = 10_000;

@@ -120,12 +120,24 @@ export function proxyEventOf(v: ProxyEventValues): APIGatewayProxyEvent {
   } as APIGatewayProxyEvent;
 }
 
-/** The REQUEST authorizer event: the proxy event's request fields without the body. */
+/**
+ * The REQUEST authorizer event: the proxy event's request fields without the body. Unlike the
+ * proxy event, its maps are never null: an empty one is `{}`, as AWS's documented example shows
+ * (`"pathParameters": {}`) and authorizers written for AWS read them unguarded
+ * (`event.queryStringParameters.auth`).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
+ */
 export function requestAuthorizerEventOf(
   methodArn: string,
   v: ProxyEventValues,
 ): APIGatewayRequestAuthorizerEvent {
   // Off the hot path (an authorizer cache miss invokes a function): the rest keeps the key order.
   const { body: _body, isBase64Encoded: _binary, ...fields } = proxyEventOf(v);
+  fields.headers ??= {};
+  fields.multiValueHeaders ??= {};
+  fields.queryStringParameters ??= {};
+  fields.multiValueQueryStringParameters ??= {};
+  fields.pathParameters ??= {};
+  fields.stageVariables ??= {};
   return { type: 'REQUEST', methodArn, ...fields } as APIGatewayRequestAuthorizerEvent;
 }

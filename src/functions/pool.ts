@@ -7,8 +7,16 @@ import type { ProxyEventValues } from './lambda-proxy-event.js';
 export interface Pool {
   /** The configuration it was made for: an equal one keeps the pool warm. */
   readonly config: FunctionConfig;
-  /** `proxyEvent`, when set, is the event (lambda-proxy-event.ts) and `event` is unused. */
-  invoke(requestId: string, event: unknown, proxyEvent?: ProxyEventValues): Promise<InvokeResult>;
+  /**
+   * `proxyEvent`, when set, is the event (lambda-proxy-event.ts) and `event` is unused;
+   * `traceId` is the caller's trace header (`_X_AMZN_TRACE_ID`), a fresh one when undefined.
+   */
+  invoke(
+    requestId: string,
+    event: unknown,
+    proxyEvent?: ProxyEventValues,
+    traceId?: string,
+  ): Promise<InvokeResult>;
   /** Stops taking work, lets in-flight and queued invocations finish, then ends every environment. */
   close(): Promise<void>;
   /** Ends every environment now, in-flight or not. */

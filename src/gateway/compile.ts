@@ -26,11 +26,14 @@ import type {
   MethodAuthorization,
 } from './compiled-api.js';
 import { awsProxyIntegration } from './integrations/aws-proxy.js';
+import { awsLambdaIntegration, type LambdaTarget } from './integrations/aws-lambda.js';
 import { NOT_ENFORCED, type InvokePermissions } from './invoke-permissions.js';
 import { httpProxyIntegration } from './integrations/http-proxy.js';
+import { httpIntegration } from './integrations/http.js';
 import { mockIntegration } from './integrations/mock.js';
 import { DeploymentError } from './errors.js';
 import { LocalBucket } from './limits/token-bucket.js';
+import { hasStageVariables, withStageVariables } from './mapping/stage-variables.js';
 import { GatewayResponses } from './responses.js';
 import { Router } from './router.js';
 import { BUILT_IN_MODELS } from './validation/built-in-models.js';
@@ -76,7 +79,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
   for (const authorizer of snapshot.authorizers) {
     if (authorizer.type === 'COGNITO_USER_POOLS')
       jwtAuthorizers.set(authorizer.id, compileJwtAuthorizer(authorizer));
-    else authorizers.set(authorizer.id, compileAuthorizer(authorizer, deps));
+    else authorizers.set(authorizer.id, compileAuthorizer(authorizer));
   }
   const models = new CompiledModels(snapshot.api.id, withBuiltInModels(snapshot));
   const validators = new Map((snapshot.requestValidators ?? []).map((v) => [v.id, v]));
@@ -94,7 +97,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
         apiKeyRequired: method.apiKeyRequired,
         throttle: methodThrottle(stage.methodSettings, resource.path, method.httpMethod),
         validateRequest: compileRequestValidation(method, validators, models, where),
-        integrate: compileIntegration(method.methodIntegration, deps, where),
+        integrate: compileIntegration(method.methodIntegration, deps, where, stage.variables),
       });
     }
     if (methods.size > 0) router.add(resource.path, resource.id, methods);
@@ -152,14 +155,35 @@ function lambdaFunction(
   deps: Pick<CompileDeps, 'invoker'>,
   where: string,
 ): string {
+  const functionName = lambdaFunctionName(uri, where);
+  if (!deps.invoker.has(functionName)) {
+    throw new DeploymentError(`${where}: function ${functionName} does not exist`);
+  }
+  return functionName;
+}
+
+/**
+ * `…function:${stageVariables.fn}/invocations`: the stage picks the function. A compiled stage
+ * has fixed variables, so the choice is made here, once per stage; a function that does not
+ * exist is not refused (AWS deploys it) but answered 500 at request time (aws-proxy.ts).
+ */
+function integrationFunction(
+  uri: string | undefined,
+  deps: Pick<CompileDeps, 'invoker'>,
+  where: string,
+  variables: Record<string, string>,
+): string {
+  if (uri === undefined || !hasStageVariables(uri)) return lambdaFunction(uri, deps, where);
+  const resolved = withStageVariables(uri, variables);
+  return parseLambdaInvocationUri(resolved)?.functionName ?? resolved;
+}
+
+function lambdaFunctionName(uri: string | undefined, where: string): string {
   const parsed = uri ? parseLambdaInvocationUri(uri) : undefined;
   if (!parsed)
     throw new DeploymentError(
       `${where}: ${uri ?? '(no uri)'} is not a Lambda function invocation URI`,
     );
-  if (!deps.invoker.has(parsed.functionName)) {
-    throw new DeploymentError(`${where}: function ${parsed.functionName} does not exist`);
-  }
   return parsed.functionName;
 }
 
@@ -175,10 +199,7 @@ function checkAuthorizerRules(authorizer: Authorizer): void {
 }
 
 /** A TOKEN or REQUEST authorizer, ready to run (TestInvokeAuthorizer compiles one alone). */
-export function compileAuthorizer(
-  authorizer: Authorizer,
-  deps: Pick<CompileDeps, 'invoker'>,
-): CompiledAuthorizer {
+export function compileAuthorizer(authorizer: Authorizer): CompiledAuthorizer {
   const where = `authorizer ${authorizer.name}`;
   checkAuthorizerRules(authorizer);
   const type = authorizer.type === 'TOKEN' ? 'TOKEN' : 'REQUEST';
@@ -186,7 +207,9 @@ export function compileAuthorizer(
     id: authorizer.id,
     name: authorizer.name,
     type: authorizer.type,
-    functionName: lambdaFunction(authorizer.authorizerUri, deps, where),
+    // Not checked against the functions: AWS deploys an authorizer whose function does not
+    // exist and answers its methods 500 at request time (a function created later just works).
+    functionName: lambdaFunctionName(authorizer.authorizerUri, where),
     identitySource: compileIdentitySource(authorizer.identitySource, type),
     validateToken:
       type === 'TOKEN'
@@ -238,32 +261,57 @@ function methodAuthorizer<T>(method: Method, authorizers: Map<string, T>, where:
   return authorizer;
 }
 
+/** The function an AWS or AWS_PROXY integration invokes (`${stageVariables.x}` resolved per stage). */
+function lambdaTarget(
+  integration: Integration,
+  deps: CompileDeps,
+  where: string,
+  variables: Record<string, string>,
+): LambdaTarget {
+  const functionName = integrationFunction(integration.uri, deps, where, variables);
+  const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
+  return {
+    invoker: deps.invoker,
+    functionName,
+    timeoutInMillis:
+      functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis,
+    permissions: deps.permissions ?? NOT_ENFORCED,
+  };
+}
+
 function compileIntegration(
   integration: Integration | undefined,
   deps: CompileDeps,
   where: string,
+  variables: Record<string, string>,
 ): IntegrationHandler {
   if (!integration) throw new DeploymentError(`${where}: no integration defined for method`);
   switch (integration.type) {
     case 'AWS_PROXY': {
-      const functionName = lambdaFunction(integration.uri, deps, where);
-      const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
-      const timeout =
-        functionTimeoutMs < integration.timeoutInMillis ? undefined : integration.timeoutInMillis;
+      const target = lambdaTarget(integration, deps, where, variables);
       return awsProxyIntegration(
-        deps.invoker,
-        functionName,
-        timeout,
-        deps.permissions ?? NOT_ENFORCED,
+        target.invoker,
+        target.functionName,
+        target.timeoutInMillis,
+        target.permissions,
       );
     }
+    case 'AWS':
+      // Lambda is the one AWS service Sallyport runs; other service URIs are refused below.
+      if (integration.uri && parseLambdaInvocationUri(integration.uri))
+        return awsLambdaIntegration(
+          integration,
+          lambdaTarget(integration, deps, where, variables),
+          where,
+        );
+      throw new DeploymentError(
+        `${where}: AWS integrations are supported for Lambda functions only, not ${integration.uri ?? '(no uri)'}`,
+      );
     case 'HTTP_PROXY':
       return httpProxyIntegration(integration, deps.dispatcher);
+    case 'HTTP':
+      return httpIntegration(integration, deps.dispatcher, where);
     case 'MOCK':
-      return mockIntegration(integration);
-    default:
-      throw new DeploymentError(
-        `${where}: integration type ${integration.type} is not supported yet`,
-      );
+      return mockIntegration(integration, where);
   }
 }

@@ -40,6 +40,11 @@ export interface HttpAnswer {
   statusCode: number;
   headers: [string, string][];
   body: Buffer | string;
+  /**
+   * Set when a backend (a function, an HTTP endpoint) answered: API Gateway then returns its
+   * trace as `X-Amzn-Trace-Id`; a MOCK answer has none.
+   */
+  traceRoot?: string;
 }
 
 export type IntegrationHandler = (exchange: Exchange) => Promise<HttpAnswer>;

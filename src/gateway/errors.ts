@@ -4,6 +4,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
 import { SallyportError, type SigV4ErrorCode } from '../errors.js';
 import type { GatewayResponseType } from '../model/types.js';
+import type { AuthorizerOutcome } from './request.js';
 
 export abstract class GatewayResponseError extends SallyportError {
   readonly responseType: GatewayResponseType;
@@ -14,6 +15,8 @@ export abstract class GatewayResponseError extends SallyportError {
   readonly errorTypeOverride: string | undefined;
   /** `$context.error.validationErrorString`: what request validation found; empty otherwise. */
   readonly validationErrorString: string = '';
+  /** What the authorizer answered, when one ran: a template's `$context.authorizer.*`. */
+  authorizer: AuthorizerOutcome | undefined;
 
   constructor(
     responseType: GatewayResponseType,
@@ -50,13 +53,14 @@ export class UnauthorizedError extends GatewayResponseError {
 /** The authorizer's policy denies the method ARN explicitly, or allows nothing that matches. */
 export class AccessDeniedError extends GatewayResponseError {
   readonly code = 'ERR_ACCESS_DENIED';
-  constructor(explicit: boolean) {
+  constructor(explicit: boolean, authorizer?: AuthorizerOutcome) {
     super(
       'ACCESS_DENIED',
       explicit
         ? 'User is not authorized to access this resource with an explicit deny'
         : 'User is not authorized to access this resource',
     );
+    this.authorizer = authorizer;
   }
 }
 
@@ -132,6 +136,46 @@ export class ApiConfigurationError extends GatewayResponseError {
   readonly reason: string;
   constructor(reason: string) {
     super('API_CONFIGURATION_ERROR', 'Internal server error');
+    this.reason = reason;
+  }
+}
+
+/**
+ * No request template matches the Content-Type and the passthrough behaviour (NEVER, or
+ * WHEN_NO_TEMPLATES with templates defined) refuses to pass the payload on: 415.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html
+ */
+export class UnsupportedMediaTypeError extends GatewayResponseError {
+  readonly code = 'ERR_UNSUPPORTED_MEDIA_TYPE';
+  constructor() {
+    super('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type');
+  }
+}
+
+/**
+ * The integration request for a Lambda custom integration is not JSON, so Lambda cannot take it
+ * as an event: AWS answers 400 with Lambda's reason.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-custom-integrations.html
+ */
+export class LambdaRequestNotJsonError extends GatewayResponseError {
+  readonly code = 'ERR_LAMBDA_REQUEST_NOT_JSON';
+  constructor(reason: string) {
+    super('DEFAULT_4XX', `Could not parse request body into json: ${reason}`, {
+      status: 400,
+      errorType: 'BadRequestException',
+    });
+  }
+}
+
+/** Invoking the function of a Lambda custom integration failed (throttled, queue full, …): 500. */
+export class LambdaInvocationError extends GatewayResponseError {
+  readonly code = 'ERR_LAMBDA_INVOCATION';
+  readonly reason: string;
+  constructor(reason: string) {
+    super('DEFAULT_5XX', 'Internal server error', {
+      status: 500,
+      errorType: 'InternalServerErrorException',
+    });
     this.reason = reason;
   }
 }
@@ -213,6 +257,24 @@ export class BadRequestBodyError extends GatewayResponseError {
   constructor(validationErrorString: string) {
     super('BAD_REQUEST_BODY', 'Invalid request body');
     this.validationErrorString = validationErrorString;
+  }
+}
+
+/**
+ * The Lambda function an integration names does not exist (a stage variable chose it, or it was
+ * deleted): AWS deployed the API and answers 500 at request time, the reason in its log.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
+ */
+export class LambdaFunctionNotFoundError extends GatewayResponseError {
+  readonly code = 'ERR_LAMBDA_FUNCTION_NOT_FOUND';
+  readonly reason: string;
+  constructor(functionName: string) {
+    super('DEFAULT_5XX', 'Internal server error', {
+      status: 500,
+      errorType: 'InternalServerErrorException',
+    });
+    this.reason = `Lambda function ${functionName} does not exist`;
+    this.message = `Execution failed due to configuration error: ${this.reason}`;
   }
 }
 

@@ -5,7 +5,11 @@ import { Agent, type Dispatcher } from 'undici';
 import type { Invoker } from '../functions/invoker.js';
 import type { ApiSnapshot, Settings } from '../model/types.js';
 import type { Logger } from '../observability/logger.js';
-import { AuthorizerCache, authorizerCachePrefix } from './authorizers/cache.js';
+import {
+  AuthorizerCache,
+  authorizerCachePrefix,
+  type AuthorizerResultCache,
+} from './authorizers/cache.js';
 import type { CompiledStage } from './compiled-api.js';
 import { compileStage, type StageInput } from './compile.js';
 import { DeployedStages } from './deployments.js';
@@ -33,11 +37,13 @@ export interface GatewayOptions {
   counters?: UsageCounters;
   /** The account throttle (`serve --account-throttle`); default AWS's; null: none. */
   accountThrottle?: Throttle | null;
+  /** The authorizer cache; default this process's own (in memory). */
+  authorizerCache?: AuthorizerResultCache;
 }
 
 export class Gateway {
   readonly stages = new DeployedStages();
-  readonly authorizerCache: AuthorizerCache;
+  readonly authorizerCache: AuthorizerResultCache;
   readonly counters: UsageCounters;
   /** API keys and usage plans, replaced whole when they change (node/usage-loader.ts). */
   usageCatalog: UsageCatalog = UsageCatalog.EMPTY;
@@ -49,7 +55,7 @@ export class Gateway {
     this.#options = options;
     const now = options.now ?? Date.now;
     this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000 });
-    this.authorizerCache = new AuthorizerCache({ now });
+    this.authorizerCache = options.authorizerCache ?? new AuthorizerCache({ now });
     this.counters = options.counters ?? new MemoryCounters();
     const pipeline = createPipeline({
       invoker: options.invoker,
@@ -72,8 +78,12 @@ export class Gateway {
     });
   }
 
-  /** Compiles and swaps in a stage; throws DeploymentError (nothing changes) if it cannot. */
-  deploy(snapshot: ApiSnapshot, stage: StageInput): CompiledStage {
+  /**
+   * Compiles and swaps in a stage; throws DeploymentError (nothing changes) if it cannot.
+   * `recompile`: the same deployment compiled again because something it reads changed (a
+   * function's Timeout or code): its authorizer cache is kept, as AWS keeps it.
+   */
+  deploy(snapshot: ApiSnapshot, stage: StageInput, recompile = false): CompiledStage {
     const compiled = compileStage(snapshot, stage, {
       invoker: this.#options.invoker,
       dispatcher: this.#dispatcher,
@@ -83,8 +93,19 @@ export class Gateway {
     });
     this.stages.deploy(compiled);
     // A new deployment starts with an empty authorizer cache, as on AWS.
-    this.authorizerCache.flush(authorizerCachePrefix(compiled.apiId, compiled.stageName));
+    if (!recompile)
+      this.authorizerCache.flushLocal(authorizerCachePrefix(compiled.apiId, compiled.stageName));
     return compiled;
+  }
+
+  /**
+   * FlushStageAuthorizersCache. `shared`: on the node that served it, which also clears a shared
+   * cache; the others (told through the store) clear only their own.
+   */
+  async flushAuthorizerCache(apiId: string, stageName: string, shared: boolean): Promise<void> {
+    const prefix = authorizerCachePrefix(apiId, stageName);
+    if (shared) await this.authorizerCache.flush(prefix);
+    else this.authorizerCache.flushLocal(prefix);
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {

@@ -36,6 +36,10 @@ export interface IamCaller {
 
 export interface GatewayRequest {
   requestId: string;
+  /** `x-amz-apigw-id` / `requestContext.extendedRequestId` (http/request-ids.ts). */
+  extendedRequestId: string;
+  /** X-Ray trace root, sent on when a backend is called and on its answer (http/request-ids.ts). */
+  traceRoot: string;
   /** Milliseconds since epoch when the request arrived. */
   requestTimeEpoch: number;
   httpMethod: string;

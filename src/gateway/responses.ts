@@ -6,6 +6,7 @@ import type { GatewayResponse, GatewayResponseType } from '../model/types.js';
 import type { CompiledStage } from './compiled-api.js';
 import { InternalServerError, type GatewayResponseError } from './errors.js';
 import { compileTemplate, type CompiledTemplate } from './mapping/vtl.js';
+import type { AuthorizerOutcome, GatewayRequest } from './request.js';
 
 interface Default {
   status: number;
@@ -51,6 +52,8 @@ export interface ResponseContext {
   stageVariables: Record<string, string>;
   /** Request header/query/path values for `method.request.*` in responseParameters. */
   methodRequest?: (expression: string) => string | undefined;
+  /** The request, when it got far enough to be read: `$context.httpMethod`, `identity`, … */
+  request?: GatewayRequest;
 }
 
 interface CompiledOverride {
@@ -118,12 +121,29 @@ function defaultBody(error: GatewayResponseError): string {
   return `{"${key}":${JSON.stringify(error.messageString)}}`;
 }
 
+/**
+ * `$context` of a gateway response's template: the request's variables as far as the request got,
+ * the authorizer's answer when one ran (an ACCESS_DENIED template may name
+ * `$context.authorizer.principalId`), and `$context.error.*`.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference
+ */
 function contextFor(error: GatewayResponseError, ctx: ResponseContext, errorType: string) {
+  const request = ctx.request;
   return {
     requestId: ctx.requestId,
-    extendedRequestId: ctx.requestId,
+    extendedRequestId: request?.extendedRequestId ?? ctx.requestId,
     stage: ctx.stage,
     apiId: ctx.apiId,
+    httpMethod: request?.httpMethod,
+    path: request && `/${ctx.stage}${request.path}`,
+    domainName: request?.domainName,
+    requestTimeEpoch: request?.requestTimeEpoch,
+    identity: request && {
+      sourceIp: request.sourceIp,
+      userAgent: request.headersLower.get('user-agent'),
+    },
+    authorizer: authorizerVariables(error.authorizer),
     error: {
       message: error.messageString,
       messageString: JSON.stringify(error.messageString),
@@ -132,6 +152,22 @@ function contextFor(error: GatewayResponseError, ctx: ResponseContext, errorType
     },
     errorType,
   };
+}
+
+/**
+ * `$context.authorizer.*`: principalId and the context's values, as strings (as REST APIs pass
+ * them). A key the authorizer did not set (or no authorizer at all) renders empty, as an unset
+ * `$context` variable does on AWS, rather than as the literal reference Velocity would print.
+ */
+function authorizerVariables(authorizer: AuthorizerOutcome | undefined): Record<string, string> {
+  const values = new Map<string, string>();
+  if (authorizer) {
+    values.set('principalId', authorizer.principalId);
+    for (const [key, value] of Object.entries(authorizer.context)) values.set(key, String(value));
+  }
+  return new Proxy(Object.create(null) as Record<string, string>, {
+    get: (_, key) => (typeof key === 'string' ? (values.get(key) ?? '') : undefined),
+  });
 }
 
 /** Header values are `'literal'`, `method.request.header.X` or `stageVariables.X`. */
@@ -160,6 +196,7 @@ export function renderGatewayError(
   error: GatewayResponseError,
   stage: CompiledStage | undefined,
   requestId: string,
+  request?: GatewayRequest,
 ): RenderedResponse {
   if (stage === undefined)
     return DEFAULT_RESPONSES.render(error, { requestId, stage: '', apiId: '', stageVariables: {} });
@@ -168,6 +205,7 @@ export function renderGatewayError(
     stage: stage.stageName,
     apiId: stage.apiId,
     stageVariables: stage.variables,
+    request,
   });
 }
 

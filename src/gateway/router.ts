@@ -14,7 +14,10 @@ export interface RouteTarget<M> {
 
 export interface RouteMatch<M> {
   target: RouteTarget<M>;
-  /** Decoded path parameter values; null when the resource has none (as AWS's events). */
+  /**
+   * Path parameter values as the path spells them (percent-encoded: REST APIs hand them to the
+   * function that way); null when the resource has none (as AWS's events).
+   */
   pathParameters: Record<string, string> | null;
 }
 
@@ -102,19 +105,24 @@ function walk<M>(
     if (found) return found;
   }
   if (node.param) {
-    params[node.param.name] = decode(segment);
+    params[node.param.name] = segment;
     const found = walk(node.param.node, segments, i + 1, params);
     if (found) return found;
     delete params[node.param.name];
   }
   if (node.greedy) {
-    params[node.greedy.name] = decode(segments.slice(i).join('/'));
+    params[node.greedy.name] = segments.slice(i).join('/');
     return node.greedy.target;
   }
   return undefined;
 }
 
-function decode(value: string): string {
+/**
+ * A path parameter as a backend integration is given it: REST APIs decode request parameters
+ * before they pass them to a backend.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html#api-gateway-known-issues-rest-apis
+ */
+export function decodePathValue(value: string): string {
   if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);

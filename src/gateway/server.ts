@@ -7,7 +7,9 @@ import type { DeployedStages } from './deployments.js';
 import { GatewayResponseError } from './errors.js';
 import { readBody, toGatewayRequest } from './http/incoming.js';
 import { canonicalPath } from './http/request-path.js';
+import { newRequestIds } from './http/request-ids.js';
 import type { Pipeline } from './pipeline.js';
+import type { GatewayRequest } from './request.js';
 import { renderGatewayError, renderInternalError } from './responses.js';
 import { resolveStage } from './steps/resolve-stage.js';
 
@@ -48,23 +50,26 @@ async function handle(
   const rawQuery = q === -1 ? '' : url.slice(q + 1);
   let stage: CompiledStage | undefined;
   let answer: HttpAnswer;
+  let request: GatewayRequest | undefined;
+  const ids = newRequestIds(started);
   try {
     const resolved = resolveStage(deps.stages, req.headers.host, pathname);
     stage = resolved.stage;
     const path = canonicalPath(resolved.path);
     const body = await readBody(req);
-    const request = toGatewayRequest(req, body, path, rawQuery, requestId, started);
+    request = toGatewayRequest(req, body, path, rawQuery, requestId, started, ids);
     answer = await deps.pipeline(request, stage);
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
     if (!req.complete) req.resume();
-    const rendered = renderGatewayError(error, stage, requestId);
+    const rendered = renderGatewayError(error, stage, requestId, request);
     if ('reason' in error)
       deps.logger.warn(
         { requestId, type: error.responseType, reason: error.reason },
         error.message,
       );
     if (clientGone(req, res)) return logClientAbort(deps, req, error);
+    rendered.headers['x-amz-apigw-id'] = ids.extendedRequestId;
     rendered.headers['Content-Length'] = String(Buffer.byteLength(rendered.body));
     res.writeHead(rendered.statusCode, rendered.headers);
     res.end(rendered.body);
@@ -72,11 +77,16 @@ async function handle(
     return;
   }
   if (clientGone(req, res)) return logClientAbort(deps, req);
-  send(res, answer, requestId);
+  send(res, answer, requestId, ids.extendedRequestId);
   logAccess(deps, req, requestId, answer.statusCode, started);
 }
 
-function send(res: ServerResponse, answer: HttpAnswer, requestId: string): void {
+function send(
+  res: ServerResponse,
+  answer: HttpAnswer,
+  requestId: string,
+  extendedRequestId: string,
+): void {
   // Flat [name, value, …] keeps the integration's header case and repeated headers.
   const flat: string[] = [];
   let hasContentType = false;
@@ -86,7 +96,8 @@ function send(res: ServerResponse, answer: HttpAnswer, requestId: string): void 
     flat.push(name, value);
   }
   if (!hasContentType) flat.push('Content-Type', 'application/json');
-  flat.push('x-amzn-RequestId', requestId, 'x-amz-apigw-id', requestId.slice(0, 16));
+  flat.push('x-amzn-RequestId', requestId, 'x-amz-apigw-id', extendedRequestId);
+  if (answer.traceRoot !== undefined) flat.push('X-Amzn-Trace-Id', answer.traceRoot);
   flat.push('Content-Length', String(Buffer.byteLength(answer.body)));
   res.writeHead(answer.statusCode, flat);
   res.end(answer.body);

@@ -22,14 +22,19 @@ export class StageLoader {
     this.#logger = logger;
   }
 
-  /** Loads every stage of every API; stages no longer in the store stop being served. */
-  async syncAll(): Promise<void> {
+  /**
+   * Loads every stage of every API; stages no longer in the store stop being served.
+   * `recompile`: also compile again the stages whose deployment is already served, because
+   * something compiling reads besides the deployment changed (functions: a Timeout decides
+   * whether the integration timeout is armed).
+   */
+  async syncAll(recompile = false): Promise<void> {
     const apis = await this.#store.list<RestApi>('restapi', '');
     const wanted = new Set<string>();
     for (const api of apis) {
       for (const stage of await this.#store.list<Stage>('stage', api.id)) {
         wanted.add(`${api.id}/${stage.stageName}`);
-        await this.#load(api.id, stage.stageName);
+        await this.#load(api.id, stage.stageName, recompile);
       }
     }
     for (const served of this.#gateway.stages.all()) {
@@ -57,14 +62,19 @@ export class StageLoader {
           this.#gateway.stages.remove(event.id);
         return;
       case 'function':
-        // A function created, changed or deleted may make a stage servable again: reload all.
-        return this.syncAll();
+        // A function created, changed or deleted may make a stage servable again, and a changed
+        // Timeout changes what a served stage compiles to: compile every stage again.
+        return this.syncAll(true);
+      case 'authorizercache':
+        await this.#gateway.flushAuthorizerCache(event.scope, event.id, false);
+        this.#logger.info({ apiId: event.scope, stageName: event.id }, 'authorizer cache flushed');
+        return;
       default:
         return;
     }
   }
 
-  async #load(apiId: string, stageName: string): Promise<void> {
+  async #load(apiId: string, stageName: string, recompile = false): Promise<void> {
     const stage = await this.#store.get<Stage>('stage', apiId, stageName);
     if (!stage) {
       this.#gateway.stages.remove(apiId, stageName);
@@ -79,21 +89,23 @@ export class StageLoader {
       );
       return;
     }
-    if (
-      served &&
+    const same =
+      served !== undefined &&
       served.deploymentId === stage.deploymentId &&
       sameVariables(served.variables, stage.variables) &&
-      canonicalJson(served.methodSettings) === canonicalJson(stage.methodSettings ?? {})
-    ) {
-      return;
-    }
+      canonicalJson(served.methodSettings) === canonicalJson(stage.methodSettings ?? {});
+    if (same && !recompile) return;
     try {
-      this.#gateway.deploy(deployment.snapshot, {
-        stageName,
-        deploymentId: stage.deploymentId,
-        variables: stage.variables,
-        ...(stage.methodSettings ? { methodSettings: stage.methodSettings } : {}),
-      });
+      this.#gateway.deploy(
+        deployment.snapshot,
+        {
+          stageName,
+          deploymentId: stage.deploymentId,
+          variables: stage.variables,
+          ...(stage.methodSettings ? { methodSettings: stage.methodSettings } : {}),
+        },
+        same,
+      );
       this.#logger.info({ apiId, stageName, deploymentId: stage.deploymentId }, 'stage deployed');
     } catch (error) {
       this.#logger.error(

@@ -7,7 +7,7 @@ import type { Integration, IntegrationResponse, IntegrationType } from '../model
 import type { ImportContext, JsonPath } from './context.js';
 
 export const INTEGRATION = 'x-amazon-apigateway-integration';
-const SUPPORTED = ['aws_proxy', 'http_proxy', 'mock'] as const;
+const SUPPORTED = ['aws', 'aws_proxy', 'http', 'http_proxy', 'mock'] as const;
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
 const DEFAULT_TIMEOUT_MS = 29000;
 const MIN_TIMEOUT_MS = 50;
@@ -90,8 +90,10 @@ export function readIntegration(
     type,
     timeoutInMillis: raw.timeoutInMillis ?? DEFAULT_TIMEOUT_MS,
   };
-  if (type === 'AWS_PROXY') checkLambdaTarget(ctx, raw.uri, raw.httpMethod, ext.path, options);
-  if (type === 'HTTP_PROXY') checkHttpTarget(ctx, raw.uri, raw.httpMethod, ext.path);
+  if (type === 'AWS_PROXY' || type === 'AWS')
+    checkLambdaTarget(ctx, raw.type, raw.uri, raw.httpMethod, ext.path, options);
+  if (type === 'HTTP_PROXY' || type === 'HTTP')
+    checkHttpTarget(ctx, raw.type, raw.uri, raw.httpMethod, ext.path);
   if (type !== 'MOCK' || raw.uri !== undefined) setIf(integration, 'uri', raw.uri);
   setIf(integration, 'httpMethod', raw.httpMethod);
   setIf(integration, 'requestParameters', raw.requestParameters);
@@ -142,12 +144,13 @@ function integrationResponses(
 
 function checkLambdaTarget(
   ctx: ImportContext,
+  type: string,
   uri: string | undefined,
   httpMethod: string | undefined,
   at: JsonPath,
   options: IntegrationOptions,
 ): void {
-  if (uri === undefined) ctx.fail([...at, 'uri'], 'required for aws_proxy');
+  if (uri === undefined) ctx.fail([...at, 'uri'], `required for ${type}`);
   // "For Lambda function invocations, the value must be POST."
   if (httpMethod !== 'POST') {
     ctx.fail(
@@ -177,14 +180,15 @@ function checkLambdaTarget(
 
 function checkHttpTarget(
   ctx: ImportContext,
+  type: string,
   uri: string | undefined,
   httpMethod: string | undefined,
   at: JsonPath,
 ): void {
-  if (uri === undefined) ctx.fail([...at, 'uri'], 'required for http_proxy');
+  if (uri === undefined) ctx.fail([...at, 'uri'], `required for ${type}`);
   if (!/^https?:\/\/[^\s/]+/i.test(uri))
     ctx.fail([...at, 'uri'], `expected an http:// or https:// URL (got "${uri}")`);
-  if (httpMethod === undefined) ctx.fail([...at, 'httpMethod'], 'required for http_proxy');
+  if (httpMethod === undefined) ctx.fail([...at, 'httpMethod'], `required for ${type}`);
 }
 
 function checkRegex(ctx: ImportContext, pattern: string, at: JsonPath): void {

@@ -33,9 +33,15 @@ export interface Entity<T = unknown> {
   doc: T;
 }
 
-/** What changed, so every node can recompile a stage or reload a function. */
+/**
+ * What a change event is about: an entity, or `authorizercache` — a FlushStageAuthorizersCache
+ * (scope: API id, id: stage name), which changes no entity but must reach every node.
+ */
+export type ChangeKind = EntityKind | 'authorizercache';
+
+/** What changed, so every node can recompile a stage, reload a function or flush a cache. */
 export interface ChangeEvent {
-  kind: EntityKind;
+  kind: ChangeKind;
   scope: string;
   id: string;
 }

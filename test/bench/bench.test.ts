@@ -24,6 +24,7 @@ it(
       'MOCK, no authorizer',
       'MOCK + TOKEN authorizer (cache hit)',
       'AWS_PROXY Node.js + TOKEN authorizer (cache hit)',
+      'AWS non-proxy Node.js + template + TOKEN authorizer (cache hit)',
       'AWS_PROXY Node.js + TOKEN authorizer (caching off)',
       'AWS_PROXY Node.js + REQUEST authorizer (cache hit)',
       'AWS_PROXY Node.js (process) + TOKEN authorizer (cache hit)',

@@ -26,6 +26,8 @@ export function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Serv
       ? []
       : ['--data-dir', mkdtempSync(join(tmpdir(), 'sallyport-data-'))]),
     ...(args.includes('--admin-port') ? [] : ['--admin-port', '0']),
+    // One process, as before `--workers` (default: one per core), unless a test asks for more.
+    ...(args.includes('--workers') ? [] : ['--workers', '1']),
   ];
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...isolation, ...args], {
     cwd: ROOT,

@@ -80,6 +80,7 @@ function exchangeOf(shape: Shape) {
         : Buffer.from([0, 255, 1, 254]);
   const request = {
     requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+    extendedRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
     requestTimeEpoch: 1764635350123,
     httpMethod: 'POST',
     path: '/pets/7',
@@ -139,6 +140,7 @@ function asTheWorkerGetsIt(values: ProxyEventValues): unknown {
     requestId: 'r',
     event: undefined,
     proxyEvent: values,
+    traceId: undefined,
     timeoutMs: 3000,
   };
   const posted = structuredClone(message);

@@ -67,8 +67,36 @@ const refusals: [string, Parameters<typeof snapshot>][] = [
   ['a function that does not exist', [{ '/x': [method({ methodIntegration: proxyTo('ghost') })] }]],
   ['a method without integration', [{ '/x': [method({ methodIntegration: undefined })] }]],
   [
-    'an unsupported integration type',
-    [{ '/x': [method({ methodIntegration: { type: 'HTTP', timeoutInMillis: 1000 } })] }],
+    'an AWS integration of a service other than Lambda',
+    [
+      {
+        '/x': [
+          method({
+            methodIntegration: {
+              type: 'AWS',
+              uri: 'arn:aws:apigateway:us-east-1:s3:path/b/k',
+              timeoutInMillis: 1000,
+            },
+          }),
+        ],
+      },
+    ],
+  ],
+  [
+    'an invalid selectionPattern (the error names the method)',
+    [
+      {
+        '/x': [
+          method({
+            methodIntegration: {
+              type: 'MOCK',
+              timeoutInMillis: 1000,
+              integrationResponses: { '400': { statusCode: '400', selectionPattern: '(4' } },
+            },
+          }),
+        ],
+      },
+    ],
   ],
   [
     'an identity source the authorizer reader refuses',
@@ -106,3 +134,17 @@ for (const [what, args] of refusals) {
     );
   });
 }
+
+test('an invalid selectionPattern is a deploy-time error that names the method', () => {
+  const bad = method({
+    methodIntegration: {
+      type: 'MOCK',
+      timeoutInMillis: 1000,
+      integrationResponses: { '400': { statusCode: '400', selectionPattern: '(4' } },
+    },
+  });
+  assert.throws(
+    () => compileStage(snapshot({ '/x': [bad] }), STAGE, compileDeps(new ScriptedInvoker())),
+    /^DeploymentError: GET \/x: integration response 400 has an invalid selectionPattern '\(4'/,
+  );
+});

@@ -145,6 +145,8 @@ export function gatewayRequest(input: RequestInput = {}): GatewayRequest {
   const { headers, lower } = headerMaps((input.headers ?? []).flat());
   return {
     requestId: '00000000-0000-4000-8000-000000000000',
+    extendedRequestId: 'AAAAAAAAAAAAAA0=',
+    traceRoot: 'Root=1-6553f100-000000000000000000000000',
     requestTimeEpoch: 1_700_000_000_000,
     httpMethod: input.method ?? 'GET',
     target: `/prod${url}`,

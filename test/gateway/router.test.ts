@@ -63,10 +63,16 @@ describe('router', () => {
     assert.equal(r.match('/'), undefined);
   });
 
-  it('decodes path parameter values', () => {
+  // REST APIs hand path parameters to the function as the path spells them
+  // (serverless/serverless#5037: `/posts/%40` → `event.pathParameters.id` is `%40`).
+  it('keeps path parameter values percent-encoded', () => {
     assert.deepEqual(matched(router('/pets/{name}'), '/pets/big%20dog'), {
       resource: '/pets/{name}',
-      params: { name: 'big dog' },
+      params: { name: 'big%20dog' },
+    });
+    assert.deepEqual(matched(router('/f/{proxy+}'), '/f/a%20b/c%40d'), {
+      resource: '/f/{proxy+}',
+      params: { proxy: 'a%20b/c%40d' },
     });
   });
 

@@ -40,16 +40,14 @@ describe('import errors', () => {
   const cases: [string, unknown, string, string?][] = [
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration.html
     [
-      'an aws (non-proxy) integration: not supported yet',
-      get('/pets', integration({ type: 'aws' })),
-      'openapi.yaml: paths./pets.get: x-amazon-apigateway-integration type "aws" is not supported yet (supported: aws_proxy, http_proxy, mock)',
-      'ERR_OPENAPI_UNSUPPORTED',
+      'an aws (non-proxy) integration of another AWS service than Lambda',
+      get('/pets', integration({ type: 'aws', uri: 'arn:aws:apigateway:us-east-1:s3:path/b/k' })),
+      'openapi.yaml: paths./pets.get.x-amazon-apigateway-integration.uri: expected a Lambda invocation URI, arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations (got "arn:aws:apigateway:us-east-1:s3:path/b/k")',
     ],
     [
-      'an http (non-proxy) integration: not supported yet',
-      get('/pets', integration({ type: 'HTTP', uri: 'http://example.com' })),
-      'openapi.yaml: paths./pets.get: x-amazon-apigateway-integration type "http" is not supported yet (supported: aws_proxy, http_proxy, mock)',
-      'ERR_OPENAPI_UNSUPPORTED',
+      'an http (non-proxy) integration without httpMethod',
+      get('/pets', integration({ type: 'HTTP', uri: 'http://example.com', httpMethod: undefined })),
+      'openapi.yaml: paths./pets.get.x-amazon-apigateway-integration.httpMethod: required for http',
     ],
     [
       'an integration type API Gateway does not know',

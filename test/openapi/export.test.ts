@@ -50,6 +50,10 @@ for (const file of [
   'e2e/openapi.yaml',
   'e2e/custom-responses.yaml',
   'openapi/petstore.oas3.yaml',
+  // Non-proxy integrations: templates, passthrough, contentHandling, integration responses.
+  'nonproxy/openapi.yaml',
+  'nonproxy/http.yaml',
+  '../../examples/sayhello-console/openapi.yaml',
 ]) {
   for (const type of ['oas30', 'swagger'] as const) {
     test(`${file} → ${type} export → import gives the same API`, () => {

@@ -8,6 +8,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { MIGRATIONS } from '../../src/store/migrations/migrations.js';
 import type { ChangeEvent } from '../../src/store/store.js';
 import { storeContract } from './store-contract.js';
+import { dropSchema } from './drop-schema.js';
 import { waitFor } from './wait-for.js';
 
 const url = process.env.SALLYPORT_TEST_PG;
@@ -20,20 +21,11 @@ if (url === undefined || url === '') {
 } else {
   const schema = `sallyport_test_${randomBytes(6).toString('hex')}`;
   const open = () => PostgresStore.open({ connectionString: url, schema, reconnectDelayMs: 50 });
-  const dropSchema = async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
-  };
 
   storeContract('PostgresStore', { open, durable: true });
 
   describe('PostgresStore', () => {
-    after(dropSchema);
+    after(() => dropSchema(url, schema));
 
     it('records every migration once', async () => {
       const store = await open();
@@ -80,6 +72,32 @@ if (url === undefined || url === '') {
         });
         await waitFor(() => seen.length > 0, 30_000, 'the change to be replayed');
         assert.deepEqual(seen, [{ kind: 'function', scope: '', id: 'while-away' }]);
+      } finally {
+        await Promise.all([a.close(), b.close(), client.end()]);
+      }
+    });
+
+    it('a change whose notification never came is still delivered, by the periodic catch-up', async () => {
+      const a = await open();
+      const b = await PostgresStore.open({ connectionString: url, schema, catchUpIntervalMs: 50 });
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const seen: ChangeEvent[] = [];
+        b.subscribe((e) => seen.push(e));
+        // b listens (and has made its first catch-up) once it hears a's notification.
+        await a.transaction((tx) => {
+          tx.notify({ kind: 'restapi', scope: '', id: 'heard' });
+          return Promise.resolve();
+        });
+        await waitFor(() => seen.length > 0, 30_000, 'the notification');
+        seen.length = 0;
+        // Written as another node's committed change, with no NOTIFY: a notification lost.
+        await client.query(
+          `INSERT INTO "${schema}".changes (origin, kind, scope, id) VALUES ('elsewhere', 'authorizercache', 'api1', 'prod')`,
+        );
+        await waitFor(() => seen.length > 0, 30_000, 'the change to be read from the feed');
+        assert.deepEqual(seen, [{ kind: 'authorizercache', scope: 'api1', id: 'prod' }]);
       } finally {
         await Promise.all([a.close(), b.close(), client.end()]);
       }

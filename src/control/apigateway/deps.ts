@@ -15,10 +15,10 @@ export interface ApiGatewayDeps {
   /** Epoch milliseconds. */
   now: () => number;
   /**
-   * Called after FlushStageAuthorizersCache commits, for the node that served it (the `stage`
-   * change event reaches every node; this one can flush without recompiling).
+   * Called after FlushStageAuthorizersCache commits, on the node that served it: flushes its own
+   * cache and a shared one (the `authorizercache` change event flushes the other nodes' own).
    */
-  flushAuthorizerCache?: (apiId: string, stageName: string) => void;
+  flushAuthorizerCache?: (apiId: string, stageName: string) => void | Promise<void>;
   /** The counters the gateway meters usage plans with, for GetUsage and UpdateUsage. */
   counters?: UsageCounters;
 }

@@ -1,14 +1,9 @@
-// PutIntegration, GetIntegration, UpdateIntegration, DeleteIntegration, PutIntegrationResponse,
-// GetIntegrationResponse.
+// PutIntegration, GetIntegration, UpdateIntegration, DeleteIntegration (the integration's
+// responses: integration-responses.ts).
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegration.html
 import { z } from 'zod';
 import { parseLambdaInvocationUri } from '../../model/arn.js';
-import type {
-  Integration,
-  IntegrationResponse,
-  IntegrationType,
-  Method,
-} from '../../model/types.js';
+import type { Integration, IntegrationType, Method } from '../../model/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
@@ -20,7 +15,7 @@ import {
   stringMap,
   type Body,
 } from './fields.js';
-import { changeMethod, checkStatusCode } from './methods.js';
+import { changeMethod } from './methods.js';
 import {
   applyPatchOperations,
   integerValue,
@@ -49,14 +44,6 @@ const putIntegrationInput = z.object({
   passthroughBehavior: enumOf(PASSTHROUGH).optional(),
   contentHandling: enumOf(CONTENT_HANDLING).optional(),
   cacheKeyParameters: z.array(z.string()).optional(),
-});
-
-// https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegrationResponse.html
-const putIntegrationResponseInput = z.object({
-  selectionPattern: z.string().optional(),
-  responseParameters: stringMap.optional(),
-  responseTemplates: stringMap.optional(),
-  contentHandling: enumOf(CONTENT_HANDLING).optional(),
 });
 
 export async function putIntegration(
@@ -97,7 +84,7 @@ function checkIntegration(integration: Integration): void {
     throw new BadRequestError('Invalid HTTP endpoint specified for URI');
 }
 
-async function loadIntegration(
+export async function loadIntegration(
   deps: ApiGatewayDeps,
   apiId: string,
   resourceId: string,
@@ -118,6 +105,16 @@ export async function getIntegration(
 ) {
   const { resource, integration } = await loadIntegration(deps, apiId, resourceId, httpMethod);
   return integrationWire(integration, resource);
+}
+
+/** `/contentHandling`, for integrations and their responses alike. */
+export function contentHandlingRule<T extends { contentHandling?: string }>(): PatchRule<T> {
+  return stringField<T>('/contentHandling', 'contentHandling', {
+    check: (v) => {
+      if (!(CONTENT_HANDLING as readonly string[]).includes(v))
+        throw new BadRequestError(`Invalid content handling specified: ${v}`);
+    },
+  });
 }
 
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateIntegration-Patch
@@ -144,12 +141,7 @@ const INTEGRATION_PATCH: PatchRule<Integration>[] = [
         throw new BadRequestError(`Invalid passthrough behavior specified: ${v}`);
     },
   }),
-  stringField('/contentHandling', 'contentHandling', {
-    check: (v) => {
-      if (!(CONTENT_HANDLING as readonly string[]).includes(v))
-        throw new BadRequestError(`Invalid content handling specified: ${v}`);
-    },
-  }),
+  contentHandlingRule(),
   mapEntry('requestParameters'),
   mapEntry('requestTemplates'),
   {
@@ -191,51 +183,7 @@ export async function deleteIntegration(
   });
 }
 
-export async function putIntegrationResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-  body: Body,
-) {
-  checkStatusCode(statusCode);
-  const response: IntegrationResponse = {
-    statusCode,
-    ...presentMembers(parseBody(putIntegrationResponseInput, body, 'putIntegrationResponse')),
-  };
-  const { selectionPattern } = response;
-  if (selectionPattern !== undefined) {
-    try {
-      new RegExp(selectionPattern);
-    } catch {
-      throw new BadRequestError(`Invalid selection pattern specified: ${selectionPattern}`);
-    }
-  }
-  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
-    const integration = requireIntegration(method);
-    integration.integrationResponses = {
-      ...integration.integrationResponses,
-      [statusCode]: response,
-    };
-  });
-  return response;
-}
-
-export async function getIntegrationResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-) {
-  const { integration } = await loadIntegration(deps, apiId, resourceId, httpMethod);
-  const response = integration.integrationResponses?.[statusCode];
-  if (!response) throw new NotFoundError('Invalid Response status code specified');
-  return response;
-}
-
-function requireIntegration(method: Method): Integration {
+export function requireIntegration(method: Method): Integration {
   if (!method.methodIntegration)
     throw new NotFoundError('Invalid Integration identifier specified');
   return method.methodIntegration;

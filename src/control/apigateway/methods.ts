@@ -1,17 +1,10 @@
-// PutMethod, GetMethod, UpdateMethod, DeleteMethod, PutMethodResponse, GetMethodResponse.
+// PutMethod, GetMethod, UpdateMethod, DeleteMethod (its responses: method-responses.ts).
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html
 import { z } from 'zod';
-import type {
-  AuthorizationType,
-  HttpMethod,
-  Method,
-  MethodResponse,
-  Model,
-  Resource,
-} from '../../model/types.js';
+import type { AuthorizationType, HttpMethod, Method, Model, Resource } from '../../model/types.js';
 import { BUILT_IN_MODELS } from '../../gateway/validation/built-in-models.js';
 import type { StoreTx } from '../../store/store.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { BadRequestError, ConflictError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getMethod, getResource } from './entities.js';
 import { booleanMap, enumOf, parseBody, presentMembers, stringMap, type Body } from './fields.js';
@@ -245,43 +238,4 @@ export async function deleteMethod(
   await changeMethod(deps, apiId, resourceId, httpMethod, (_method, resource) => {
     delete resource.resourceMethods[httpMethod as HttpMethod];
   });
-}
-
-// https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html
-const putMethodResponseInput = z.object({
-  responseParameters: booleanMap.optional(),
-  responseModels: stringMap.optional(),
-});
-
-export async function putMethodResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-  body: Body,
-) {
-  checkStatusCode(statusCode);
-  const response: MethodResponse = {
-    statusCode,
-    ...presentMembers(parseBody(putMethodResponseInput, body, 'putMethodResponse')),
-  };
-  await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
-    method.methodResponses = { ...method.methodResponses, [statusCode]: response };
-  });
-  return response;
-}
-
-export async function getMethodResponse(
-  deps: ApiGatewayDeps,
-  apiId: string,
-  resourceId: string,
-  httpMethod: string,
-  statusCode: string,
-) {
-  await getApi(deps.store, apiId, deps.settings.accountId);
-  const resource = await getResource(deps.store, apiId, resourceId);
-  const response = getMethod(resource, httpMethod).methodResponses?.[statusCode];
-  if (!response) throw new NotFoundError('Invalid Response status code specified');
-  return response;
 }

@@ -33,21 +33,24 @@ import {
 } from './gateway-responses.js';
 import { getExport, importRestApi, putRestApi } from './import-export.js';
 import {
+  deleteIntegrationResponse,
+  getIntegrationResponse,
+  putIntegrationResponse,
+  updateIntegrationResponse,
+} from './integration-responses.js';
+import {
   deleteIntegration,
   getIntegration,
-  getIntegrationResponse,
   putIntegration,
-  putIntegrationResponse,
   updateIntegration,
 } from './integrations.js';
 import {
-  deleteMethod,
-  getMethodOp,
+  deleteMethodResponse,
   getMethodResponse,
-  putMethod,
   putMethodResponse,
-  updateMethod,
-} from './methods.js';
+  updateMethodResponse,
+} from './method-responses.js';
+import { deleteMethod, getMethodOp, putMethod, updateMethod } from './methods.js';
 import { createModel, deleteModel, getModelOp, getModels, updateModel } from './models.js';
 import {
   createRequestValidator,
@@ -179,6 +182,13 @@ const ROUTES: readonly Route[] = [
   route('GET', METHOD_RESPONSE, 200, (d, _r, p) =>
     getMethodResponse(d, ...methodAt(p), p.status_code),
   ),
+  // The SDK's model declares 201 for UpdateMethodResponse.
+  route('PATCH', METHOD_RESPONSE, 201, (d, r, p) =>
+    updateMethodResponse(d, ...methodAt(p), p.status_code, r.json()),
+  ),
+  route('DELETE', METHOD_RESPONSE, 204, (d, _r, p) =>
+    deleteMethodResponse(d, ...methodAt(p), p.status_code),
+  ),
 
   route('PUT', INTEGRATION, 201, (d, r, p) => putIntegration(d, ...methodAt(p), r.json())),
   route('GET', INTEGRATION, 200, (d, _r, p) => getIntegration(d, ...methodAt(p))),
@@ -189,6 +199,12 @@ const ROUTES: readonly Route[] = [
   ),
   route('GET', INTEGRATION_RESPONSE, 200, (d, _r, p) =>
     getIntegrationResponse(d, ...methodAt(p), p.status_code),
+  ),
+  route('PATCH', INTEGRATION_RESPONSE, 200, (d, r, p) =>
+    updateIntegrationResponse(d, ...methodAt(p), p.status_code, r.json()),
+  ),
+  route('DELETE', INTEGRATION_RESPONSE, 204, (d, _r, p) =>
+    deleteIntegrationResponse(d, ...methodAt(p), p.status_code),
   ),
 
   route('POST', `${API}/authorizers`, 201, (d, r, p) =>

@@ -141,8 +141,10 @@ export async function deleteStage(
 }
 
 /**
- * Announced as a stage change: every node recompiles the stage, and a (re)compiled stage starts
- * with an empty authorizer cache. The node that served the call also flushes directly.
+ * Writes no entity but announces an `authorizercache` change, kept in the change feed like any
+ * other: every node sharing the store flushes its own cache of the stage (node/stage-loader.ts),
+ * even one that was disconnected when it happened. The node that served the call flushes directly,
+ * its own cache and a shared one (Redis), so the flush has taken effect when the call answers.
  * https://docs.aws.amazon.com/apigateway/latest/api/API_FlushStageAuthorizersCache.html
  */
 export async function flushStageAuthorizersCache(
@@ -153,7 +155,7 @@ export async function flushStageAuthorizersCache(
   await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     await getStage(tx, apiId, stageName);
-    tx.notify({ kind: 'stage', scope: apiId, id: stageName });
+    tx.notify({ kind: 'authorizercache', scope: apiId, id: stageName });
   });
-  deps.flushAuthorizerCache?.(apiId, stageName);
+  await deps.flushAuthorizerCache?.(apiId, stageName);
 }

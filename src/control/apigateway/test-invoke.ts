@@ -15,6 +15,7 @@ import type {
 } from '../../gateway/compiled-api.js';
 import { GatewayResponseError, MissingAuthenticationTokenError } from '../../gateway/errors.js';
 import { headerMaps, queryMaps } from '../../gateway/http/incoming.js';
+import { newRequestIds } from '../../gateway/http/request-ids.js';
 import type { GatewayRequest } from '../../gateway/request.js';
 import { GatewayResponses, renderGatewayError } from '../../gateway/responses.js';
 import { Router } from '../../gateway/router.js';
@@ -69,6 +70,7 @@ function gatewayRequest(
   const { headers, lower } = headerMaps(raw);
   return {
     requestId: newRequestId(),
+    ...newRequestIds(now),
     requestTimeEpoch: now,
     httpMethod,
     target: full,
@@ -177,7 +179,12 @@ async function answerFor(exchange: Exchange, log: ExecutionLog): Promise<HttpAns
     if (!(error instanceof GatewayResponseError)) throw error;
     if ('reason' in error)
       log.line(`Execution failed due to configuration error: ${String(error.reason)}`);
-    const rendered = renderGatewayError(error, exchange.stage, exchange.request.requestId);
+    const rendered = renderGatewayError(
+      error,
+      exchange.stage,
+      exchange.request.requestId,
+      exchange.request,
+    );
     return {
       statusCode: rendered.statusCode,
       headers: Object.entries(rendered.headers),
@@ -224,7 +231,7 @@ export async function testInvokeAuthorizer(
     throw new BadRequestError(`Invalid Authorizer URI: ${authorizer.authorizerUri ?? 'null'}`);
   let compiled: CompiledAuthorizer;
   try {
-    compiled = compileAuthorizer(authorizer, { invoker: invokerFor(deps) });
+    compiled = compileAuthorizer(authorizer);
   } catch (error) {
     throw new BadRequestError((error as Error).message);
   }
@@ -280,7 +287,9 @@ export async function testInvokeAuthorizer(
     log.line(`Using valid authorizer policy for principal: ${result.principalId}`);
     log.line('Successfully completed authorizer execution');
     const output = JSON.parse(payload) as { policyDocument?: unknown };
-    return done(200, {
+    // "The HTTP status code that the client would have received. Value is 0 if the authorizer
+    // succeeded." https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeAuthorizer.html
+    return done(0, {
       principalId: result.principalId,
       policy: JSON.stringify(output.policyDocument),
     });

@@ -21,10 +21,25 @@ export interface StoredFunction extends FunctionConfig {
   LocalCode?: string;
 }
 
+/**
+ * CreateFunction's answer describes a function still being created: `State: Pending` with its
+ * reason and no `LastUpdateStatus`; every later read finds it `Active`, as real CreateFunction
+ * answers show (`"State": "Pending", "StateReason": "The function is being created.",
+ * "StateReasonCode": "Creating"`).
+ * https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html
+ */
+const CREATING = {
+  State: 'Pending',
+  StateReason: 'The function is being created.',
+  StateReasonCode: 'Creating',
+} as const;
+const READY = { State: 'Active', LastUpdateStatus: 'Successful' } as const;
+
 /** FunctionConfiguration as Lambda returns it (GetFunction's Configuration, CreateFunction, …). */
 export function toFunctionConfiguration(
   fn: StoredFunction,
   settings: Settings,
+  creating = false,
 ): Record<string, unknown> {
   const variables = fn.Environment.Variables;
   return {
@@ -44,8 +59,7 @@ export function toFunctionConfiguration(
     ...(Object.keys(variables).length > 0 ? { Environment: { Variables: variables } } : {}),
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: fn.RevisionId,
-    State: 'Active',
-    LastUpdateStatus: 'Successful',
+    ...(creating ? CREATING : READY),
     PackageType: 'Zip',
     Architectures: fn.Architectures,
     EphemeralStorage: { Size: 512 },

@@ -65,7 +65,7 @@ export async function createFunction(deps: LambdaDeps, body: Body): Promise<unkn
     });
     tx.notify({ kind: 'function', scope: '', id: name });
   });
-  return toFunctionConfiguration(fn, deps.settings);
+  return toFunctionConfiguration(fn, deps.settings, true);
 }
 
 export async function getFunction(deps: LambdaDeps, name: string): Promise<unknown> {

@@ -14,7 +14,7 @@ import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
 import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
-import { LATEST_VERSION } from '../lambda-environment.js';
+import { INIT_TIMEOUT_MS, LATEST_VERSION } from '../lambda-environment.js';
 import type { ProxyEventValues } from '../lambda-proxy-event.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_QUEUE, type Pool } from '../pool.js';
 import { completedInvocation, endedInvocation } from './invocation-results.js';
@@ -78,7 +78,12 @@ export class FunctionPool implements Pool {
     this.workerOptions = workerOptions(config, settings);
   }
 
-  invoke(requestId: string, event: unknown, proxyEvent?: ProxyEventValues): Promise<InvokeResult> {
+  invoke(
+    requestId: string,
+    event: unknown,
+    proxyEvent?: ProxyEventValues,
+    traceId?: string,
+  ): Promise<InvokeResult> {
     if (this.destroyed || this.closing)
       return Promise.reject(new Error('the function pool is closed'));
     if (this.waiting >= this.maxQueue)
@@ -88,6 +93,7 @@ export class FunctionPool implements Pool {
         requestId,
         event,
         proxyEvent,
+        traceId,
         log: new InvocationLog(this.logger, requestId),
         started: 0,
         deadline: 0,
@@ -138,24 +144,33 @@ export class FunctionPool implements Pool {
 
   private send(environment: WorkerEnvironment, invocation: Invocation): void {
     environment.sent.push(invocation);
-    const { requestId, event, proxyEvent } = invocation;
-    this.posts.post(environment, { requestId, event, proxyEvent, timeoutMs: this.timeoutMs });
-    if (environment.sent.length === 1) this.started(invocation);
+    const { requestId, event, proxyEvent, traceId } = invocation;
+    this.posts.post(environment, {
+      requestId,
+      event,
+      proxyEvent,
+      traceId,
+      timeoutMs: this.timeoutMs,
+    });
+    if (environment.sent.length === 1) this.started(invocation, environment);
   }
 
   /** The worker begins the invocation now (as far as this thread can tell). */
-  private started(invocation: Invocation): void {
+  private started(invocation: Invocation, environment: WorkerEnvironment): void {
     this.waiting--;
     invocation.log.start(LATEST_VERSION);
     invocation.started = performance.now();
-    invocation.deadline = invocation.started + this.timeoutMs;
+    // A fresh worker loads the handler first, within Lambda's own init budget; its message that
+    // init is over starts the Timeout (onMessage).
+    invocation.deadline =
+      invocation.started + (environment.initialized ? this.timeoutMs : INIT_TIMEOUT_MS);
     this.deadlines.add(invocation.deadline);
   }
 
   /** A worker finished one: its next starts; it is topped up from the queue, or goes idle. */
   private finished(environment: WorkerEnvironment): void {
     const next = environment.sent[0];
-    if (next) this.started(next);
+    if (next) this.started(next, environment);
     while (environment.sent.length < PIPELINE_DEPTH) {
       const queued = this.queue.shift();
       if (!queued) break;
@@ -180,6 +195,11 @@ export class FunctionPool implements Pool {
       this.finished(environment);
     } else if (message.kind === 'fatal') {
       if (current) invocation.log.fatal = message.error;
+    } else if (message.kind === 'initialized') {
+      environment.initialized = true;
+      if (!current) return;
+      invocation.deadline = performance.now() + this.timeoutMs;
+      this.deadlines.add(invocation.deadline);
     } else if (current) {
       invocation.log.writeFromWorker(message.line);
     } else {

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { proxyEventOf } from '../lambda-proxy-event.js';
+import { functionTraceHeader } from '../trace-header.js';
 import { MAX_RESPONSE_PAYLOAD_BYTES, responseTooLargeErrorDocument } from '../platform-errors.js';
 import { loadHandler, type LambdaHandler } from './handler-loader.js';
 import { environmentContext } from './lambda-context.js';
@@ -20,9 +21,11 @@ import { runHandler } from './run-handler.js';
 import { patchConsole, type LogScope } from './worker-console.js';
 import type {
   FatalMessage,
+  InitializedMessage,
   InvokeMessage,
   InvokeOutcome,
   InvokeTask,
+  PendingTask,
   ResultMessage,
   WorkerSettings,
 } from './worker-protocol.js';
@@ -79,16 +82,18 @@ async function runWaiting(): Promise<void> {
   for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
     const { requestId, timeoutMs, proxyEvent } = next;
     const event = proxyEvent === undefined ? next.event : proxyEventOf(proxyEvent);
-    // The deadline counts from the moment the invocation really starts.
-    const outcome = await invoke({ requestId, event, deadline: Date.now() + timeoutMs });
+    // The runtime sets it per invocation, for the X-Ray SDK and for code that logs it.
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+    process.env._X_AMZN_TRACE_ID = next.traceId ?? functionTraceHeader();
+    const outcome = await invoke({ requestId, event, timeoutMs });
     const message: ResultMessage = { kind: 'result', requestId, outcome };
     port.postMessage(message);
   }
   running = false;
 }
 
-async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
-  scope.requestId = task.requestId;
+async function invoke(pending: PendingTask): Promise<InvokeOutcome> {
+  scope.requestId = pending.requestId;
   scope.lines = 0;
   let initDurationMs: number | undefined;
   if (handler === undefined) {
@@ -100,7 +105,15 @@ async function invoke(task: InvokeTask): Promise<InvokeOutcome> {
       die('Uncaught Exception', error, 129);
     }
     initDurationMs = performance.now() - initStarted;
+    const initialized: InitializedMessage = { kind: 'initialized', requestId: pending.requestId };
+    port.postMessage(initialized);
   }
+  // The deadline counts from the moment the handler really starts: init has its own budget.
+  const task: InvokeTask = {
+    requestId: pending.requestId,
+    event: pending.event,
+    deadline: Date.now() + pending.timeoutMs,
+  };
   scope.printedRequestId = task.requestId;
 
   const started = performance.now();

@@ -16,6 +16,7 @@ export interface Invocation {
   requestId: string;
   event: unknown;
   proxyEvent: ProxyEventValues | undefined;
+  traceId: string | undefined;
   log: InvocationLog;
   /** performance.now() when the worker started it; the Timeout counts from there. */
   started: number;
@@ -35,6 +36,8 @@ export interface WorkerEnvironment {
   ending: boolean;
   timedOut: boolean;
   outOfMemory: boolean;
+  /** The handler has loaded (init is over): invocations get the Timeout alone. */
+  initialized: boolean;
 }
 
 export function startWorker(script: WorkerScript, options: WorkerOptions): WorkerEnvironment {
@@ -46,6 +49,7 @@ export function startWorker(script: WorkerScript, options: WorkerOptions): Worke
     ending: false,
     timedOut: false,
     outOfMemory: false,
+    initialized: false,
   };
 }
 

@@ -21,6 +21,8 @@ export interface InvokeMessage {
   event: unknown;
   /** A proxy event as its values (lambda-proxy-event.ts), made into the event by the worker. */
   proxyEvent: ProxyEventValues | undefined;
+  /** `_X_AMZN_TRACE_ID` for this invocation; the worker makes one when undefined. */
+  traceId: string | undefined;
   /** The function's Timeout; the deadline is set when the worker starts the invocation. */
   timeoutMs: number;
 }
@@ -31,6 +33,13 @@ export interface InvokeTask {
   event: unknown;
   /** Epoch milliseconds; what `context.getRemainingTimeInMillis()` counts down to. */
   deadline: number;
+}
+
+/** An invocation before the handler runs: its deadline is set once init is over. */
+export interface PendingTask {
+  requestId: string;
+  event: unknown;
+  timeoutMs: number;
 }
 
 export interface InvokeOutcome {
@@ -62,6 +71,12 @@ export interface FatalMessage {
   error: LambdaErrorDocument;
 }
 
+/** Posted once, when the handler has loaded: the invocation's Timeout starts now, not before. */
+export interface InitializedMessage {
+  kind: 'initialized';
+  requestId: string;
+}
+
 /** The invocation's answer, posted after its log lines on the same port. */
 export interface ResultMessage {
   kind: 'result';
@@ -69,4 +84,4 @@ export interface ResultMessage {
   outcome: InvokeOutcome;
 }
 
-export type WorkerMessage = LogMessage | FatalMessage | ResultMessage;
+export type WorkerMessage = LogMessage | FatalMessage | InitializedMessage | ResultMessage;

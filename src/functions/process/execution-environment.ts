@@ -11,7 +11,8 @@ import type { FunctionConfig } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { InvocationLog } from '../invocation-log.js';
 import type { InvokeResult } from '../invoker.js';
-import { LATEST_VERSION } from '../lambda-environment.js';
+import { INIT_TIMEOUT_MS, LATEST_VERSION } from '../lambda-environment.js';
+import { functionTraceHeader } from '../trace-header.js';
 import {
   exitErrorDocument,
   invalidEntrypointErrorDocument,
@@ -27,7 +28,6 @@ import type { Confinement } from '../sandbox/confinement.js';
 import type { Launch } from './runtime-launchers.js';
 
 /** "The Init phase is limited to 10 seconds"; a cold invocation gets it on top of its Timeout. */
-const INIT_TIMEOUT_MS = 10_000;
 /** How long a runtime that is being stopped gets between SIGTERM and SIGKILL. */
 export const KILL_GRACE_MS = 500;
 /** How long to wait, after a runtime exited, for the last lines still in its pipes. */
@@ -120,7 +120,12 @@ export class ExecutionEnvironment {
   }
 
   /** Runs one invocation: START, the runtime's lines, END, REPORT, and Lambda's answer. */
-  async invoke(requestId: string, eventJson: string, log: InvocationLog): Promise<InvokeResult> {
+  async invoke(
+    requestId: string,
+    eventJson: string,
+    log: InvocationLog,
+    traceHeader: string = functionTraceHeader(),
+  ): Promise<InvokeResult> {
     this.log = log;
     this.lastRequestId = requestId;
     log.start(LATEST_VERSION);
@@ -140,7 +145,7 @@ export class ExecutionEnvironment {
         event: eventJson,
         timeoutMs,
         invokedFunctionArn: this.options.invokedFunctionArn,
-        traceId: traceId(),
+        traceId: traceHeader,
       },
       () => {
         runStarted = performance.now();
@@ -312,12 +317,4 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** An X-Ray trace header: `Root=1-{epoch seconds hex}-{96 bits hex};Parent=…;Sampled=0`. */
-function traceId(): string {
-  const epoch = Math.floor(Date.now() / 1000)
-    .toString(16)
-    .padStart(8, '0');
-  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
 }

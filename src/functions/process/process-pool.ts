@@ -74,6 +74,7 @@ export class ProcessPool implements Pool {
     requestId: string = randomUUID(),
     event: unknown,
     proxyEvent?: ProxyEventValues,
+    traceId?: string,
   ): Promise<InvokeResult> {
     const eventJson = JSON.stringify(
       proxyEvent !== undefined ? proxyEventOf(proxyEvent) : event === undefined ? null : event,
@@ -81,7 +82,7 @@ export class ProcessPool implements Pool {
     const environment = await this.acquire();
     try {
       const log = new InvocationLog(this.logger, requestId);
-      return await environment.invoke(requestId, eventJson, log);
+      return await environment.invoke(requestId, eventJson, log, traceId);
     } finally {
       this.release(environment);
     }

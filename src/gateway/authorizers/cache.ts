@@ -26,18 +26,34 @@ export function authorizerCachePrefix(
   return prefix + authorizerId + SEP;
 }
 
+/**
+ * `deploymentId`: a shared cache outlives one node's deployment, so its keys name the deployment
+ * (a new deployment starts empty on every node without anyone deleting shared entries).
+ */
 export function authorizerCacheKey(
   apiId: string,
   stage: string,
   authorizerId: string,
   identityValues: readonly string[],
+  deploymentId = '',
 ): string {
-  let key = authorizerCachePrefix(apiId, stage, authorizerId);
+  let key = authorizerCachePrefix(apiId, stage, authorizerId) + deploymentId + SEP;
   for (let i = 0; i < identityValues.length; i++) {
     const v = identityValues[i];
     key += `${v!.length}:${v}`;
   }
   return key;
+}
+
+/** What the authorize step needs of a cache: this node's (below) or shared (redis-cache.ts). */
+export interface AuthorizerResultCache {
+  get(key: string): AuthorizerResult | undefined | Promise<AuthorizerResult | undefined>;
+  /** `payload`: the authorizer's answer as it returned it, which a shared cache keeps. */
+  set(key: string, value: AuthorizerResult, ttlSeconds: number, payload: string): void;
+  /** FlushStageAuthorizersCache on the node that served it: its entries and shared ones. */
+  flush(prefix?: string): void | Promise<void>;
+  /** This node's entries only: another node's flush, or a deployment compiled here. */
+  flushLocal(prefix: string): void;
 }
 
 interface Entry {
@@ -52,7 +68,7 @@ interface Entry {
  * hour, first-in-first-out costs a few extra authorizer calls at worst and keeps hits free of
  * writes.
  */
-export class AuthorizerCache {
+export class AuthorizerCache implements AuthorizerResultCache {
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
   private readonly maxEntries: number;
@@ -90,6 +106,10 @@ export class AuthorizerCache {
     for (const key of this.entries.keys()) {
       if (key.startsWith(prefix)) this.entries.delete(key);
     }
+  }
+
+  flushLocal(prefix: string): void {
+    this.flush(prefix);
   }
 
   /** Entries held, including expired ones not yet looked up or evicted. */

@@ -66,7 +66,7 @@ export function proxyEventValues(
     pathParameters,
     orNull(stage.variables),
     method.resourceId,
-    request.requestId,
+    request.extendedRequestId,
     clfTime(request.requestTimeEpoch),
     `/${stage.stageName}${request.path}`,
     stage.settings.accountId,

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { RequestTooLargeError } from '../errors.js';
 import { anyKeyMap } from '../any-key-map.js';
 import type { GatewayRequest, MultiValueMap } from '../request.js';
+import { newRequestIds, type RequestIds } from './request-ids.js';
 
 /** API Gateway's payload limit: 10 MB. https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -81,10 +82,12 @@ export function toGatewayRequest(
   rawQuery: string,
   requestId: string,
   now: number,
+  ids: RequestIds = newRequestIds(now),
 ): GatewayRequest {
   const { headers, lower } = headerMaps(req.rawHeaders);
   return {
     requestId,
+    ...ids,
     requestTimeEpoch: now,
     httpMethod: req.method ?? 'GET',
     target: req.url ?? '/',

@@ -5,10 +5,12 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Invoker } from '../../functions/invoker.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { executeApiArn } from '../../model/arn.js';
-import { BadGatewayError, IntegrationTimeoutError, LambdaPermissionError } from '../errors.js';
+import { BadGatewayError, LambdaFunctionNotFoundError, LambdaPermissionError } from '../errors.js';
 import { matchesMediaType, proxyEventValues } from '../events/proxy-event.js';
 import type { InvokePermissions } from '../invoke-permissions.js';
-import { withTimeout } from './timeout.js';
+import { clientHeaderName } from './remapped-headers.js';
+import { invocationResult } from './timeout.js';
+import { functionTraceHeader } from '../../functions/trace-header.js';
 
 const RESPONSE_KEYS = new Set([
   'statusCode',
@@ -18,7 +20,10 @@ const RESPONSE_KEYS = new Set([
   'isBase64Encoded',
 ]);
 
-const newIntegrationTimeout = () => new IntegrationTimeoutError();
+/** Standard base64 (RFC 4648 §4), padded, as Java's basic decoder accepts it. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const newBadGateway = (reason: string) => new BadGatewayError(reason);
 
 export function awsProxyIntegration(
   invoker: Invoker,
@@ -29,11 +34,7 @@ export function awsProxyIntegration(
 ): IntegrationHandler {
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     const { request, stage, method, pathParameters, authorizer, caller, apiKey } = exchange;
-    if (
-      permissions.enforced(functionName) &&
-      !permissions.allows(functionName, sourceArns(exchange))
-    )
-      throw new LambdaPermissionError(functionName);
+    checkInvokable(invoker, permissions, functionName, exchange);
     // The event's values only: the invoker makes the event where it needs one (a worker thread
     // rebuilds it from them), so the thread hand-off builds no object here.
     const proxyEvent = proxyEventValues(
@@ -46,23 +47,38 @@ export function awsProxyIntegration(
       true,
       apiKey,
     );
-    const invocation = invoker.invoke({ functionName, proxyEvent, requestId: request.requestId });
-    let result: Awaited<typeof invocation>;
-    try {
-      result = await (timeoutInMillis === undefined
-        ? invocation
-        : withTimeout(invocation, timeoutInMillis, newIntegrationTimeout));
-    } catch (error) {
-      if (error instanceof IntegrationTimeoutError) throw error;
-      throw new BadGatewayError(`Lambda invocation failed: ${(error as Error).message}`);
-    }
+    const invocation = invoker.invoke({
+      functionName,
+      proxyEvent,
+      requestId: request.requestId,
+      traceId: functionTraceHeader(request.traceRoot),
+    });
+    const result = await invocationResult(invocation, timeoutInMillis, newBadGateway);
     if (result.functionError) {
       throw new BadGatewayError(
         `Lambda function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,
       );
     }
-    return toHttpAnswer(result.payload, exchange);
+    const answer = toHttpAnswer(result.payload, exchange);
+    answer.traceRoot = request.traceRoot;
+    return answer;
   };
+}
+
+/** The function's resource policy must let API Gateway invoke it from this method. */
+/**
+ * Whether the integration's function may be invoked now: it exists (AWS deploys an integration
+ * whose function does not, and answers 500), and its resource policy lets API Gateway in.
+ */
+export function checkInvokable(
+  invoker: Invoker,
+  permissions: InvokePermissions,
+  functionName: string,
+  exchange: Exchange,
+): void {
+  if (!invoker.has(functionName)) throw new LambdaFunctionNotFoundError(functionName);
+  if (permissions.enforced(functionName) && !permissions.allows(functionName, sourceArns(exchange)))
+    throw new LambdaPermissionError(functionName);
 }
 
 /**
@@ -108,8 +124,14 @@ export function toHttpAnswer(payload: string, exchange: Exchange): HttpAnswer {
   if (o.isBase64Encoded === true && body !== '') {
     const accept = exchange.request.headersLower.get('accept');
     const first = accept?.split(',')[0];
-    if (first && matchesMediaType(first, exchange.stage.binaryMediaTypes))
+    if (first && matchesMediaType(first, exchange.stage.binaryMediaTypes)) {
+      // Node's decoder skips what is not base64 and would send the client garbage bytes. AWS
+      // documents nothing for this; a function that says base64 and is not has answered in a
+      // shape API Gateway cannot use, which is what "Malformed Lambda proxy response" (502) means.
+      if (!BASE64.test(body) || body.length % 4 !== 0)
+        throw new BadGatewayError('Malformed Lambda proxy response: body is not valid base64');
       body = Buffer.from(body, 'base64');
+    }
   }
   return { statusCode, headers, body };
 }
@@ -162,7 +184,7 @@ function sendable(name: string, value: string): [string, string] {
       `Malformed Lambda proxy response: header ${JSON.stringify(name)} has characters HTTP cannot carry`,
     );
   }
-  return [name, value];
+  return [clientHeaderName(name), value];
 }
 
 function scalar(v: unknown): string {

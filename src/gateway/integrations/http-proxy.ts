@@ -7,8 +7,11 @@ import type { Integration } from '../../model/types.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { BadGatewayError, IntegrationFailureError, IntegrationTimeoutError } from '../errors.js';
 import { checkPathValue } from '../http/request-path.js';
+import { decodePathValue } from '../router.js';
 import { compileParameterSource, type ParameterSource } from '../mapping/parameters.js';
 import { anyKeyMap } from '../any-key-map.js';
+import { clientHeaderName } from './remapped-headers.js';
+import { withStageVariables } from '../mapping/stage-variables.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -23,62 +26,37 @@ const HOP_BY_HOP = new Set([
   'content-length',
 ]);
 
+/** Of the backend's answer, these never reach the client; Connection and Content-Length are remapped. */
+const DROPPED_FROM_RESPONSE = new Set(['keep-alive', 'trailer', 'transfer-encoding', 'upgrade']);
+
 export function httpProxyIntegration(
   integration: Integration,
   dispatcher: Dispatcher,
 ): IntegrationHandler {
   const uri = integration.uri ?? '';
   const timeout = integration.timeoutInMillis;
-  // `integration.request.path.X` fills `{X}` in the URI; AWS's import maps `{proxy}` this way.
-  const pathParams: [string, ParameterSource][] = [];
-  const headerParams: [string, ParameterSource][] = [];
-  const queryParams: [string, ParameterSource][] = [];
-  for (const [target, expression] of Object.entries(integration.requestParameters ?? {})) {
-    const m = /^integration\.request\.(path|header|querystring)\.(.+)$/.exec(target);
-    if (!m) continue;
-    const list = m[1] === 'path' ? pathParams : m[1] === 'header' ? headerParams : queryParams;
-    list.push([m[2]!, compileParameterSource(expression)]);
-  }
+  const mapped = compileRequestParameters(integration);
 
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     const { request: req } = exchange;
-    // `${stageVariables.X}` may appear anywhere in an HTTP integration URI.
-    // https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
-    const withVariables = uri.includes('${')
-      ? uri.replace(
-          /\$\{stageVariables\.([A-Za-z0-9_]+)\}/g,
-          (_, name: string) => exchange.stage.variables[name] ?? '',
-        )
-      : uri;
-    let url = withVariables.replace(/\{([^{}]+?)\+?\}/g, (_, name: string) => {
-      const mapped = pathParams.find(([n]) => n === name || `${n}+` === name);
-      const value = mapped
-        ? mapped[1](exchange)
-        : exchange.pathParameters?.[name.replace(/\+$/, '')];
-      if (value === undefined) return '';
-      checkPathValue(value);
-      return encodePath(value);
-    });
-    const extraQuery = queryParams
-      .map(([name, source]) => [name, source(exchange)] as const)
-      .filter(([, v]) => v !== undefined)
-      .map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v!)}`);
-    const query = [req.rawQuery, ...extraQuery].filter(Boolean).join('&');
-    if (query) url += (url.includes('?') ? '&' : '?') + query;
-    // Parsed once: the checked URL object is the one undici sends.
-    const target = checkBackendUrl(url, withVariables);
+    const target = backendUrl(uri, mapped, exchange, req.rawQuery);
 
     const headers = anyKeyMap<string | string[]>();
     for (const [name, values] of Object.entries(req.headers.multi)) {
       if (!HOP_BY_HOP.has(name.toLowerCase()))
         headers[name] = values.length === 1 ? values[0]! : values;
     }
-    for (const [name, source] of headerParams) {
+    for (const [name, source] of mapped.header) {
       const value = source(exchange);
       if (value !== undefined) headers[name] = mappedHeaderValue(name, value);
     }
     const forwardedFor = req.headersLower.get('x-forwarded-for');
     headers['X-Forwarded-For'] = forwardedFor ? `${forwardedFor}, ${req.sourceIp}` : req.sourceIp;
+    // What API Gateway adds to every backend request, as recorded against AWS
+    // (localstack/localstack tests/aws/services/apigateway/test_apigateway_http.snapshot.json,
+    // test_http_integration_with_lambda[HTTP_PROXY]: x-amzn-apigateway-api-id, x-amzn-trace-id).
+    headers['x-amzn-apigateway-api-id'] = exchange.stage.apiId;
+    headers['X-Amzn-Trace-Id'] = req.traceRoot;
 
     const method = (
       integration.httpMethod && integration.httpMethod !== 'ANY'
@@ -97,11 +75,12 @@ export function httpProxyIntegration(
       const body = Buffer.from(await response.body.arrayBuffer());
       const out: [string, string][] = [];
       for (const [name, value] of Object.entries(response.headers)) {
-        if (value === undefined || HOP_BY_HOP.has(name)) continue;
-        if (Array.isArray(value)) for (const v of value) out.push([name, v]);
-        else out.push([name, value]);
+        if (value === undefined || DROPPED_FROM_RESPONSE.has(name)) continue;
+        const clientName = clientHeaderName(name);
+        if (Array.isArray(value)) for (const v of value) out.push([clientName, v]);
+        else out.push([clientName, value]);
       }
-      return { statusCode: response.statusCode, headers: out, body };
+      return { statusCode: response.statusCode, headers: out, body, traceRoot: req.traceRoot };
     } catch (error) {
       if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
         throw new IntegrationTimeoutError();
@@ -111,13 +90,64 @@ export function httpProxyIntegration(
   };
 }
 
+/** `integration.request.{path|querystring|header}.X` ← a mapping expression, compiled. */
+export interface RequestParameters {
+  path: [string, ParameterSource][];
+  querystring: [string, ParameterSource][];
+  header: [string, ParameterSource][];
+}
+
+export function compileRequestParameters(integration: Integration): RequestParameters {
+  const mapped: RequestParameters = { path: [], querystring: [], header: [] };
+  for (const [target, expression] of Object.entries(integration.requestParameters ?? {})) {
+    const m = /^integration\.request\.(path|header|querystring)\.(.+)$/.exec(target);
+    if (!m) continue;
+    mapped[m[1] as keyof RequestParameters].push([m[2]!, compileParameterSource(expression)]);
+  }
+  return mapped;
+}
+
+/**
+ * The backend URL: `${stageVariables.X}` anywhere, `{X}` from `integration.request.path.X` (AWS's
+ * import maps `{proxy}` this way) or the method's own path parameter, the mapped query string
+ * after `query` (the client's, for a proxy; none for a non-proxy integration).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
+ */
+export function backendUrl(
+  uri: string,
+  mapped: RequestParameters,
+  exchange: Exchange,
+  query: string,
+): URL {
+  // `${stageVariables.X}` may appear anywhere in an HTTP integration URI.
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
+  const withVariables = withStageVariables(uri, exchange.stage.variables);
+  let url = withVariables.replace(/\{([^{}]+?)\+?\}/g, (_, name: string) => {
+    const found = mapped.path.find(([n]) => n === name || `${n}+` === name);
+    // Path parameters reach functions percent-encoded; a backend gets them decoded once.
+    const raw = found ? undefined : exchange.pathParameters?.[name.replace(/\+$/, '')];
+    const value = found ? found[1](exchange) : raw && decodePathValue(raw);
+    if (value === undefined) return '';
+    checkPathValue(value);
+    return encodePath(value);
+  });
+  const extraQuery = mapped.querystring
+    .map(([name, source]) => [name, source(exchange)] as const)
+    .filter(([, v]) => v !== undefined)
+    .map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v!)}`);
+  const fullQuery = [query, ...extraQuery].filter(Boolean).join('&');
+  if (fullQuery) url += (url.includes('?') ? '&' : '?') + fullQuery;
+  // Parsed once: the checked URL object is the one undici sends.
+  return checkBackendUrl(url, withVariables);
+}
+
 /**
  * A mapped value (an authorizer's principalId or context, a stage variable) may hold what no HTTP
  * header can: CR/LF, or characters beyond Latin-1. AWS documents nothing for this; sending it
  * would split or corrupt the upstream request, so the request is refused as a 502 before any
  * byte goes upstream.
  */
-function mappedHeaderValue(name: string, value: string): string {
+export function mappedHeaderValue(name: string, value: string): string {
   try {
     validateHeaderValue(name, value);
   } catch {

@@ -4,6 +4,7 @@
 import { ownValue } from '../any-key-map.js';
 import type { Exchange } from '../compiled-api.js';
 import { DeploymentError } from '../errors.js';
+import { decodePathValue } from '../router.js';
 
 export type ParameterSource = (exchange: Exchange) => string | undefined;
 
@@ -19,7 +20,11 @@ export function compileParameterSource(expression: string): ParameterSource {
     );
   if (m) {
     const [, where, name] = m as unknown as [string, string, string];
-    if (where === 'path') return (x) => ownValue(x.pathParameters, name);
+    if (where === 'path')
+      return (x) => {
+        const value = ownValue(x.pathParameters, name);
+        return value === undefined ? undefined : decodePathValue(value);
+      };
     if (where === 'querystring') return (x) => x.request.query.single[name];
     if (where === 'multivaluequerystring') return (x) => x.request.query.multi[name]?.join(',');
     const lower = name.toLowerCase();

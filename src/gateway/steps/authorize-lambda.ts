@@ -6,7 +6,7 @@
 import type { InvokeResult, Invoker } from '../../functions/invoker.js';
 import { executeApiArn } from '../../model/arn.js';
 import type { Logger } from '../../observability/logger.js';
-import { authorizerCacheKey, type AuthorizerCache } from '../authorizers/cache.js';
+import { authorizerCacheKey, type AuthorizerResultCache } from '../authorizers/cache.js';
 import { parseAuthorizerOutput, type AuthorizerResult } from '../authorizers/output.js';
 import type { CompiledAuthorizer, Exchange } from '../compiled-api.js';
 import { resourcePathOf } from '../http/request-path.js';
@@ -16,7 +16,7 @@ import { authorizerSourceArn, type InvokePermissions } from '../invoke-permissio
 
 export interface AuthorizeLambdaDeps {
   invoker: Invoker;
-  cache: AuthorizerCache;
+  cache: AuthorizerResultCache;
   logger: Logger;
   now: () => number;
   /** Lambda resource policies; absent: every authorizer function may be invoked. */
@@ -68,12 +68,13 @@ export function createAuthorizeLambdaStep(deps: AuthorizeLambdaDeps): AuthorizeL
     );
     const { result, latency } = await run(exchange, authorizer, methodArn);
     const decision = result.policy.evaluate(methodArn);
-    if (decision !== 'Allow') throw new AccessDeniedError(decision === 'Deny');
     const outcome: Exchange['authorizer'] = {
       principalId: result.principalId,
       context: result.context,
       integrationLatency: latency,
     };
+    // A denied caller's principalId and context still reach an ACCESS_DENIED template.
+    if (decision !== 'Allow') throw new AccessDeniedError(decision === 'Deny', outcome);
     if (result.usageIdentifierKey !== undefined)
       outcome.usageIdentifierKey = result.usageIdentifierKey;
     exchange.authorizer = outcome;
@@ -104,14 +105,27 @@ export function createLambdaAuthorizerRunner(deps: AuthorizeLambdaDeps): LambdaA
 
     const key =
       authorizer.ttlSeconds > 0
-        ? authorizerCacheKey(stage.apiId, stage.stageName, authorizer.id, identity ?? [])
+        ? authorizerCacheKey(
+            stage.apiId,
+            stage.stageName,
+            authorizer.id,
+            identity ?? [],
+            stage.deploymentId,
+          )
         : undefined;
-    const cached = key === undefined ? undefined : deps.cache.get(key);
+    const cached = key === undefined ? undefined : await deps.cache.get(key);
     if (cached !== undefined) return { result: cached, latency: 0 };
     const started = deps.now();
-    const result = await invokeAuthorizer(exchange, authorizer, identity, methodArn, deps, trace);
+    const { result, payload } = await invokeAuthorizer(
+      exchange,
+      authorizer,
+      identity,
+      methodArn,
+      deps,
+      trace,
+    );
     const latency = deps.now() - started;
-    if (key !== undefined) deps.cache.set(key, result, authorizer.ttlSeconds);
+    if (key !== undefined) deps.cache.set(key, result, authorizer.ttlSeconds, payload);
     return { result, latency };
   };
 }
@@ -123,7 +137,7 @@ async function invokeAuthorizer(
   methodArn: string,
   deps: AuthorizeLambdaDeps,
   trace: AuthorizerTrace | undefined,
-): Promise<AuthorizerResult> {
+): Promise<{ result: AuthorizerResult; payload: string }> {
   const { request, stage, method, pathParameters } = exchange;
   const permissions = deps.permissions;
   if (
@@ -170,7 +184,7 @@ async function invokeAuthorizer(
     );
   }
   try {
-    return parseAuthorizerOutput(result.payload);
+    return { result: parseAuthorizerOutput(result.payload), payload: result.payload };
   } catch (error) {
     if (error instanceof AuthorizerConfigurationError) throw logged(deps, request.requestId, error);
     throw error;

@@ -7,12 +7,16 @@
 // commit, and are also written to `changes`, so a LISTEN connection that drops and comes back
 // replays what it missed. Each event carries this node's origin id, and a node skips its own
 // notifications (it delivered them at commit): every subscriber sees each change once.
+// A LISTEN connection can also die silently (a half-open TCP connection after a network fault
+// sends no error): the feed is therefore also read every `catchUpIntervalMs` (default 30 s),
+// so a node converges even on a notification it never got.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { MIGRATIONS } from '../migrations/migrations.js';
 import {
   StoreConflictError,
   type ChangeEvent,
+  type ChangeKind,
   type EntityKind,
   type Store,
   type StoreTx,
@@ -27,6 +31,8 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** First delay before reconnecting the LISTEN connection; doubles up to 10 s. */
   reconnectDelayMs?: number;
+  /** How often to read the change feed anyway, for a notification lost on a dead connection. */
+  catchUpIntervalMs?: number;
 }
 
 // Advisory lock classes (first key); the second key is the schema's hash, so stores in different
@@ -37,7 +43,7 @@ const TX_LOCK = 0x5a12;
 interface ChangeRow {
   seq: string;
   origin: string;
-  kind: EntityKind;
+  kind: ChangeKind;
   scope: string;
   id: string;
 }
@@ -50,6 +56,8 @@ export class PostgresStore implements Store {
   readonly #channel: string;
   readonly #subscribers = new Subscribers();
   readonly #reconnectDelayMs: number;
+  readonly #catchUpIntervalMs: number;
+  #catchUpTimer: NodeJS.Timeout | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #lastSeq = 0n;
   #listener: pg.Client | undefined;
@@ -82,6 +90,7 @@ export class PostgresStore implements Store {
         ? 'sallyport_changes'
         : `sallyport_changes_${options.schema}`.slice(0, 63);
     this.#reconnectDelayMs = options.reconnectDelayMs ?? 500;
+    this.#catchUpIntervalMs = options.catchUpIntervalMs ?? 30_000;
   }
 
   /** Connects, applies pending migrations (one node at a time), and returns the store. */
@@ -117,6 +126,10 @@ export class PostgresStore implements Store {
     if (!this.#listening) {
       this.#listening = true;
       void this.#listen();
+      this.#catchUpTimer = setInterval(() => {
+        this.#catchUp(this.#pool).catch(() => undefined);
+      }, this.#catchUpIntervalMs);
+      this.#catchUpTimer.unref();
     }
     return unsubscribe;
   }
@@ -125,6 +138,7 @@ export class PostgresStore implements Store {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#reconnectTimer);
+    clearInterval(this.#catchUpTimer);
     this.#subscribers.clear();
     await this.#queue;
     const listener = this.#listener;
@@ -290,7 +304,12 @@ export class PostgresStore implements Store {
 
   async #listen(): Promise<void> {
     if (this.#closed) return;
-    const client = new pg.Client({ ...this.#config, application_name: this.#listenerName });
+    const client = new pg.Client({
+      ...this.#config,
+      application_name: this.#listenerName,
+      // So the kernel notices a peer that vanished, and the reconnect (with its catch-up) runs.
+      keepAlive: true,
+    });
     const retry = () => {
       if (this.#listener !== client) return;
       this.#listener = undefined;
@@ -321,7 +340,7 @@ export class PostgresStore implements Store {
     this.#reconnectTimer.unref();
   }
 
-  async #catchUp(client: pg.Client): Promise<void> {
+  async #catchUp(client: pg.Client | pg.Pool): Promise<void> {
     const { rows } = await client.query<ChangeRow>(
       'SELECT seq::text, origin, kind, scope, id FROM changes WHERE seq > $1 ORDER BY seq',
       [this.#lastSeq.toString()],

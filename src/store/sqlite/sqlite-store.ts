@@ -13,6 +13,7 @@ import {
   StoreConflictError,
   StoreUnavailableError,
   type ChangeEvent,
+  type ChangeKind,
   type EntityKind,
   type Store,
   type StoreTx,
@@ -32,7 +33,7 @@ const CHANGES_KEPT_MS = 24 * 60 * 60 * 1000;
 interface ChangeRow {
   seq: number;
   origin: string;
-  kind: EntityKind;
+  kind: ChangeKind;
   scope: string;
   id: string;
 }

@@ -71,7 +71,7 @@ export async function startAdmin(
     invoker,
     logger,
     now: options.now ?? Date.now,
-    flushAuthorizerCache: (apiId, stage) => flushed.push(`${apiId}/${stage}`),
+    flushAuthorizerCache: (apiId, stage) => void flushed.push(`${apiId}/${stage}`),
   };
   const server = createAdminServer({
     logger,

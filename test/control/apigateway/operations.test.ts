@@ -446,7 +446,7 @@ test('deployments and stages: snapshot, stage variables by patch, flush, delete 
   );
   assert.equal(flushed.$metadata.httpStatusCode, 202);
   assert.deepEqual(admin.flushed.at(-1), `${apiId}/prod`);
-  assert.deepEqual(admin.events.at(-1), { kind: 'stage', scope: apiId, id: 'prod' });
+  assert.deepEqual(admin.events.at(-1), { kind: 'authorizercache', scope: apiId, id: 'prod' });
 
   const delS = await client.send(new DeleteStageCommand({ restApiId: apiId, stageName: 'prod' }));
   assert.equal(delS.$metadata.httpStatusCode, 202);

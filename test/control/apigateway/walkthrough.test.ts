@@ -193,7 +193,8 @@ test('walkthrough: create, integrate, authorize, deploy, test-invoke', async () 
       headers: { jwt_token: 'allow' },
     }),
   );
-  assert.equal(allow.clientStatus, 200);
+  // 0 when the authorizer succeeded: https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeAuthorizer.html
+  assert.equal(allow.clientStatus, 0);
   assert.equal(allow.principalId, 'user-allow');
   const policy = JSON.parse(allow.policy!) as { Statement: { Effect: string; Resource: string }[] };
   assert.deepEqual(policy.Statement[0], {
@@ -215,7 +216,7 @@ test('walkthrough: create, integrate, authorize, deploy, test-invoke', async () 
       headers: { jwt_token: 'deny' },
     }),
   );
-  assert.equal(deny.clientStatus, 200);
+  assert.equal(deny.clientStatus, 0, 'the authorizer succeeded; its policy is not evaluated here');
   assert.equal(deny.principalId, 'user-deny');
 
   const missing = await client.send(

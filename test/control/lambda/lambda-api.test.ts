@@ -164,8 +164,10 @@ describe('Lambda control API', () => {
       Environment: { Variables: { GREETING: 'hi' } },
       TracingConfig: { Mode: 'PassThrough' },
       RevisionId: config.RevisionId,
-      State: 'Active',
-      LastUpdateStatus: 'Successful',
+      // https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html
+      State: 'Pending',
+      StateReason: 'The function is being created.',
+      StateReasonCode: 'Creating',
       PackageType: 'Zip',
       Architectures: ['x86_64'],
       EphemeralStorage: { Size: 512 },

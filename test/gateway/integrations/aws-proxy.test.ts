@@ -42,8 +42,11 @@ test('the function gets the 1.0 proxy event with this request id, and its answer
       ['X-One', 'a'],
     ],
     body: 'made',
+    // API Gateway answers with the trace it called the function under.
+    traceRoot: 'Root=1-6553f100-000000000000000000000000',
   });
   const call = invoker.calls[0]!;
+  assert.match(call.traceId ?? '', /^Root=1-6553f100-0{24};Parent=[0-9a-f]{16};Sampled=0$/);
   assert.equal(call.functionName, 'fn');
   assert.equal(call.requestId, '00000000-0000-4000-8000-000000000000');
   const event = call.event as Record<string, unknown>;

@@ -1,0 +1,65 @@
+// AWS with a Lambda function URI: the Lambda custom (non-proxy) integration. The request
+// template (or the passthrough payload) is the event; the function's return value is the
+// integration response's payload, passed through whole unless a response template shapes it;
+// a function error selects the integration response whose selectionPattern matches its
+// errorMessage, and the default one otherwise (so an unmapped error is a 200, as on AWS).
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-custom-integrations.html
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/handle-errors-in-lambda-integration.html
+import type { Invoker } from '../../functions/invoker.js';
+import type { Integration } from '../../model/types.js';
+import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
+import { LambdaInvocationError, LambdaRequestNotJsonError } from '../errors.js';
+import type { InvokePermissions } from '../invoke-permissions.js';
+import { compileIntegrationResponses } from '../mapping/integration-responses.js';
+import { compileRequestBody } from '../mapping/request-body.js';
+import { functionTraceHeader } from '../../functions/trace-header.js';
+import { checkInvokable } from './aws-proxy.js';
+import { invocationResult } from './timeout.js';
+
+export interface LambdaTarget {
+  invoker: Invoker;
+  functionName: string;
+  /** Undefined when the function's own Timeout always fires first. */
+  timeoutInMillis: number | undefined;
+  permissions: InvokePermissions;
+}
+
+const newInvocationError = (reason: string) => new LambdaInvocationError(reason);
+
+export function awsLambdaIntegration(
+  integration: Integration,
+  target: LambdaTarget,
+  where: string,
+): IntegrationHandler {
+  const { invoker, functionName, timeoutInMillis, permissions } = target;
+  const requestBody = compileRequestBody(integration);
+  const responses = compileIntegrationResponses(integration, where);
+
+  return async (exchange: Exchange): Promise<HttpAnswer> => {
+    checkInvokable(invoker, permissions, functionName, exchange);
+    const event = eventOf(requestBody(exchange));
+    const invocation = invoker.invoke({
+      functionName,
+      event,
+      requestId: exchange.request.requestId,
+      traceId: functionTraceHeader(exchange.request.traceRoot),
+    });
+    const result = await invocationResult(invocation, timeoutInMillis, newInvocationError);
+    const key = result.functionError ? (result.errorMessage ?? '') : undefined;
+    const answer = responses.answer(exchange, key, { body: result.payload });
+    // A function answered: the client sees the request's trace, as for AWS_PROXY.
+    answer.traceRoot = exchange.request.traceRoot;
+    return answer;
+  };
+}
+
+/** Lambda takes JSON events only; an empty payload is the event `{}`. */
+function eventOf(body: string | Buffer): unknown {
+  const text = body.toString();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new LambdaRequestNotJsonError((error as Error).message);
+  }
+}
