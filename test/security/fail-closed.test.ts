@@ -15,6 +15,7 @@ import {
   PutIntegrationCommand,
   PutIntegrationResponseCommand,
   PutMethodCommand,
+  PutMethodResponseCommand,
   UpdateMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import {
@@ -95,6 +96,7 @@ components:
           requestTemplates: { 'application/json': '{"statusCode": 200}' },
         }),
       );
+      await apigw.send(new PutMethodResponseCommand({ ...method, statusCode: '200' }));
       await apigw.send(new PutIntegrationResponseCommand({ ...method, statusCode: '200' }));
       await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
       const url = `${s.base}/restapis/${api.id}/dev/_user_request_/x`;
