@@ -50,14 +50,47 @@ const sallyport = [
   '--no-admin',
   '--store',
   'memory',
+  // The bench drives more than AWS's account limit (10,000 rps) through one process.
+  '--account-throttle',
+  'off',
 ];
 // The same, with the admin listener up and so /metrics counting every request (docs/observability.md).
 const sallyportWithMetrics = sallyport.flatMap((a) =>
   a === '--no-admin' ? ['--admin-port', '0'] : [a],
 );
+// The key bench/projects/sallyport.yaml gives its usage plan.
+const BENCH_KEY = 'benchkey0000000000000000000001';
+// The Redis row runs with SALLYPORT_BENCH_REDIS (or SALLYPORT_TEST_REDIS) set, and says so if not.
+const REDIS = process.env.SALLYPORT_BENCH_REDIS ?? process.env.SALLYPORT_TEST_REDIS;
+if (!REDIS) process.stderr.write('bench: no Redis row (set SALLYPORT_BENCH_REDIS=redis://…)\n');
 const CONFIGURATIONS: Configuration[] = [
   { name: 'baseline: bare node:http', start: ['bench/servers/baseline.mjs'], path: '/' },
   { name: 'MOCK, no authorizer', start: sallyport, path: '/bench/mock' },
+  // A key check + the plan's throttle + its quota: counters in memory, then on Redis.
+  {
+    name: 'MOCK + API key, plan throttle and quota (memory)',
+    start: sallyport,
+    path: '/bench/mock-keyed',
+    headers: { 'x-api-key': BENCH_KEY },
+    refused: { path: '/bench/mock-keyed', status: 403 },
+  },
+  ...(REDIS
+    ? [
+        {
+          name: 'MOCK + API key, plan throttle and quota (Redis)',
+          start: [
+            ...sallyport,
+            '--redis',
+            REDIS,
+            '--redis-prefix',
+            `sallyport-bench-${process.pid}:`,
+          ],
+          path: '/bench/mock-keyed',
+          headers: { 'x-api-key': BENCH_KEY },
+          refused: { path: '/bench/mock-keyed', status: 403 },
+        },
+      ]
+    : []),
   {
     // Request validation: a required header and a JSON body checked against a draft-4 model.
     name: 'MOCK + validated body and parameters',

@@ -26,7 +26,11 @@ export type GatewayErrorCode =
   | 'ERR_LAMBDA_INVOCATION'
   | 'ERR_BAD_REQUEST_PARAMETERS'
   | 'ERR_BAD_REQUEST_BODY'
-  | 'ERR_LAMBDA_FUNCTION_NOT_FOUND';
+  | 'ERR_LAMBDA_FUNCTION_NOT_FOUND'
+  | 'ERR_INVALID_API_KEY'
+  | 'ERR_THROTTLED'
+  | 'ERR_QUOTA_EXCEEDED'
+  | 'ERR_LIMITS_UNAVAILABLE';
 
 /** Data plane, at deploy time: a snapshot that cannot be served, and what compile reads. */
 export type DeployErrorCode =

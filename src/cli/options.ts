@@ -21,3 +21,14 @@ export async function projectFor(config: string | undefined): Promise<Project | 
 export function dataDirFor(dataDir: string | undefined, project: Project | undefined): string {
   return resolve(dataDir ?? (project ? join(project.dir, '.sallyport') : '.sallyport'));
 }
+
+/** `rate:burst` (requests per second, bucket size) or `off`, else one clear error. */
+export function parseThrottle(
+  option: string,
+  value: string,
+): { rateLimit: number; burstLimit: number } | null {
+  if (value === 'off') return null;
+  const m = /^(\d+(?:\.\d+)?):(\d+)$/.exec(value);
+  if (!m) throw new Error(`${option}: expected rate:burst (e.g. 10000:5000) or off, got ${value}`);
+  return { rateLimit: Number(m[1]), burstLimit: Number(m[2]) };
+}

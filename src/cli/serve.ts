@@ -10,7 +10,11 @@ import {
   type LogFormat,
 } from '../observability/logger.js';
 import { fail } from './fail.js';
-import { dataDirFor, parsePort, projectFor } from './options.js';
+import { dataDirFor, parsePort, parseThrottle, projectFor } from './options.js';
+import {
+  REDIS_UNAVAILABLE_POLICIES,
+  type RedisUnavailablePolicy,
+} from '../gateway/limits/fallback-counters.js';
 import { preparePrivateDataDir } from './private-data-dir.js';
 import {
   checkPortFree,
@@ -38,6 +42,9 @@ interface ServeOptions {
   redis?: string;
   authorizerCache: AuthorizerCacheKind;
   workers: string;
+  redisPrefix: string;
+  redisUnavailable: RedisUnavailablePolicy;
+  accountThrottle: string;
 }
 
 export function serveCommand(): Command {
@@ -83,7 +90,7 @@ export function serveCommand(): Command {
     )
     .option(
       '--redis <url>',
-      'redis://… shared by every node and worker (see --authorizer-cache; docs/many-nodes.md)',
+      'redis://… shared by every node and worker: usage-plan throttles and quotas, and (see --authorizer-cache) authorizer results; docs/many-nodes.md',
     )
     .addOption(
       new Option(
@@ -92,6 +99,20 @@ export function serveCommand(): Command {
       )
         .choices(['memory', 'redis'])
         .default('memory'),
+    )
+    .option(
+      '--account-throttle <rate:burst|off>',
+      "this process's account-level throttle, as AWS's per account and region",
+      '10000:5000',
+    )
+    .option('--redis-prefix <prefix>', 'prefix of the keys Sallyport writes in Redis', 'sallyport:')
+    .addOption(
+      new Option(
+        '--redis-unavailable <policy>',
+        "while Redis is unreachable: local (enforce on this process's own counts, add them to Redis when it returns) or refuse (503)",
+      )
+        .choices(REDIS_UNAVAILABLE_POLICIES)
+        .default('local'),
     )
     .addOption(
       new Option('--log-level <level>', 'log level')
@@ -139,6 +160,9 @@ async function serve(options: ServeOptions): Promise<void> {
     ...(options.metrics && options.admin
       ? { metrics: worker ? 'worker' : workers > 1 ? 'primary' : 'process' }
       : {}),
+    redisPrefix: options.redisPrefix,
+    redisUnavailable: options.redisUnavailable,
+    accountThrottle: parseThrottle('--account-throttle', options.accountThrottle),
   });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
@@ -244,5 +268,21 @@ async function serve(options: ServeOptions): Promise<void> {
   lines.push(
     `State: ${options.store?.startsWith('postgres') ? 'PostgreSQL' : options.store === 'memory' ? 'memory' : dataDir}`,
   );
+  lines.push(
+    options.redis
+      ? `Usage plans counted in Redis ${withoutPassword(options.redis)} (unreachable: ${options.redisUnavailable})`
+      : 'Usage plans counted in this process (quota counts saved in the store)',
+  );
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** A Redis URL fit to print: its password replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(invalid URL)';
+  }
 }

@@ -13,6 +13,7 @@ import {
   putRestApiFromOpenApi,
   registerApiGatewayRoutes,
 } from '../control/apigateway/index.js';
+import { putUsagePlansFromProject } from '../control/apigateway/project-usage-plans.js';
 import { loadFunctions } from '../control/lambda/load-functions.js';
 import { putFunctionFromFolder } from '../control/lambda/local-functions.js';
 import { FunctionPolicies } from '../control/lambda/resource-policy.js';
@@ -23,6 +24,9 @@ import { Gateway } from '../gateway/gateway.js';
 import { RedisAuthorizerCache } from '../node/redis-authorizer-cache.js';
 import { RedisConnection } from '../node/redis-connection.js';
 import { StageLoader } from '../node/stage-loader.js';
+import { openCounters } from '../node/usage-counters.js';
+import { UsageLoader } from '../node/usage-loader.js';
+import type { RedisUnavailablePolicy } from '../gateway/limits/fallback-counters.js';
 import {
   DEFAULT_SETTINGS,
   type FunctionConfig,
@@ -36,6 +40,8 @@ import { AccessLogs, accessLogSink } from '../observability/access-log.js';
 import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import type { UsageCounters } from '../gateway/limits/counters.js';
+import type { Throttle } from '../gateway/limits/token-bucket.js';
 
 export interface NodeOptions {
   project: Project | undefined;
@@ -59,6 +65,11 @@ export interface NodeOptions {
   accessLog?: string;
   /** Prometheus metrics, and this process's part in them; none with `serve --no-metrics`. */
   metrics?: MetricsRole;
+  redisPrefix?: string | undefined;
+  /** `serve --redis-unavailable`: what metered requests get while Redis is away. */
+  redisUnavailable?: RedisUnavailablePolicy | undefined;
+  /** `serve --account-throttle`: per process; null: none; absent: AWS's 10,000 / 5,000. */
+  accountThrottle?: Throttle | null | undefined;
 }
 
 export type AuthorizerCacheKind = 'memory' | 'redis';
@@ -101,6 +112,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   };
   const now = Date.now;
   let admin: Server | undefined;
+  let counters: UsageCounters | undefined;
   let redis: RedisConnection | undefined;
   const metrics = options.metrics ? createMetrics(options.metrics) : undefined;
   const stopRequestLog = startRequestLog(logger);
@@ -126,7 +138,19 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     await policies.reload(store);
     // AWS_IAM methods accept the admin credentials, so they exist even without the admin API.
     const loaded = await loadAdminCredentials({ dataDir });
+    counters = await openCounters({
+      redis: options.redis,
+      redisPrefix: options.redisPrefix,
+      redisUnavailable: options.redisUnavailable,
+      store,
+      logger,
+      now,
+    });
     const gateway = new Gateway({
+      counters,
+      ...(options.accountThrottle !== undefined
+        ? { accountThrottle: options.accountThrottle }
+        : {}),
       invoker,
       settings,
       logger,
@@ -139,6 +163,8 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     if (onlyApi) gateway.stages.defaultApiId = onlyApi;
     const loader = new StageLoader(store, gateway, logger, (stage) => accessLogs.configure(stage));
     await loader.syncAll();
+    const usageLoader = new UsageLoader(store, gateway, logger);
+    await usageLoader.load();
     const unsubscribe = store.subscribe((event) => {
       if (event.kind === 'function' || event.kind === 'permission') {
         policies
@@ -152,6 +178,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
         return;
       }
       void loader.onChange(event);
+      void usageLoader.onChange(event);
     });
 
     return {
@@ -178,6 +205,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
               now,
               flushAuthorizerCache: (apiId, stage) =>
                 gateway.flushAuthorizerCache(apiId, stage, true),
+              counters: gateway.counters,
             }),
             registerLambdaRoutes({ store, invoker, settings, dataDir, logger, now }),
           ],
@@ -201,6 +229,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
           server.closeIdleConnections();
         }
         await Promise.allSettled(closing);
+        await gateway.counters.close();
         await redis?.close();
         await store.close();
       },
@@ -210,6 +239,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     stopRequestLog();
     accessLogs.close();
     await invoker.close();
+    await counters?.close();
     await redis?.close();
     await store.close();
     throw error;
@@ -258,5 +288,6 @@ async function applyProject(
       stages.push({ apiId: api.id, stageName: stage.stageName });
     }
   }
+  await putUsagePlansFromProject(deps, project.usagePlans);
   return stages;
 }

@@ -1,4 +1,5 @@
 // Loads sallyport.yaml: the functions Sallyport runs and the APIs it serves.
+import type { ApiStage, QuotaSettings, ThrottleSettings } from '../model/usage-plans.js';
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -33,6 +34,22 @@ export interface Project {
   settings: Settings;
   functions: FunctionConfig[];
   apis: ApiDefinition[];
+  usagePlans: UsagePlanDefinition[];
+}
+
+/** A usage plan of the project file: its API stages named by API id, its keys by name. */
+export interface UsagePlanDefinition {
+  name: string;
+  description?: string | undefined;
+  throttle?: ThrottleSettings | undefined;
+  quota?: QuotaSettings | undefined;
+  apiStages: ApiStage[];
+  apiKeys: {
+    name: string;
+    value?: string | undefined;
+    enabled: boolean;
+    description?: string | undefined;
+  }[];
 }
 
 const FILE_NAMES = ['sallyport.yaml', 'sallyport.yml'];
@@ -60,7 +77,48 @@ export async function loadProject(pathArg: string): Promise<Project> {
   const dir = dirname(file);
   const functions = await toFunctions(parsed.data, file, dir);
   const apis = await toApis(parsed.data, file, dir);
-  return { file, dir, settings: parsed.data.settings, functions, apis };
+  const usagePlans = toUsagePlans(parsed.data, apis, file);
+  return { file, dir, settings: parsed.data.settings, functions, apis, usagePlans };
+}
+
+/** Each plan's API stages must be APIs and stages of this file; a key name is one key. */
+function toUsagePlans(
+  data: ProjectFile,
+  apis: ApiDefinition[],
+  file: string,
+): UsagePlanDefinition[] {
+  const keyPlans = new Map<string, string>();
+  return Object.entries(data.usagePlans).map(([name, plan]) => {
+    const apiStages = plan.apiStages.map((apiStage, index) => {
+      const where = `usagePlans.${name}.apiStages[${index}]`;
+      const api = apis.find((a) => a.name === apiStage.api);
+      if (!api) throw invalid(file, `${where}.api`, `no API named "${apiStage.api}" in apis`);
+      if (!api.stages.some((s) => s.stageName === apiStage.stage))
+        throw invalid(file, `${where}.stage`, `API "${api.name}" has no stage "${apiStage.stage}"`);
+      const stage: ApiStage = { apiId: api.id, stage: apiStage.stage };
+      if (apiStage.throttle) stage.throttle = apiStage.throttle;
+      return stage;
+    });
+    const apiKeys = Object.entries(plan.apiKeys).map(([keyName, key]) => {
+      const other = keyPlans.get(keyName);
+      if (other !== undefined)
+        throw invalid(
+          file,
+          `usagePlans.${name}.apiKeys.${keyName}`,
+          `also a key of plan "${other}": name a key once`,
+        );
+      keyPlans.set(keyName, name);
+      return { name: keyName, ...key };
+    });
+    return {
+      name,
+      description: plan.description,
+      throttle: plan.throttle,
+      quota: plan.quota,
+      apiStages,
+      apiKeys,
+    };
+  });
 }
 
 async function findProjectFile(absolute: string, pathArg: string): Promise<string> {

@@ -233,6 +233,51 @@ const apiSchema = z.strictObject({
     .transform((v) => v ?? {}),
 });
 
+// Usage plans and their API keys, as CreateUsagePlan and CreateApiKey take them; APIs are named
+// as in `apis`. https://docs.aws.amazon.com/apigateway/latest/api/API_CreateUsagePlan.html
+const throttleSchema = z.strictObject({
+  rateLimit: z.number().min(0, { error: 'must be 0 or more' }),
+  burstLimit: z.number().int().min(0, { error: 'must be 0 or more' }).optional(),
+});
+
+const usagePlanSchema = z.strictObject({
+  description: z.string().optional(),
+  throttle: throttleSchema.optional(),
+  quota: z
+    .strictObject({
+      limit: z.number().int().min(0, { error: 'must be 0 or more' }),
+      period: z.enum(['DAY', 'WEEK', 'MONTH']),
+      offset: z.number().int().min(0).max(27).default(0),
+    })
+    .optional(),
+  apiStages: z
+    .array(
+      z.strictObject({
+        api: z.string().min(1, { error: 'expected the name of an API in apis' }),
+        stage: z.string().regex(STAGE_NAME, { error: 'expected a stage name' }),
+        throttle: z.record(z.string(), throttleSchema).optional(),
+      }),
+    )
+    .default([]),
+  apiKeys: z
+    .record(
+      z.string().min(1),
+      z
+        .strictObject({
+          value: z
+            .string()
+            .regex(/^[\x21-\x7e]{20,128}$/, { error: 'must be 20 to 128 characters, no spaces' })
+            .optional(),
+          enabled: z.boolean().default(true),
+          description: z.string().optional(),
+        })
+        .nullish()
+        .transform((key) => key ?? { enabled: true }),
+    )
+    .nullish()
+    .transform((v) => v ?? {}),
+});
+
 export const projectFileSchema = z
   .strictObject({
     settings: settingsSchema.nullish().transform((v) => v ?? settingsSchema.parse({})),
@@ -249,6 +294,10 @@ export const projectFileSchema = z
       .array(apiSchema)
       .nullish()
       .transform((v) => v ?? []),
+    usagePlans: z
+      .record(z.string().min(1), usagePlanSchema)
+      .nullish()
+      .transform((v) => v ?? {}),
   })
   .superRefine((project, ctx) => {
     const seen = new Map<string, number>();

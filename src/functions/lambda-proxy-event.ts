@@ -58,6 +58,9 @@ export type ProxyEventValues = [
   /** The REQUEST authorizer event has no body: null and false there, unused. */
   body: string | null,
   isBase64Encoded: boolean,
+  /** identity.apiKey / apiKeyId: the key a method with apiKeyRequired was called with, else null. */
+  apiKey: string | null,
+  apiKeyId: string | null,
 ];
 
 /** `requestContext`: one literal in AWS's key order; `authorizer` is added last, when set. */
@@ -88,8 +91,8 @@ export function requestContextOf(v: ProxyEventValues): APIGatewayEventRequestCon
       userArn: v[23],
       userAgent: v[24],
       user: v[25],
-      apiKey: null,
-      apiKeyId: null,
+      apiKey: v[32],
+      apiKeyId: v[33],
       clientCert: null,
     },
     domainName: v[26],

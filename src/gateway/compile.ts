@@ -11,6 +11,7 @@ import type {
   Model,
   Settings,
 } from '../model/types.js';
+import type { MethodSetting } from '../model/usage-plans.js';
 import type { Invoker } from '../functions/invoker.js';
 import { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
 import {
@@ -31,6 +32,7 @@ import { httpProxyIntegration } from './integrations/http-proxy.js';
 import { httpIntegration } from './integrations/http.js';
 import { mockIntegration } from './integrations/mock.js';
 import { DeploymentError } from './errors.js';
+import { LocalBucket } from './limits/token-bucket.js';
 import { hasStageVariables, withStageVariables } from './mapping/stage-variables.js';
 import { GatewayResponses } from './responses.js';
 import { Router } from './router.js';
@@ -52,6 +54,8 @@ export interface StageInput {
   stageName: string;
   deploymentId: string;
   variables: Record<string, string>;
+  /** The stage's methodSettings (`*\/*`, `{path without leading /}/{METHOD}`). */
+  methodSettings?: Record<string, MethodSetting>;
 }
 
 /** Throws DeploymentError, and nothing else, when the snapshot cannot be served. */
@@ -85,13 +89,13 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
     for (const method of Object.values(resource.resourceMethods)) {
       if (!method) continue;
       const where = `${method.httpMethod} ${resource.path}`;
-      refuseUnenforced(method, where);
       methods.set(method.httpMethod, {
         httpMethod: method.httpMethod,
         resourceId: resource.id,
         resourcePath: resource.path,
         authorization: methodAuthorization(method, authorizers, jwtAuthorizers, where),
         apiKeyRequired: method.apiKeyRequired,
+        throttle: methodThrottle(stage.methodSettings, resource.path, method.httpMethod),
         validateRequest: compileRequestValidation(method, validators, models, where),
         integrate: compileIntegration(method.methodIntegration, deps, where, stage.variables),
       });
@@ -106,6 +110,8 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
     variables: { ...stage.variables },
     settings: deps.settings,
     binaryMediaTypes: [...snapshot.api.binaryMediaTypes],
+    apiKeySource: snapshot.api.apiKeySource,
+    methodSettings: stage.methodSettings ?? {},
     router,
     responses: new GatewayResponses(snapshot.gatewayResponses),
   };
@@ -127,15 +133,21 @@ function withBuiltInModels(snapshot: ApiSnapshot): Model[] {
 }
 
 /**
- * Protection a method asks for that is not built yet must not answer as if it were there: a
- * deployment with such a method is refused rather than served open.
+ * The stage's throttle for a method: its own methodSettings entry, else the stage's `*\/*`; each
+ * method has its own bucket. None: only the account's throttle applies.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
  */
-function refuseUnenforced(method: Method, where: string): void {
-  if (method.apiKeyRequired)
-    throw new DeploymentError(
-      `API keys and usage plans are not supported yet: method ${where} has apiKeyRequired set to true; ` +
-        'set it to false (and protect the method another way) to deploy',
-    );
+function methodThrottle(
+  settings: Record<string, MethodSetting> | undefined,
+  resourcePath: string,
+  httpMethod: string,
+): LocalBucket | undefined {
+  const setting = settings?.[`${resourcePath.slice(1)}/${httpMethod}`] ?? settings?.['*/*'];
+  if (!setting) return undefined;
+  return new LocalBucket({
+    rateLimit: setting.throttlingRateLimit,
+    burstLimit: setting.throttlingBurstLimit,
+  });
 }
 
 function lambdaFunction(

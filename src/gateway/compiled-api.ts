@@ -2,9 +2,11 @@
 // swapped atomically on redeploy. Nothing on the request path re-parses paths, policies or
 // templates.
 import type { AuthorizerType, Settings } from '../model/types.js';
+import type { MethodSetting } from '../model/usage-plans.js';
 import type { IdentitySource } from './authorizers/identity-source.js';
 import type { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
-import type { GatewayRequest, AuthorizerOutcome, IamCaller } from './request.js';
+import type { LocalBucket } from './limits/token-bucket.js';
+import type { GatewayRequest, AuthorizerOutcome, IamCaller, UsedApiKey } from './request.js';
 import type { GatewayResponses } from './responses.js';
 import type { Router } from './router.js';
 import type { RequestCheck } from './validation/request-validation.js';
@@ -29,6 +31,8 @@ export interface Exchange {
   authorizer: AuthorizerOutcome | undefined;
   /** AWS_IAM: the verified signer. */
   caller: IamCaller | undefined;
+  /** apiKeyRequired: the key the request was admitted with (steps/api-key.ts). */
+  apiKey?: UsedApiKey | undefined;
 }
 
 /** An HTTP answer; headers as [name, value] pairs so repeated headers and case survive. */
@@ -72,6 +76,9 @@ export interface CompiledMethod {
   resourcePath: string;
   authorization: MethodAuthorization;
   apiKeyRequired: boolean;
+  /** The stage's throttle for this method (methodSettings), a bucket per method; none: only
+   *  the account's. */
+  throttle: LocalBucket | undefined;
   /** Request validation (required parameters, body model); undefined: no validator applies. */
   validateRequest: RequestCheck | undefined;
   integrate: IntegrationHandler;
@@ -85,6 +92,10 @@ export interface CompiledStage {
   variables: Record<string, string>;
   settings: Settings;
   binaryMediaTypes: readonly string[];
+  /** Where a metered request's API key comes from. */
+  apiKeySource: 'HEADER' | 'AUTHORIZER';
+  /** As deployed, so the node can tell when a stage update changes them. */
+  methodSettings: Readonly<Record<string, MethodSetting>>;
   router: Router<CompiledMethod>;
   responses: GatewayResponses;
 }

@@ -286,3 +286,55 @@ export class LambdaFunctionNotFoundError extends GatewayResponseError {
 export class DeploymentError extends SallyportError {
   readonly code = 'ERR_DEPLOYMENT';
 }
+
+/**
+ * A method with `apiKeyRequired` and no key, an unknown or disabled key, or a key in no usage plan
+ * of this stage: 403 `{"message":"Forbidden"}`.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
+ */
+export class InvalidApiKeyError extends GatewayResponseError {
+  readonly code = 'ERR_INVALID_API_KEY';
+  readonly reason: string;
+  constructor(reason: string) {
+    super('INVALID_API_KEY', 'Forbidden');
+    this.reason = reason;
+  }
+}
+
+/**
+ * A throttle's bucket is empty: 429 `{"message":"Too Many Requests"}`.
+ * https://repost.aws/knowledge-center/api-gateway-429-limit
+ */
+export class ThrottledError extends GatewayResponseError {
+  readonly code = 'ERR_THROTTLED';
+  constructor() {
+    super('THROTTLED', 'Too Many Requests');
+  }
+}
+
+/**
+ * The usage plan's quota for this key is spent: 429 `{"message":"Limit Exceeded"}`.
+ * https://repost.aws/knowledge-center/api-gateway-429-limit
+ */
+export class QuotaExceededError extends GatewayResponseError {
+  readonly code = 'ERR_QUOTA_EXCEEDED';
+  constructor() {
+    super('QUOTA_EXCEEDED', 'Limit Exceeded');
+  }
+}
+
+/**
+ * The shared counters (Redis) cannot be reached and `--redis-unavailable refuse` is set: 503.
+ * AWS has no such answer (its counters are its own); this is Sallyport's.
+ */
+export class LimitsUnavailableError extends GatewayResponseError {
+  readonly code = 'ERR_LIMITS_UNAVAILABLE';
+  readonly reason: string;
+  constructor(reason: string) {
+    super('DEFAULT_5XX', 'Service Unavailable', {
+      status: 503,
+      errorType: 'ServiceUnavailableException',
+    });
+    this.reason = reason;
+  }
+}

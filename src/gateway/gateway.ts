@@ -17,6 +17,10 @@ import { createPipeline } from './pipeline.js';
 import { createGatewayServer } from './server.js';
 import { secretsOf, type AccessKey } from '../auth/sigv4/verify.js';
 import type { InvokePermissions } from './invoke-permissions.js';
+import type { UsageCounters } from './limits/counters.js';
+import { MemoryCounters } from './limits/memory-counters.js';
+import { UsageCatalog } from './limits/usage-catalog.js';
+import type { Throttle } from './limits/token-bucket.js';
 
 export interface GatewayOptions {
   invoker: Invoker;
@@ -29,6 +33,10 @@ export interface GatewayOptions {
   accessKeys?: readonly AccessKey[];
   /** Lambda resource policies; absent: every function may be invoked. */
   permissions?: InvokePermissions;
+  /** Usage-plan counters; default: this process's memory. */
+  counters?: UsageCounters;
+  /** The account throttle (`serve --account-throttle`); default AWS's; null: none. */
+  accountThrottle?: Throttle | null;
   /** The authorizer cache; default this process's own (in memory). */
   authorizerCache?: AuthorizerResultCache;
 }
@@ -36,6 +44,9 @@ export interface GatewayOptions {
 export class Gateway {
   readonly stages = new DeployedStages();
   readonly authorizerCache: AuthorizerResultCache;
+  readonly counters: UsageCounters;
+  /** API keys and usage plans, replaced whole when they change (node/usage-loader.ts). */
+  usageCatalog: UsageCatalog = UsageCatalog.EMPTY;
   readonly #server: Server;
   readonly #options: GatewayOptions;
   readonly #dispatcher: Dispatcher;
@@ -45,12 +56,18 @@ export class Gateway {
     const now = options.now ?? Date.now;
     this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000 });
     this.authorizerCache = options.authorizerCache ?? new AuthorizerCache({ now });
+    this.counters = options.counters ?? new MemoryCounters();
     const pipeline = createPipeline({
       invoker: options.invoker,
       cache: this.authorizerCache,
       logger: options.logger,
       now,
       secrets: secretsOf(options.accessKeys ?? []),
+      catalog: () => this.usageCatalog,
+      ...(options.accountThrottle !== undefined
+        ? { accountThrottle: options.accountThrottle }
+        : {}),
+      counters: this.counters,
       ...(options.permissions ? { permissions: options.permissions } : {}),
     });
     this.#server = createGatewayServer({

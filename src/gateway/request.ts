@@ -21,6 +21,12 @@ export interface AuthorizerOutcome {
   integrationLatency: number;
 }
 
+/** The API key a metered request was admitted with (`requestContext.identity.apiKey[Id]`). */
+export interface UsedApiKey {
+  id: string;
+  value: string;
+}
+
 /** An AWS_IAM caller, as `requestContext.identity` describes it. */
 export interface IamCaller {
   accessKey: string;

@@ -3,6 +3,8 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Types.html
 // https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html
 
+import type { MethodSetting } from './usage-plans.js';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
 export type IntegrationType = 'AWS' | 'AWS_PROXY' | 'HTTP' | 'HTTP_PROXY' | 'MOCK';
@@ -197,6 +199,8 @@ export interface Stage {
   description?: string;
   variables: Record<string, string>;
   accessLogSettings?: AccessLogSettings;
+  /** Per method (`{path without leading /}/{METHOD}`) or for all (`*\/*`); see usage-plans.ts. */
+  methodSettings?: Record<string, MethodSetting>;
   createdDate: number;
   lastUpdatedDate: number;
 }

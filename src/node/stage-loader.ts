@@ -3,6 +3,7 @@
 // notifications — on any other node sharing the store. Reads only; never writes the store.
 // It lives with the node's wiring, not in gateway/: the data plane never reads the store, it is
 // handed deployment snapshots (`Gateway.deploy`) and told which stages to drop.
+import { canonicalJson } from '../model/canonical-json.js';
 import type { Deployment, RestApi, Stage } from '../model/types.js';
 import {
   cachedPolicyWarnings,
@@ -103,12 +104,18 @@ export class StageLoader {
     const same =
       served !== undefined &&
       served.deploymentId === stage.deploymentId &&
-      sameVariables(served.variables, stage.variables);
+      sameVariables(served.variables, stage.variables) &&
+      canonicalJson(served.methodSettings) === canonicalJson(stage.methodSettings ?? {});
     if (same && !recompile) return;
     try {
       const compiled = this.#gateway.deploy(
         deployment.snapshot,
-        { stageName, deploymentId: stage.deploymentId, variables: stage.variables },
+        {
+          stageName,
+          deploymentId: stage.deploymentId,
+          variables: stage.variables,
+          ...(stage.methodSettings ? { methodSettings: stage.methodSettings } : {}),
+        },
         same,
       );
       this.#logger.info({ apiId, stageName, deploymentId: stage.deploymentId }, 'stage deployed');

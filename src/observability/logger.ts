@@ -27,6 +27,7 @@ export function createLogger(
           'headers.Authorization',
           'token',
           'apiKey',
+          'headers["x-api-key"]',
           '*.authorizationToken',
         ],
         censor: '[redacted]',

@@ -18,7 +18,13 @@ export type EntityKind =
   /** A function's deployment package (scope: function name, id: the zip's SHA-256 in hex), so
    *  every node sharing the store can unpack the code a function runs. */
   | 'code'
-  | 'permission';
+  | 'permission'
+  /** API keys and usage plans are top-level (scope ''); a plan's keys are scoped by plan id. */
+  | 'apikey'
+  | 'usageplan'
+  | 'usageplankey'
+  /** Quota counts of a single node without Redis (scope '', id 'counters'), across restarts. */
+  | 'usage';
 
 export interface Entity<T = unknown> {
   kind: EntityKind;

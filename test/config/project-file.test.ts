@@ -58,6 +58,7 @@ describe('loadProject: a valid project', () => {
           stages: [],
         },
       ],
+      usagePlans: [],
     });
   });
 
@@ -240,6 +241,21 @@ describe('loadProject: errors name the file and the key', () => {
       'apis that is not a list',
       'apis: {}\n',
       'sallyport.yaml: apis: expected a list (got an object)',
+    ],
+    [
+      'a usage plan naming an API the file does not have',
+      `${api('    stages: { dev: {} }\n')}usagePlans:\n  p:\n    apiStages: [{ api: nope, stage: dev }]\n`,
+      'sallyport.yaml: usagePlans.p.apiStages[0].api: no API named "nope" in apis',
+    ],
+    [
+      'a usage plan naming a stage the API does not have',
+      `${api('    stages: { dev: {} }\n')}usagePlans:\n  p:\n    apiStages: [{ api: a, stage: prod }]\n`,
+      'sallyport.yaml: usagePlans.p.apiStages[0].stage: API "a" has no stage "prod"',
+    ],
+    [
+      'one key name in two plans',
+      'usagePlans:\n  p:\n    apiKeys: { k: {} }\n  q:\n    apiKeys: { k: {} }\n',
+      'sallyport.yaml: usagePlans.q.apiKeys.k: also a key of plan "p": name a key once',
     ],
   ];
   for (const [what, yaml, message] of cases) {

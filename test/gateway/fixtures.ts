@@ -3,7 +3,9 @@ import { getGlobalDispatcher } from 'undici';
 import type { InvokeRequest, InvokeResult, Invoker } from '../../src/functions/invoker.js';
 import { proxyEventOf } from '../../src/functions/lambda-proxy-event.js';
 import { AuthorizerCache } from '../../src/gateway/authorizers/cache.js';
-import type { AuthorizeDeps } from '../../src/gateway/steps/authorize.js';
+import { MemoryCounters } from '../../src/gateway/limits/memory-counters.js';
+import { UsageCatalog } from '../../src/gateway/limits/usage-catalog.js';
+import type { PipelineDeps } from '../../src/gateway/pipeline.js';
 import { compileStage, type CompileDeps } from '../../src/gateway/compile.js';
 import type { CompiledStage, Exchange } from '../../src/gateway/compiled-api.js';
 import { headerMaps, queryMaps } from '../../src/gateway/http/incoming.js';
@@ -165,12 +167,14 @@ export function exchangeFor(stage: CompiledStage, input: RequestInput = {}): Exc
 }
 
 /** What the authorize steps and the pipeline need: a fixed clock, no access keys, no logs. */
-export function authorizeDeps(invoker: Invoker = new ScriptedInvoker()): AuthorizeDeps {
+export function authorizeDeps(invoker: Invoker = new ScriptedInvoker()): PipelineDeps {
   return {
     invoker,
     cache: new AuthorizerCache({ now: () => 0 }),
     logger: silentLogger(),
     now: () => 0,
     secrets: new Map(),
+    catalog: () => UsageCatalog.EMPTY,
+    counters: new MemoryCounters(),
   };
 }

@@ -1,10 +1,9 @@
 // Protection a method asks for is enforced, or the deployment is refused: nothing answers 200
-// as if it were protected. On main, `apiKeyRequired: true` deployed and answered anyone, and
+// as if it were protected. Once, `apiKeyRequired: true` deployed and answered anyone, and
 // API Gateway invoked functions whose resource policy does not allow it.
 // https://repost.aws/knowledge-center/api-gateway-rest-api-lambda-integrations
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -14,7 +13,10 @@ import {
   CreateResourceCommand,
   CreateRestApiCommand,
   PutIntegrationCommand,
+  PutIntegrationResponseCommand,
   PutMethodCommand,
+  PutMethodResponseCommand,
+  UpdateMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import {
   AddPermissionCommand,
@@ -23,7 +25,7 @@ import {
   RemovePermissionCommand,
 } from '@aws-sdk/client-lambda';
 import { makeZip } from '../control/lambda/make-zip.js';
-import { ROOT, call, eventually, run, serve, type Served } from '../e2e/harness.js';
+import { ROOT, call, eventually, serve, type Served } from '../e2e/harness.js';
 import {
   ECHO_INTEGRATION,
   echoProject,
@@ -38,11 +40,10 @@ const ENV = keysEnv(KEYS);
 const FUNCTIONS = join(ROOT, 'examples/sayhello/functions');
 const EXECUTE_API = 'arn:aws:execute-api:us-east-1:123456789012';
 const uri = lambdaUri;
-const APIKEY_REFUSAL =
-  'API keys and usage plans are not supported yet: method GET /x has apiKeyRequired set to true; set it to false (and protect the method another way) to deploy';
+const FORBIDDEN = '{"message":"Forbidden"}';
 
-describe('apiKeyRequired is refused until API keys are built', () => {
-  it('serve --config exits with one line that says why', async () => {
+describe('apiKeyRequired is enforced, never served open', () => {
+  it('serve --config: a method with the api_key scheme answers 403 without a key', async () => {
     const dir = echoProject(
       'keyedapi01',
       `paths:
@@ -55,13 +56,22 @@ components:
     api_key: { type: apiKey, name: x-api-key, in: header }
 `,
     );
-    const dataDir = mkdtempSync(join(tmpdir(), 'sallyport-fail-'));
-    const r = await run(['serve', '--config', dir, '--port', '0', '--data-dir', dataDir]);
-    assert.equal(r.code, 1);
-    assert.equal(r.stderr.trim(), `sallyport: ${APIKEY_REFUSAL}`);
+    const s = await serve(['--config', dir], ENV);
+    try {
+      for (const headers of [{}, { 'x-api-key': 'a-key-nobody-was-given-0001' }] as Record<
+        string,
+        string
+      >[]) {
+        const r = await call(`${s.base}/dev/x`, { headers });
+        assert.equal(r.status, 403);
+        assert.equal(r.body, FORBIDDEN);
+      }
+    } finally {
+      await s.stop();
+    }
   });
 
-  it('CreateDeployment answers 400 BadRequestException with the reason', async () => {
+  it('a method made through the control plane with apiKeyRequired deploys and refuses keyless calls', async () => {
     const s = await serve([], ENV);
     try {
       const apigw = new APIGatewayClient({
@@ -78,17 +88,31 @@ components:
         }),
       );
       const method = { restApiId: api.id, resourceId: res.id, httpMethod: 'GET' };
+      await apigw.send(new PutMethodCommand({ ...method, authorizationType: 'NONE' }));
       await apigw.send(
-        new PutMethodCommand({ ...method, authorizationType: 'NONE', apiKeyRequired: true }),
+        new PutIntegrationCommand({
+          ...method,
+          type: 'MOCK',
+          requestTemplates: { 'application/json': '{"statusCode": 200}' },
+        }),
       );
-      await apigw.send(new PutIntegrationCommand({ ...method, type: 'MOCK' }));
-      await assert.rejects(
-        apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' })),
-        (e: Error & { $metadata: { httpStatusCode?: number } }) =>
-          e.name === 'BadRequestException' &&
-          e.$metadata.httpStatusCode === 400 &&
-          e.message === APIKEY_REFUSAL,
+      await apigw.send(new PutMethodResponseCommand({ ...method, statusCode: '200' }));
+      await apigw.send(new PutIntegrationResponseCommand({ ...method, statusCode: '200' }));
+      await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+      const url = `${s.base}/restapis/${api.id}/dev/_user_request_/x`;
+      // Served open first (a 403 before that could be the stage not being there yet)…
+      assert.equal((await until(url, 200)).status, 200);
+      await apigw.send(
+        new UpdateMethodCommand({
+          ...method,
+          patchOperations: [{ op: 'replace', path: '/apiKeyRequired', value: 'true' }],
+        }),
       );
+      await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+      // …then, redeployed with apiKeyRequired, refused without a key.
+      const r = await until(url, 403);
+      assert.equal(r.status, 403);
+      assert.equal(r.body, FORBIDDEN);
       apigw.destroy();
     } finally {
       await s.stop();

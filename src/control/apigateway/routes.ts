@@ -4,6 +4,14 @@
 // One row per operation, so the whole API reads as a table; `registerApiGatewayRoutes` walks it.
 import type { AdminRequest, AdminResponse, AdminRoutes } from '../admin/server.js';
 import {
+  createApiKey,
+  deleteApiKey,
+  getApiKeyOp,
+  getApiKeys,
+  importApiKeys,
+  updateApiKey,
+} from './api-keys.js';
+import {
   createAuthorizer,
   deleteAuthorizer,
   getAuthorizerOp,
@@ -74,6 +82,18 @@ import {
   updateStage,
 } from './stages.js';
 import { testInvokeAuthorizer, testInvokeMethod } from './test-invoke.js';
+import { getUsage, updateUsage } from './usage.js';
+import {
+  createUsagePlan,
+  createUsagePlanKey,
+  deleteUsagePlan,
+  deleteUsagePlanKey,
+  getUsagePlanKey,
+  getUsagePlanKeys,
+  getUsagePlanOp,
+  getUsagePlans,
+  updateUsagePlan,
+} from './usage-plans.js';
 
 /** The path parameters the table's paths name; a row reads only those its own path has. */
 interface PathParams {
@@ -86,6 +106,9 @@ interface PathParams {
   stage_name: string;
   export_type: string;
   response_type: string;
+  api_key: string;
+  usageplan_id: string;
+  key_id: string;
   model_name: string;
   requestvalidator_id: string;
 }
@@ -110,6 +133,9 @@ const AUTHORIZER = `${API}/authorizers/:authorizer_id`;
 const DEPLOYMENT = `${API}/deployments/:deployment_id`;
 const STAGE = `${API}/stages/:stage_name`;
 const RESPONSE = `${API}/gatewayresponses/:response_type`;
+const API_KEY = '/apikeys/:api_key';
+const PLAN = '/usageplans/:usageplan_id';
+const PLAN_KEY = `${PLAN}/keys/:key_id`;
 const MODEL = `${API}/models/:model_name`;
 const VALIDATOR = `${API}/requestvalidators/:requestvalidator_id`;
 
@@ -240,6 +266,30 @@ const ROUTES: readonly Route[] = [
     deleteGatewayResponse(d, p.restapi_id, p.response_type),
   ),
 
+  // POST /apikeys is CreateApiKey, or ImportApiKeys with ?mode=import.
+  route('POST', '/apikeys', 201, (d, r) =>
+    r.query.get('mode') === 'import'
+      ? importApiKeys(d, r.query, r.body)
+      : createApiKey(d, r.json()),
+  ),
+  route('GET', '/apikeys', 200, (d, r) => getApiKeys(d, r.query)),
+  route('GET', API_KEY, 200, (d, r, p) => getApiKeyOp(d, p.api_key, r.query)),
+  route('PATCH', API_KEY, 200, (d, r, p) => updateApiKey(d, p.api_key, r.json())),
+  route('DELETE', API_KEY, 202, (d, _r, p) => deleteApiKey(d, p.api_key)),
+
+  route('POST', '/usageplans', 201, (d, r) => createUsagePlan(d, r.json())),
+  route('GET', '/usageplans', 200, (d, r) => getUsagePlans(d, r.query)),
+  route('GET', PLAN, 200, (d, _r, p) => getUsagePlanOp(d, p.usageplan_id)),
+  route('PATCH', PLAN, 200, (d, r, p) => updateUsagePlan(d, p.usageplan_id, r.json())),
+  route('DELETE', PLAN, 202, (d, _r, p) => deleteUsagePlan(d, p.usageplan_id)),
+  route('POST', `${PLAN}/keys`, 201, (d, r, p) => createUsagePlanKey(d, p.usageplan_id, r.json())),
+  route('GET', `${PLAN}/keys`, 200, (d, r, p) => getUsagePlanKeys(d, p.usageplan_id, r.query)),
+  route('GET', PLAN_KEY, 200, (d, _r, p) => getUsagePlanKey(d, p.usageplan_id, p.key_id)),
+  route('DELETE', PLAN_KEY, 202, (d, _r, p) => deleteUsagePlanKey(d, p.usageplan_id, p.key_id)),
+  route('PATCH', `${PLAN_KEY}/usage`, 200, (d, r, p) =>
+    updateUsage(d, p.usageplan_id, p.key_id, r.json()),
+  ),
+  route('GET', `${PLAN}/usage`, 200, (d, r, p) => getUsage(d, p.usageplan_id, r.query)),
   route('POST', `${API}/models`, 201, (d, r, p) => createModel(d, p.restapi_id, r.json())),
   route('GET', `${API}/models`, 200, (d, r, p) => getModels(d, p.restapi_id, r.query)),
   route('GET', MODEL, 200, (d, _r, p) => getModelOp(d, p.restapi_id, p.model_name)),

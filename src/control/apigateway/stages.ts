@@ -19,6 +19,7 @@ import {
   type PatchRule,
 } from './patch-operations.js';
 import { checkLength, checkStageVariable, checkStageVariableCount } from './limits.js';
+import { applyMethodSettings } from './method-settings.js';
 import { stageWire } from './wire.js';
 
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html
@@ -172,7 +173,7 @@ export async function updateStage(
   const stage = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const stage = await getStage(tx, apiId, stageName);
-    applyPatchOperations(stage, operations, STAGE_PATCH);
+    applyPatchOperations(stage, applyMethodSettings(stage, operations), STAGE_PATCH);
     stage.variables ??= {};
     checkStageVariableCount(stage.variables);
     await getDeployment(tx, apiId, stage.deploymentId);

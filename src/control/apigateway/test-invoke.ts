@@ -305,6 +305,8 @@ function testStage(
     variables,
     settings: deps.settings,
     binaryMediaTypes: snapshot.api.binaryMediaTypes,
+    apiKeySource: snapshot.api.apiKeySource,
+    methodSettings: {},
     router: new Router<CompiledMethod>(),
     responses: new GatewayResponses(snapshot.gatewayResponses),
   };
@@ -318,6 +320,7 @@ function testMethod(authorizer: CompiledAuthorizer): CompiledMethod {
     authorization: { kind: 'lambda', authorizer },
     apiKeyRequired: false,
     validateRequest: undefined,
+    throttle: undefined,
     integrate: () => Promise.reject(new Error('not integrated')),
   };
 }

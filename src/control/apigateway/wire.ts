@@ -148,7 +148,7 @@ export function stageWire(stage: Stage): Json {
     description: stage.description,
     cacheClusterEnabled: false,
     cacheClusterStatus: 'NOT_AVAILABLE',
-    methodSettings: {},
+    methodSettings: stage.methodSettings ?? {},
     variables: Object.keys(stage.variables).length > 0 ? stage.variables : undefined,
     accessLogSettings: stage.accessLogSettings,
     tracingEnabled: false,

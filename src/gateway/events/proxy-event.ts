@@ -17,7 +17,7 @@ import {
 } from '../../functions/lambda-proxy-event.js';
 import { anyKeyMap } from '../any-key-map.js';
 import type { CompiledMethod, CompiledStage } from '../compiled-api.js';
-import type { AuthorizerOutcome, GatewayRequest, IamCaller } from '../request.js';
+import type { AuthorizerOutcome, GatewayRequest, IamCaller, UsedApiKey } from '../request.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
@@ -50,6 +50,8 @@ export function proxyEventValues(
   /** AWS_IAM: the signer, filled into `identity` as AWS fills it for IAM callers. */
   caller: IamCaller | undefined,
   withBody: boolean,
+  /** The API key of a method with apiKeyRequired (identity.apiKey, identity.apiKeyId). */
+  apiKey?: UsedApiKey,
 ): ProxyEventValues {
   const dot = request.domainName.indexOf('.');
   const binary = withBody && request.body.length > 0 && isBinary(request, stage.binaryMediaTypes);
@@ -86,6 +88,8 @@ export function proxyEventValues(
     authorizerField(authorizer),
     withBody && request.body.length > 0 ? request.body.toString(binary ? 'base64' : 'utf8') : null,
     binary,
+    apiKey ? apiKey.value : null,
+    apiKey ? apiKey.id : null,
   ];
 }
 
@@ -117,9 +121,10 @@ export function requestContext(
   method: CompiledMethod,
   authorizer: AuthorizerOutcome | undefined,
   caller?: IamCaller,
+  apiKey?: UsedApiKey,
 ): APIGatewayEventRequestContext {
   return requestContextOf(
-    proxyEventValues(request, stage, method, null, authorizer, caller, false),
+    proxyEventValues(request, stage, method, null, authorizer, caller, false, apiKey),
   );
 }
 

@@ -33,7 +33,7 @@ export function awsProxyIntegration(
   permissions: InvokePermissions,
 ): IntegrationHandler {
   return async (exchange: Exchange): Promise<HttpAnswer> => {
-    const { request, stage, method, pathParameters, authorizer, caller } = exchange;
+    const { request, stage, method, pathParameters, authorizer, caller, apiKey } = exchange;
     checkInvokable(invoker, permissions, functionName, exchange);
     // The event's values only: the invoker makes the event where it needs one (a worker thread
     // rebuilds it from them), so the thread hand-off builds no object here.
@@ -45,6 +45,7 @@ export function awsProxyIntegration(
       authorizer,
       caller,
       true,
+      apiKey,
     );
     const invocation = invoker.invoke({
       functionName,

@@ -9,12 +9,16 @@ import { requestContext } from '../events/proxy-event.js';
 import type { TemplateVariables } from './vtl.js';
 
 export function templateVariables(exchange: Exchange, payload: string): TemplateVariables {
-  const { request, stage, method, pathParameters, authorizer, caller } = exchange;
+  const { request, stage, method, pathParameters, authorizer, caller, apiKey } = exchange;
   return {
-    context: requestContext(request, stage, method, authorizer, caller) as unknown as Record<
-      string,
-      unknown
-    >,
+    context: requestContext(
+      request,
+      stage,
+      method,
+      authorizer,
+      caller,
+      apiKey,
+    ) as unknown as Record<string, unknown>,
     stageVariables: stage.variables,
     input: {
       body: payload,

@@ -22,5 +22,6 @@ export function route(
     pathParameters: match.pathParameters,
     authorizer: undefined,
     caller: undefined,
+    apiKey: undefined,
   };
 }

@@ -1,0 +1,46 @@
+// A token bucket, as API Gateway throttles: it holds at most `burstLimit` tokens, refills at
+// `rateLimit` per second, and each request takes one or is refused.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
+// The same arithmetic runs in Redis (redis-scripts.ts) for buckets shared by many processes.
+
+export interface Throttle {
+  /** Requests per second (may be fractional). */
+  rateLimit: number;
+  /** Bucket size: how many requests may arrive at once. */
+  burstLimit: number;
+}
+
+export interface BucketState {
+  tokens: number;
+  /** Epoch ms the tokens were counted at. */
+  at: number;
+}
+
+/** Takes one token from `state` (a new bucket starts full); returns whether it was there. */
+export function takeToken(state: BucketState | undefined, throttle: Throttle, now: number) {
+  const next: BucketState = state ? { ...state } : { tokens: throttle.burstLimit, at: now };
+  if (now > next.at) {
+    next.tokens = Math.min(
+      throttle.burstLimit,
+      next.tokens + ((now - next.at) * throttle.rateLimit) / 1000,
+    );
+    next.at = now;
+  }
+  const admitted = next.tokens >= 1;
+  if (admitted) next.tokens -= 1;
+  return { admitted, state: next };
+}
+
+/** One bucket in this process: stage, method and account throttles (synchronous, no I/O). */
+export class LocalBucket {
+  readonly throttle: Throttle;
+  #state: BucketState | undefined;
+  constructor(throttle: Throttle) {
+    this.throttle = throttle;
+  }
+  take(now: number): boolean {
+    const { admitted, state } = takeToken(this.#state, this.throttle, now);
+    this.#state = state;
+    return admitted;
+  }
+}
