@@ -271,7 +271,9 @@ async function serve(options: ServeOptions): Promise<void> {
   lines.push(
     options.redis
       ? `Usage plans counted in Redis ${withoutPassword(options.redis)} (unreachable: ${options.redisUnavailable})`
-      : 'Usage plans counted in this process (quota counts saved in the store)',
+      : workers > 1
+        ? 'Usage plans counted by each worker on its own: quotas and GetUsage are not shared between workers (use --redis, or --workers 1)'
+        : 'Usage plans counted in this process (quota counts saved in the store)',
   );
   process.stdout.write(lines.join('\n') + '\n');
 }
