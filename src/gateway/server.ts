@@ -159,6 +159,7 @@ function answered(
     error: error && {
       type: error.responseType,
       message: error.messageString,
+      logMessage: error.message,
       reason: 'reason' in error ? String(error.reason) : undefined,
     },
   } satisfies RequestAnswered);

@@ -40,7 +40,15 @@ export interface RequestAnswered {
   authorization: AuthorizationNote | undefined;
   /** The gateway response that ended the request, if one did, and the reason logged with it. */
   error:
-    { type: GatewayResponseType; message: string | null; reason: string | undefined } | undefined;
+    | {
+        type: GatewayResponseType;
+        /** What the caller was told (`$context.error.messageString`'s message). */
+        message: string | null;
+        /** What the log says: AWS's execution-log words where they differ from `message`. */
+        logMessage: string;
+        reason: string | undefined;
+      }
+    | undefined;
 }
 
 /** A Lambda authorizer's result looked up in the result cache. */

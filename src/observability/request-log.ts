@@ -40,5 +40,7 @@ export function startRequestLog(logger: Logger, now: () => number = Date.now): (
 function gatewayAnswer(m: RequestAnswered): string | undefined {
   if (!m.error) return undefined;
   const said = m.error.message ?? m.error.type;
+  // An error that words its own log line (`Execution failed due to configuration error: …`).
+  if (m.error.logMessage !== said) return m.error.logMessage;
   return m.error.reason ? `${said}: ${m.error.reason}` : said;
 }

@@ -46,7 +46,8 @@ export function capturingLogger() {
       done();
     },
   });
-  return { logger: createLogger({ destination }), records };
+  // Debug: START, END and REPORT are debug lines, and these tests read them.
+  return { logger: createLogger({ destination, level: 'debug' }), records };
 }
 
 export function payloadOf(result: InvokeResult): unknown {
