@@ -106,9 +106,16 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     ...(options.isolation ? { defaultIsolation: options.isolation } : {}),
   });
   let functions: FunctionConfig[] = [];
-  const reloadFunctions = async () => {
-    functions = await loadFunctions(store, dataDir);
-    invoker.setFunctions(functions);
+  // One reload at a time, in the order asked: two overlapping reloads could otherwise finish out
+  // of order, and the older list (without a function just created) would win.
+  let reloading: Promise<void> = Promise.resolve();
+  const reloadFunctions = (): Promise<void> => {
+    const next = reloading.then(async () => {
+      functions = await loadFunctions(store, dataDir);
+      invoker.setFunctions(functions);
+    });
+    reloading = next.catch(() => undefined);
+    return next;
   };
   const now = Date.now;
   let admin: Server | undefined;
