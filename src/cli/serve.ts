@@ -150,6 +150,8 @@ async function serve(options: ServeOptions): Promise<void> {
     project,
     applyProject: !worker,
     ...(worker ? { shareOf: Number(process.env.SALLYPORT_WORKERS ?? '1') } : {}),
+    // Without Redis the primary holds the counters and its workers ask it.
+    countersRole: worker ? 'worker' : workers > 1 ? 'primary' : 'process',
     dataDir,
     store: options.store,
     logger,
@@ -174,10 +176,14 @@ async function serve(options: ServeOptions): Promise<void> {
     logger.info({ signal }, 'stopping');
     const forced = setTimeout(() => process.exit(1), 10_000);
     forced.unref();
-    void Promise.allSettled([dataPlane?.stop(), node.close()]).then(() => {
+    // The workers first: until the last one is gone the primary answers their counters and saves
+    // what they spent.
+    void (async () => {
+      await dataPlane?.stop().catch(() => undefined);
+      await node.close().catch(() => undefined);
       logger.flush();
       process.exit(0);
-    });
+    })();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -270,10 +276,10 @@ async function serve(options: ServeOptions): Promise<void> {
   );
   lines.push(
     options.redis
-      ? `Usage plans counted in Redis ${withoutPassword(options.redis)} (unreachable: ${options.redisUnavailable})`
+      ? `Usage plans and throttles counted in Redis ${withoutPassword(options.redis)} (unreachable: ${options.redisUnavailable})`
       : workers > 1
-        ? 'Usage plans counted by each worker on its own: quotas and GetUsage are not shared between workers (use --redis, or --workers 1)'
-        : 'Usage plans counted in this process (quota counts saved in the store)',
+        ? 'Usage plans and throttles counted by this process for all its workers (quota counts saved in the store)'
+        : 'Usage plans and throttles counted in this process (quota counts saved in the store)',
   );
   process.stdout.write(lines.join('\n') + '\n');
 }

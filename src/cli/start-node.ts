@@ -24,7 +24,7 @@ import { Gateway } from '../gateway/gateway.js';
 import { RedisAuthorizerCache } from '../node/redis-authorizer-cache.js';
 import { RedisConnection } from '../node/redis-connection.js';
 import { StageLoader } from '../node/stage-loader.js';
-import { openCounters } from '../node/usage-counters.js';
+import { openCounters, type CountersRole } from '../node/usage-counters.js';
 import { UsageLoader } from '../node/usage-loader.js';
 import type { RedisUnavailablePolicy } from '../gateway/limits/fallback-counters.js';
 import {
@@ -61,6 +61,11 @@ export interface NodeOptions {
    * the function pools' default limits, so N workers run as many environments as one process.
    */
   shareOf?: number;
+  /**
+   * Without Redis, where the usage counters live: this process (default), the primary of
+   * `--workers` (which holds them for its workers), or a worker (which asks the primary).
+   */
+  countersRole?: CountersRole;
   /** Where stages with access logging write their lines (`serve --access-log`); `-` is stdout. */
   accessLog?: string;
   /** Prometheus metrics, and this process's part in them; none with `serve --no-metrics`. */
@@ -126,15 +131,23 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   const accessLogs = new AccessLogs(accessLogSink(options.accessLog ?? '-'));
   try {
     let authorizerCache: AuthorizerResultCache | undefined;
-    if (options.authorizerCache === 'redis') {
-      if (!options.redis) throw new Error('a shared authorizer cache needs a Redis URL');
-      redis = new RedisConnection({
-        url: options.redis,
-        logger,
-        fallback: 'authorizer results cached by this process only (flushes still reach it)',
-      });
+    if (options.authorizerCache === 'redis' && !options.redis)
+      throw new Error('a shared authorizer cache needs a Redis URL');
+    if (options.redis) {
+      // One client for the counters and the authorizer cache (neither subscribes, so they can
+      // share it); each uses it with its own command timeout and fallback.
+      const sharedCache = options.authorizerCache === 'redis';
+      const meanwhile = [
+        options.redisUnavailable === 'refuse'
+          ? 'metered and throttled requests refused (503)'
+          : 'usage plans and throttles counted by this process',
+      ];
+      if (sharedCache)
+        meanwhile.push('authorizer results cached by this process only (flushes still reach it)');
+      redis = new RedisConnection({ url: options.redis, logger, fallback: meanwhile.join('; ') });
       await redis.start();
-      authorizerCache = new RedisAuthorizerCache(redis, new AuthorizerCache({ now }));
+      if (sharedCache)
+        authorizerCache = new RedisAuthorizerCache(redis, new AuthorizerCache({ now }));
     }
     const projectStages =
       project && options.applyProject !== false
@@ -146,7 +159,8 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     // AWS_IAM methods accept the admin credentials, so they exist even without the admin API.
     const loaded = await loadAdminCredentials({ dataDir });
     counters = await openCounters({
-      redis: options.redis,
+      redis,
+      role: options.countersRole,
       redisPrefix: options.redisPrefix,
       redisUnavailable: options.redisUnavailable,
       store,

@@ -32,7 +32,7 @@ import { httpProxyIntegration } from './integrations/http-proxy.js';
 import { httpIntegration } from './integrations/http.js';
 import { mockIntegration } from './integrations/mock.js';
 import { DeploymentError } from './errors.js';
-import { LocalBucket } from './limits/token-bucket.js';
+import type { Bucket } from './limits/token-bucket.js';
 import { hasStageVariables, withStageVariables } from './mapping/stage-variables.js';
 import { GatewayResponses } from './responses.js';
 import { Router } from './router.js';
@@ -95,7 +95,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
         resourcePath: resource.path,
         authorization: methodAuthorization(method, authorizers, jwtAuthorizers, where),
         apiKeyRequired: method.apiKeyRequired,
-        throttle: methodThrottle(stage.methodSettings, resource.path, method.httpMethod),
+        throttle: methodThrottle(snapshot.api.id, stage, resource.path, method.httpMethod),
         validateRequest: compileRequestValidation(method, validators, models, where),
         integrate: compileIntegration(method.methodIntegration, deps, where, stage.variables),
       });
@@ -134,20 +134,24 @@ function withBuiltInModels(snapshot: ApiSnapshot): Model[] {
 
 /**
  * The stage's throttle for a method: its own methodSettings entry, else the stage's `*\/*`; each
- * method has its own bucket. None: only the account's throttle applies.
+ * method has its own bucket, named by API, stage and method so that every process counting it
+ * (the primary for --workers, Redis for many nodes) shares it, across recompiles. None: only the
+ * account's throttle applies.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
  */
 function methodThrottle(
-  settings: Record<string, MethodSetting> | undefined,
+  apiId: string,
+  stage: StageInput,
   resourcePath: string,
   httpMethod: string,
-): LocalBucket | undefined {
+): Bucket | undefined {
+  const settings = stage.methodSettings;
   const setting = settings?.[`${resourcePath.slice(1)}/${httpMethod}`] ?? settings?.['*/*'];
   if (!setting) return undefined;
-  return new LocalBucket({
-    rateLimit: setting.throttlingRateLimit,
-    burstLimit: setting.throttlingBurstLimit,
-  });
+  return {
+    name: `stage:${apiId}/${stage.stageName}${resourcePath}/${httpMethod}`,
+    throttle: { rateLimit: setting.throttlingRateLimit, burstLimit: setting.throttlingBurstLimit },
+  };
 }
 
 function lambdaFunction(

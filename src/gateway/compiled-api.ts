@@ -5,7 +5,7 @@ import type { AuthorizerType, Settings } from '../model/types.js';
 import type { MethodSetting } from '../model/usage-plans.js';
 import type { IdentitySource } from './authorizers/identity-source.js';
 import type { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
-import type { LocalBucket } from './limits/token-bucket.js';
+import type { Bucket } from './limits/token-bucket.js';
 import type { GatewayRequest, AuthorizerOutcome, IamCaller, UsedApiKey } from './request.js';
 import type { GatewayResponses } from './responses.js';
 import type { Router } from './router.js';
@@ -78,7 +78,7 @@ export interface CompiledMethod {
   apiKeyRequired: boolean;
   /** The stage's throttle for this method (methodSettings), a bucket per method; none: only
    *  the account's. */
-  throttle: LocalBucket | undefined;
+  throttle: Bucket | undefined;
   /** Request validation (required parameters, body model); undefined: no validator applies. */
   validateRequest: RequestCheck | undefined;
   integrate: IntegrationHandler;

@@ -25,7 +25,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const apiKey = createApiKeyStep(deps);
   return async (request, stage) => {
     const exchange = route(request, stage);
-    throttle(exchange);
+    const throttling = throttle(exchange);
+    if (throttling) await throttling;
     const authorizing = authorize(exchange);
     if (authorizing) await authorizing;
     const metering = apiKey(exchange);

@@ -1,8 +1,10 @@
-// What usage plans count, behind one interface: token buckets (throttle) and quota counters, with
-// a per-day tally for GetUsage. In memory for one process (memory-counters.ts); on Redis for many
-// (redis-counters.ts), with fallback-counters.ts deciding what happens when Redis is away.
+// What the gateway counts, behind one interface: token buckets (usage-plan, stage, method and
+// account throttles) and quota counters, with a per-day tally for GetUsage. In memory for one
+// process (memory-counters.ts); held by the primary for `--workers` without Redis
+// (node/primary-counters.ts); on Redis for many nodes (redis-counters.ts), with
+// fallback-counters.ts deciding what happens when Redis is away.
 import type { QuotaWindow } from '../../model/quota-period.js';
-import type { Throttle } from './token-bucket.js';
+import type { Bucket } from './token-bucket.js';
 
 /** One quota to spend from: at most `limit` units in `window`. */
 export interface QuotaSpend {
@@ -11,8 +13,11 @@ export interface QuotaSpend {
 }
 
 export interface UsageCounters {
-  /** Takes one token from bucket `bucket`; false: throttled. */
-  take(bucket: string, throttle: Throttle, now: number): Promise<boolean>;
+  /**
+   * Takes one token from each bucket in order, stopping at the first that has none (whose
+   * earlier tokens stay taken, as separate buckets would); false: throttled.
+   */
+  take(buckets: readonly Bucket[], now: number): Promise<boolean>;
   /**
    * Counts one admitted request for `meter` (a plan and key) on the day of `now`, spending one
    * unit of `quota` when there is one; false (nothing counted): the quota is spent.

@@ -10,7 +10,7 @@ import { LimitsUnavailableError } from '../errors.js';
 import type { QuotaSpend, UsageCounters } from './counters.js';
 import { MemoryCounters } from './memory-counters.js';
 import type { RedisCounters } from './redis-counters.js';
-import type { Throttle } from './token-bucket.js';
+import type { Bucket } from './token-bucket.js';
 
 export const REDIS_UNAVAILABLE_POLICIES = ['local', 'refuse'] as const;
 export type RedisUnavailablePolicy = (typeof REDIS_UNAVAILABLE_POLICIES)[number];
@@ -50,17 +50,17 @@ export class FallbackCounters implements UsageCounters {
     if (this.#degraded) this.#catchingUp ??= this.#catchUp();
   }
 
-  async take(bucket: string, throttle: Throttle, now: number): Promise<boolean> {
+  async take(buckets: readonly Bucket[], now: number): Promise<boolean> {
     this.#retry();
     if (!this.#degraded) {
       try {
-        return await this.#redis.take(bucket, throttle, now);
+        return await this.#redis.take(buckets, now);
       } catch (error) {
         this.#degrade(error);
       }
     }
     this.#refuseIfPolicy();
-    return this.#local.takeNow(bucket, throttle, now);
+    return this.#local.takeNow(buckets, now);
   }
 
   async spend(meter: string, quota: QuotaSpend | undefined, now: number): Promise<boolean> {
@@ -109,7 +109,7 @@ export class FallbackCounters implements UsageCounters {
       // First use of this meter in the outage: start from what Redis last said.
       const known = this.#known.get(meter);
       if (quota && known?.start === quota.window.start)
-        void this.#local.setUsed(meter, quota.window, known.used);
+        this.#local.setUsedNow(meter, quota.window, known.used);
       pending = { window: quota?.window, quotaUnits: 0, days: new Map() };
       this.#pending.set(meter, pending);
     }

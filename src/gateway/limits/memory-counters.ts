@@ -2,7 +2,7 @@
 // single node keep its quota usage across a restart (node/usage-persistence.ts).
 import { DAY_MS, type QuotaWindow } from '../../model/quota-period.js';
 import type { QuotaSpend, UsageCounters } from './counters.js';
-import { takeToken, type BucketState, type Throttle } from './token-bucket.js';
+import { takeToken, type Bucket, type BucketState } from './token-bucket.js';
 
 interface QuotaCount {
   start: number;
@@ -26,14 +26,18 @@ export class MemoryCounters implements UsageCounters {
   /** Grows with every change to quota counts or tallies (what a saver compares). */
   version = 0;
 
-  take(bucket: string, throttle: Throttle, now: number): Promise<boolean> {
-    return Promise.resolve(this.takeNow(bucket, throttle, now));
+  take(buckets: readonly Bucket[], now: number): Promise<boolean> {
+    return Promise.resolve(this.takeNow(buckets, now));
   }
 
-  takeNow(bucket: string, throttle: Throttle, now: number): boolean {
-    const { admitted, state } = takeToken(this.#buckets.get(bucket), throttle, now);
-    this.#buckets.set(bucket, state);
-    return admitted;
+  /** `take` without a promise: the throttle step's path in a single process. */
+  takeNow(buckets: readonly Bucket[], now: number): boolean {
+    for (const { name, throttle } of buckets) {
+      const { admitted, state } = takeToken(this.#buckets.get(name), throttle, now);
+      this.#buckets.set(name, state);
+      if (!admitted) return false;
+    }
+    return true;
   }
 
   spend(meter: string, quota: QuotaSpend | undefined, now: number): Promise<boolean> {
@@ -67,13 +71,21 @@ export class MemoryCounters implements UsageCounters {
   }
 
   setUsed(meter: string, window: QuotaWindow, used: number): Promise<void> {
-    this.#current(meter, window).used = used;
-    this.version++;
+    this.setUsedNow(meter, window, used);
     return Promise.resolve();
   }
 
+  setUsedNow(meter: string, window: QuotaWindow, used: number): void {
+    this.#current(meter, window).used = used;
+    this.version++;
+  }
+
   daily(meter: string, days: readonly number[]): Promise<number[]> {
-    return Promise.resolve(days.map((day) => this.#days.get(`${meter}|${day}`) ?? 0));
+    return Promise.resolve(this.dailyNow(meter, days));
+  }
+
+  dailyNow(meter: string, days: readonly number[]): number[] {
+    return days.map((day) => this.#days.get(`${meter}|${day}`) ?? 0);
   }
 
   close(): Promise<void> {

@@ -1,16 +1,19 @@
 // Usage counters on Redis (`serve --redis redis://…`), shared by every process and node that
 // names the same server: each operation is one Lua script (redis-scripts.ts), so it is atomic.
 // Commands fail fast rather than wait (no offline queue, a command timeout): fallback-counters.ts
-// decides what a failure means for the request.
+// decides what a failure means for the request. A node passes the one client it already has
+// (node/redis-connection.ts); given only a URL, the counters open their own (tests).
 import { createHash } from 'node:crypto';
 import { createClient } from '@redis/client';
 import { DAY_MS, type QuotaWindow } from '../../model/quota-period.js';
 import type { QuotaSpend, UsageCounters } from './counters.js';
-import { SPEND, TAKE_TOKEN } from './redis-scripts.js';
-import type { Throttle } from './token-bucket.js';
+import { SPEND, TAKE_TOKENS } from './redis-scripts.js';
+import type { Bucket } from './token-bucket.js';
 
 export interface RedisCountersOptions {
-  url: string;
+  /** A client to share (its owner connects and closes it); else `url` for one of their own. */
+  client?: Client;
+  url?: string;
   /** Key prefix, so several deployments (or tests) can share one server. */
   prefix?: string;
   /** Deadline of one command, ms (default 500). */
@@ -25,50 +28,58 @@ const DAY_TTL_MS = 100 * DAY_MS;
 type Client = ReturnType<typeof createClient>;
 
 export class RedisCounters implements UsageCounters {
+  /** The connection; commands go through `#client`, the same connection with our timeout. */
+  readonly #base: Client;
   readonly #client: Client;
+  readonly #owned: boolean;
   readonly #prefix: string;
   readonly #sha = new Map<string, string>();
 
   constructor(options: RedisCountersOptions) {
     this.#prefix = options.prefix ?? 'sallyport:usage:';
     const onState = options.onState ?? (() => {});
-    this.#client = createClient({
-      url: options.url,
-      disableOfflineQueue: true,
-      commandOptions: { timeout: options.commandTimeoutMs ?? 500 },
-      socket: {
-        connectTimeout: options.commandTimeoutMs ?? 500,
-        // Keep trying for ever, at most every 2 s: the gateway serves meanwhile.
-        reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000),
-      },
-    });
-    this.#client.on('error', (error: unknown) => onState(false, error));
-    this.#client.on('ready', () => onState(true));
-    for (const script of [TAKE_TOKEN, SPEND])
+    const timeout = options.commandTimeoutMs ?? 500;
+    this.#owned = !options.client;
+    this.#base =
+      options.client ??
+      createClient({
+        url: options.url,
+        disableOfflineQueue: true,
+        socket: {
+          connectTimeout: timeout,
+          // Keep trying for ever, at most every 2 s: the gateway serves meanwhile.
+          reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000),
+        },
+      });
+    this.#client = this.#base.withCommandOptions({ timeout });
+    this.#base.on('error', (error: unknown) => onState(false, error));
+    this.#base.on('ready', () => onState(true));
+    for (const script of [TAKE_TOKENS, SPEND])
       this.#sha.set(script, createHash('sha1').update(script).digest('hex'));
   }
 
-  /** Connects; rejects when Redis cannot be reached now (the client keeps retrying). */
+  /** Connects a client of its own; rejects when Redis cannot be reached now (it keeps retrying). */
   async connect(): Promise<void> {
-    await this.#client.connect();
+    await this.#base.connect();
   }
 
   get ready(): boolean {
-    return this.#client.isReady;
+    return this.#base.isReady;
   }
 
-  async take(bucket: string, throttle: Throttle, now: number): Promise<boolean> {
-    // A bucket is full again after burst/rate seconds; until then it must be kept.
-    const ttl = Math.min(
-      DAY_MS,
-      Math.ceil((throttle.burstLimit / Math.max(throttle.rateLimit, 1e-9)) * 1000) + 1000,
-    );
-    const admitted = await this.#run(
-      TAKE_TOKEN,
-      [`${this.#prefix}b:${bucket}`],
-      [throttle.rateLimit, throttle.burstLimit, now, ttl],
-    );
-    return admitted === 1;
+  async take(buckets: readonly Bucket[], now: number): Promise<boolean> {
+    if (buckets.length === 0) return true;
+    const args = [now];
+    for (const { throttle } of buckets) {
+      // A bucket is full again after burst/rate seconds; until then it must be kept.
+      const ttl = Math.min(
+        DAY_MS,
+        Math.ceil((throttle.burstLimit / Math.max(throttle.rateLimit, 1e-9)) * 1000) + 1000,
+      );
+      args.push(throttle.rateLimit, throttle.burstLimit, ttl);
+    }
+    const keys = buckets.map(({ name }) => `${this.#prefix}b:${name}`);
+    return (await this.#run(TAKE_TOKENS, keys, args)) === 1;
   }
 
   async spend(meter: string, quota: QuotaSpend | undefined, now: number): Promise<boolean> {
@@ -117,8 +128,9 @@ export class RedisCounters implements UsageCounters {
   }
 
   async close(): Promise<void> {
-    if (this.#client.isOpen) await this.#client.close();
-    else this.#client.destroy();
+    if (!this.#owned) return;
+    if (this.#base.isOpen) await this.#base.close();
+    else this.#base.destroy();
   }
 
   // Hash tags keep one meter's keys in one cluster slot.

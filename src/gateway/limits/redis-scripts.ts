@@ -3,32 +3,37 @@
 // clock), in epoch ms.
 
 /**
- * KEYS[1] bucket hash {t, at}; ARGV rate (per second), burst, now, ttl ms.
- * The arithmetic of token-bucket.ts `takeToken`. Returns 1 (admitted) or 0.
+ * KEYS: bucket hashes {t, at}; ARGV[1] now, then per bucket: rate (per second), burst, ttl ms.
+ * The arithmetic of token-bucket.ts `takeToken`, bucket after bucket, stopping at the first that
+ * has no token (as MemoryCounters.takeNow). Returns 1 (admitted) or 0.
  */
-export const TAKE_TOKEN = `
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
-local state = redis.call('HMGET', KEYS[1], 't', 'at')
-local tokens = tonumber(state[1])
-local at = tonumber(state[2])
-if tokens == nil or at == nil then
-  tokens = burst
-  at = now
+export const TAKE_TOKENS = `
+local now = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  local rate = tonumber(ARGV[i * 3 - 1])
+  local burst = tonumber(ARGV[i * 3])
+  local state = redis.call('HMGET', key, 't', 'at')
+  local tokens = tonumber(state[1])
+  local at = tonumber(state[2])
+  if tokens == nil or at == nil then
+    tokens = burst
+    at = now
+  end
+  if now > at then
+    tokens = math.min(burst, tokens + (now - at) * rate / 1000)
+    at = now
+  end
+  local admitted = tokens >= 1
+  if admitted then
+    tokens = tokens - 1
+  end
+  redis.call('HSET', key, 't', tostring(tokens), 'at', tostring(at))
+  redis.call('PEXPIRE', key, ARGV[i * 3 + 1])
+  if not admitted then
+    return 0
+  end
 end
-if now > at then
-  tokens = math.min(burst, tokens + (now - at) * rate / 1000)
-  at = now
-end
-local admitted = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  admitted = 1
-end
-redis.call('HSET', KEYS[1], 't', tostring(tokens), 'at', tostring(at))
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return admitted
+return 1
 `;
 
 /**

@@ -1,7 +1,7 @@
 // A token bucket, as API Gateway throttles: it holds at most `burstLimit` tokens, refills at
 // `rateLimit` per second, and each request takes one or is refused.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
-// The same arithmetic runs in Redis (redis-scripts.ts) for buckets shared by many processes.
+// The same arithmetic runs in Redis (redis-scripts.ts) for buckets shared by many nodes.
 
 export interface Throttle {
   /** Requests per second (may be fractional). */
@@ -31,16 +31,8 @@ export function takeToken(state: BucketState | undefined, throttle: Throttle, no
   return { admitted, state: next };
 }
 
-/** One bucket in this process: stage, method and account throttles (synchronous, no I/O). */
-export class LocalBucket {
-  readonly throttle: Throttle;
-  #state: BucketState | undefined;
-  constructor(throttle: Throttle) {
-    this.throttle = throttle;
-  }
-  take(now: number): boolean {
-    const { admitted, state } = takeToken(this.#state, this.throttle, now);
-    this.#state = state;
-    return admitted;
-  }
+/** A named bucket: every process that names it (memory, the primary or Redis) shares it. */
+export interface Bucket {
+  name: string;
+  throttle: Throttle;
 }

@@ -9,15 +9,21 @@ import type { Exchange } from '../../../src/gateway/compiled-api.js';
 import { ThrottledError } from '../../../src/gateway/errors.js';
 import { MemoryCounters } from '../../../src/gateway/limits/memory-counters.js';
 import { createThrottleStep } from '../../../src/gateway/steps/throttle.js';
-import { LocalBucket, takeToken } from '../../../src/gateway/limits/token-bucket.js';
+import { takeToken, type Bucket, type Throttle } from '../../../src/gateway/limits/token-bucket.js';
 import { quotaWindow, dayOf, parseDay } from '../../../src/model/quota-period.js';
 import { QUOTA_PERIODS } from '../../../src/model/usage-plans.js';
 
 const T0 = Date.UTC(2026, 11, 2, 12, 0, 0);
 
+/** One bucket in fresh memory counters. */
+function bucketOf(throttle: Throttle) {
+  const counters = new MemoryCounters();
+  return { take: (now: number) => counters.takeNow([{ name: 'b', throttle }], now) };
+}
+
 describe('token bucket', () => {
   it('admits burstLimit at once, then rateLimit per second', () => {
-    const bucket = new LocalBucket({ burstLimit: 5, rateLimit: 2 });
+    const bucket = bucketOf({ burstLimit: 5, rateLimit: 2 });
     const admitted = (n: number, at: number) =>
       Array.from({ length: n }, () => bucket.take(at)).filter(Boolean).length;
     assert.equal(admitted(20, T0), 5);
@@ -28,7 +34,7 @@ describe('token bucket', () => {
   });
 
   it('a burst of 0 admits nothing; time going backwards refills nothing', () => {
-    assert.equal(new LocalBucket({ burstLimit: 0, rateLimit: 100 }).take(T0), false);
+    assert.equal(bucketOf({ burstLimit: 0, rateLimit: 100 }).take(T0), false);
     const first = takeToken(undefined, { burstLimit: 1, rateLimit: 1 }, T0);
     assert.equal(
       takeToken(first.state, { burstLimit: 1, rateLimit: 1 }, T0 - 5000).admitted,
@@ -43,7 +49,7 @@ describe('token bucket', () => {
         fc.double({ min: 0, max: 100, noNaN: true }),
         fc.array(fc.integer({ min: 0, max: 2000 }), { minLength: 1, maxLength: 200 }),
         (burstLimit, rateLimit, gaps) => {
-          const bucket = new LocalBucket({ burstLimit, rateLimit });
+          const bucket = bucketOf({ burstLimit, rateLimit });
           let now = T0;
           let admitted = 0;
           for (const gap of gaps) {
@@ -152,13 +158,9 @@ describe('memory counters: a quota across a period boundary', () => {
 });
 
 describe('the throttle step (stage method throttle, then the account)', () => {
-  const exchangeWith = (throttle: LocalBucket | undefined) =>
+  const exchangeWith = (throttle: Bucket | undefined) =>
     ({ method: { throttle } }) as unknown as Exchange;
-  const statuses = (
-    step: ReturnType<typeof createThrottleStep>,
-    n: number,
-    throttle?: LocalBucket,
-  ) =>
+  const statuses = (step: ReturnType<typeof createThrottleStep>, n: number, throttle?: Bucket) =>
     Array.from({ length: n }, () => {
       try {
         step(exchangeWith(throttle));
@@ -170,21 +172,26 @@ describe('the throttle step (stage method throttle, then the account)', () => {
     });
 
   it('a method bucket admits its burst, then 429 Too Many Requests', () => {
-    const step = createThrottleStep({ now: () => T0 });
-    const bucket = new LocalBucket({ burstLimit: 2, rateLimit: 1 });
+    const step = createThrottleStep({ now: () => T0, counters: new MemoryCounters() });
+    const bucket = { name: 'stage:a/prod/pets/GET', throttle: { burstLimit: 2, rateLimit: 1 } };
     assert.deepEqual(statuses(step, 4, bucket), [200, 200, 429, 429]);
   });
 
   it('the account bucket is shared by every method; off: none', () => {
     const small = createThrottleStep({
       now: () => T0,
+      counters: new MemoryCounters(),
       accountThrottle: { rateLimit: 1, burstLimit: 3 },
     });
     assert.deepEqual(statuses(small, 5), [200, 200, 200, 429, 429]);
-    const off = createThrottleStep({ now: () => T0, accountThrottle: null });
+    const off = createThrottleStep({
+      now: () => T0,
+      counters: new MemoryCounters(),
+      accountThrottle: null,
+    });
     assert.ok(statuses(off, 10_000).every((s) => s === 200));
     // AWS's default: a burst of 5,000 at one instant.
-    const aws = createThrottleStep({ now: () => T0 });
+    const aws = createThrottleStep({ now: () => T0, counters: new MemoryCounters() });
     assert.equal(statuses(aws, 5_001).filter((s) => s === 200).length, 5_000);
   });
 });

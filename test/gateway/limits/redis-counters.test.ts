@@ -108,7 +108,9 @@ describe('Redis counters', { skip: SKIP }, () => {
     const round = async (now: number) =>
       (
         await Promise.all(
-          Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).take('bk', throttle, now)),
+          Array.from({ length: 40 }, (_, i) =>
+            (i % 2 ? a : b).take([{ name: 'bk', throttle }], now),
+          ),
         )
       ).filter(Boolean).length;
     assert.equal(await round(T0), 10);
@@ -157,7 +159,7 @@ describe('Redis counters', { skip: SKIP }, () => {
     await relay.cut();
     await assert.rejects(fallback.spend('m', undefined, T0), LimitsUnavailableError);
     await assert.rejects(
-      fallback.take('b', { burstLimit: 1, rateLimit: 1 }, T0),
+      fallback.take([{ name: 'b', throttle: { burstLimit: 1, rateLimit: 1 } }], T0),
       LimitsUnavailableError,
     );
   });
