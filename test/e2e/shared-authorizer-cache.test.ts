@@ -4,10 +4,10 @@
 // logged once, and the shared cache is used again once Redis answers.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html
 import assert from 'node:assert/strict';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createClient } from '@redis/client';
 import { call, eventually, serve, type Served } from './harness.js';
+import { RedisProxy } from './redis-proxy.js';
 import {
   NODE_ENV,
   PG,
@@ -20,39 +20,6 @@ import {
   until,
 } from './many-nodes-api.js';
 
-/** A TCP proxy to Redis that can be stopped (every connection cut) and started again. */
-class Proxy {
-  #server: Server | undefined;
-  readonly #sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(readonly target: URL) {}
-
-  async start(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = createConnection(Number(this.target.port || 6379), this.target.hostname);
-      for (const s of [client, upstream]) {
-        this.#sockets.add(s);
-        s.on('close', () => this.#sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((ok) => server.listen(this.port, '127.0.0.1', ok));
-    this.port = (server.address() as { port: number }).port;
-    this.#server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    for (const s of this.#sockets) s.destroy();
-    if (server) await new Promise((ok) => server.close(ok));
-  }
-}
-
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 describe(
@@ -63,7 +30,7 @@ describe(
   () => {
     const servers: Served[] = [];
     let dropSchema: (() => Promise<void>) | undefined;
-    const proxy = new Proxy(new URL(REDIS ?? 'redis://127.0.0.1:6379'));
+    const proxy = new RedisProxy(new URL(REDIS ?? 'redis://127.0.0.1:6379'));
     after(async () => {
       for (const s of servers) await s.stop();
       await dropSchema?.();

@@ -1,54 +1,23 @@
 // RedisCounters and the fallback policy against a real Redis (SALLYPORT_TEST_REDIS), reached
-// through a TCP relay this test can cut: atomic spends from two clients, an outage mid-run served
+// through a TCP proxy this test can stop: atomic spends from two clients, an outage mid-run served
 // on local counts (seeded from Redis's last count) or refused, and the catch-up afterwards.
 import assert from 'node:assert/strict';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { LimitsUnavailableError } from '../../../src/gateway/errors.js';
 import { FallbackCounters } from '../../../src/gateway/limits/fallback-counters.js';
+import { MemoryCounters } from '../../../src/gateway/limits/memory-counters.js';
 import { RedisCounters } from '../../../src/gateway/limits/redis-counters.js';
 import { quotaWindow } from '../../../src/model/quota-period.js';
 import { createLogger } from '../../../src/observability/logger.js';
+import { RedisProxy } from '../../e2e/redis-proxy.js';
 
 const REDIS = process.env.SALLYPORT_TEST_REDIS;
 const SKIP = REDIS ? false : 'skipped: set SALLYPORT_TEST_REDIS to run';
 const T0 = Date.UTC(2026, 11, 2, 12);
 const WINDOW = quotaWindow({ period: 'DAY', offset: 0 }, T0);
 const prefix = () => `sallyport-test-${process.pid}-${Math.random().toString(36).slice(2)}:`;
-
-/** A relay to Redis that can drop every connection and refuse new ones, then come back. */
-class Relay {
-  readonly #target: URL;
-  #server: Server | undefined;
-  readonly #sockets = new Set<Socket>();
-  port = 0;
-  constructor(target: string) {
-    this.#target = new URL(target);
-  }
-  async open(): Promise<void> {
-    this.#server = createServer((client) => {
-      const upstream = createConnection(Number(this.#target.port || 6379), this.#target.hostname);
-      for (const s of [client, upstream]) {
-        this.#sockets.add(s);
-        s.on('error', () => s.destroy());
-        s.on('close', () => this.#sockets.delete(s));
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((ok) => this.#server!.listen(this.port, '127.0.0.1', ok));
-    this.port = (this.#server.address() as AddressInfo).port;
-  }
-  async cut(): Promise<void> {
-    const server = this.#server!;
-    const closed = new Promise((ok) => server.close(ok));
-    for (const s of this.#sockets) s.destroy();
-    await closed;
-  }
-}
 
 const logged: string[] = [];
 const logger = createLogger({
@@ -118,9 +87,50 @@ describe('Redis counters', { skip: SKIP }, () => {
     assert.equal(await round(T0 + 1250), 1);
   });
 
+  it('a method and the account bucket in one script: the first empty one refuses', async () => {
+    const c = await redisCounters(REDIS!, prefix());
+    const method = { name: 'stage:a/prod/x/GET', throttle: { burstLimit: 2, rateLimit: 0.001 } };
+    const account = { name: 'account', throttle: { burstLimit: 3, rateLimit: 0.001 } };
+    const taken = [];
+    for (let i = 0; i < 4; i++) taken.push(await c.take([method, account], T0));
+    assert.deepEqual(taken, [true, true, false, false]);
+    // The method's bucket refused first, so the account's third token is still there.
+    assert.equal(await c.take([account], T0), true);
+    assert.equal(await c.take([account], T0), false);
+  });
+
+  it('the Lua buckets admit exactly what the in-memory arithmetic admits (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            bucket: fc.constantFrom('x' as const, 'y' as const),
+            gap: fc.integer({ min: 0, max: 1500 }),
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        async (steps) => {
+          const redis = await redisCounters(REDIS!, prefix());
+          const memory = new MemoryCounters();
+          const throttles = {
+            x: { burstLimit: 3, rateLimit: 2 },
+            y: { burstLimit: 1, rateLimit: 0.5 },
+          };
+          let now = T0;
+          for (const { bucket, gap } of steps) {
+            now += gap;
+            const buckets = [{ name: bucket, throttle: throttles[bucket] }];
+            assert.equal(await redis.take(buckets, now), memory.takeNow(buckets, now));
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
   it('an outage mid-run: local counts seeded from Redis, caught up when it returns', async () => {
-    const relay = new Relay(REDIS!);
-    await relay.open();
+    const relay = new RedisProxy(new URL(REDIS!));
+    await relay.start();
     const p = prefix();
     const holder: { fallback?: FallbackCounters } = {};
     const redis = await redisCounters(`redis://127.0.0.1:${relay.port}`, p, (ready) =>
@@ -131,7 +141,7 @@ describe('Redis counters', { skip: SKIP }, () => {
     const quota = { limit: 10, window: WINDOW };
     for (let i = 0; i < 4; i++) assert.equal(await fallback.spend('m', quota, T0), true);
 
-    await relay.cut();
+    await relay.stop();
     // While Redis is away: 6 more admitted (10 − the 4 Redis counted), then refused; never a hang.
     const during = await Promise.all(
       Array.from({ length: 9 }, () => fallback.spend('m', quota, T0)),
@@ -140,23 +150,23 @@ describe('Redis counters', { skip: SKIP }, () => {
     assert.equal(fallback.degraded, true);
     assert.ok(logged.some((line) => line.includes('Redis unavailable')));
 
-    await relay.open();
+    await relay.start();
     await until(() => !fallback.degraded);
     const direct = await redisCounters(REDIS!, p);
     assert.equal(await direct.used('m', WINDOW), 10);
     assert.deepEqual(await direct.daily('m', [WINDOW.start]), [10]);
     assert.equal(await fallback.spend('m', quota, T0), false);
     assert.ok(logged.some((line) => line.includes('Redis is back')));
-    await relay.cut();
+    await relay.stop();
   });
 
   it('policy refuse: a metered request during the outage is LimitsUnavailableError (503)', async () => {
-    const relay = new Relay(REDIS!);
-    await relay.open();
+    const relay = new RedisProxy(new URL(REDIS!));
+    await relay.start();
     const redis = await redisCounters(`redis://127.0.0.1:${relay.port}`, prefix());
     const fallback = new FallbackCounters(redis, 'refuse', logger);
     assert.equal(await fallback.spend('m', undefined, T0), true);
-    await relay.cut();
+    await relay.stop();
     await assert.rejects(fallback.spend('m', undefined, T0), LimitsUnavailableError);
     await assert.rejects(
       fallback.take([{ name: 'b', throttle: { burstLimit: 1, rateLimit: 1 } }], T0),
