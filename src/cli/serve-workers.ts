@@ -2,6 +2,7 @@
 //
 //   primary    opens the store, applies sallyport.yaml, serves the admin API, forks the workers,
 //              restarts one that dies, prints where it listens. It never takes an API call.
+//              Without Redis it holds the usage counters the workers ask (node/primary-counters.ts).
 //   worker     a node without the admin API: it follows the store like any other node (its own
 //              StageLoader) and runs its own function pools; the cluster shares the port.
 //

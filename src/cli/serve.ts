@@ -90,7 +90,7 @@ export function serveCommand(): Command {
     )
     .option(
       '--redis <url>',
-      'redis://… shared by every node and worker: usage-plan throttles and quotas, and (see --authorizer-cache) authorizer results; docs/many-nodes.md',
+      'redis://… shared by every node and worker: usage-plan, stage, method and account throttles and quotas, and (see --authorizer-cache) authorizer results; docs/many-nodes.md',
     )
     .addOption(
       new Option(
@@ -102,7 +102,7 @@ export function serveCommand(): Command {
     )
     .option(
       '--account-throttle <rate:burst|off>',
-      "this process's account-level throttle, as AWS's per account and region",
+      "the account-level throttle, as AWS's per account and region: for this machine's workers, or every node on --redis",
       '10000:5000',
     )
     .option('--redis-prefix <prefix>', 'prefix of the keys Sallyport writes in Redis', 'sallyport:')

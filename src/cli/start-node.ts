@@ -139,7 +139,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       const sharedCache = options.authorizerCache === 'redis';
       const meanwhile = [
         options.redisUnavailable === 'refuse'
-          ? 'metered and throttled requests refused (503)'
+          ? 'metered requests refused (503), throttles counted by this process'
           : 'usage plans and throttles counted by this process',
       ];
       if (sharedCache)

@@ -1,7 +1,8 @@
 // Redis counters with a policy for when Redis is away (`serve --redis-unavailable`):
 //   local  (default) keep serving on this process's own counters, seeded with the last quota
 //          counts Redis gave; when Redis is back, what was spent meanwhile is added to it;
-//   refuse answer 503 to every metered request until Redis is back.
+//   refuse answer 503 to every metered request until Redis is back (stage, method and account
+//          throttles are counted locally meanwhile: refusing them would refuse every request).
 // A command never waits longer than its timeout; the outage and the recovery are logged once.
 import type { QuotaWindow } from '../../model/quota-period.js';
 import { DAY_MS } from '../../model/quota-period.js';
@@ -59,7 +60,7 @@ export class FallbackCounters implements UsageCounters {
         this.#degrade(error);
       }
     }
-    this.#refuseIfPolicy();
+    if (buckets.some((bucket) => bucket.perKey)) this.#refuseIfPolicy();
     return this.#local.takeNow(buckets, now);
   }
 

@@ -35,4 +35,10 @@ export function takeToken(state: BucketState | undefined, throttle: Throttle, no
 export interface Bucket {
   name: string;
   throttle: Throttle;
+  /**
+   * A usage plan's bucket (per API key): under `--redis-unavailable refuse` it is refused while
+   * Redis is away, as the quota is. Stage, method and account buckets are counted by the
+   * process meanwhile: refusing them would refuse every request, metered or not.
+   */
+  perKey?: boolean;
 }

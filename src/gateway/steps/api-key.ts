@@ -48,7 +48,8 @@ async function meter(exchange: Exchange, deps: ApiKeyDeps): Promise<void> {
     const bucket = methodThrottle
       ? `${meterOf(plan.id, key.id)}:${stage.apiId}/${stage.stageName}${methodPath}`
       : meterOf(plan.id, key.id);
-    if (!(await deps.counters.take([{ name: bucket, throttle }], now))) throw new ThrottledError();
+    if (!(await deps.counters.take([{ name: bucket, throttle, perKey: true }], now)))
+      throw new ThrottledError();
   }
   const quota = plan.quota && { limit: plan.quota.limit, window: quotaWindow(plan.quota, now) };
   if (!(await deps.counters.spend(meterOf(plan.id, key.id), quota, now)))

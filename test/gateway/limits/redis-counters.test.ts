@@ -160,7 +160,7 @@ describe('Redis counters', { skip: SKIP }, () => {
     await relay.stop();
   });
 
-  it('policy refuse: a metered request during the outage is LimitsUnavailableError (503)', async () => {
+  it('policy refuse: a metered request during the outage is LimitsUnavailableError (503), a stage throttle counts locally', async () => {
     const relay = new RedisProxy(new URL(REDIS!));
     await relay.start();
     const redis = await redisCounters(`redis://127.0.0.1:${relay.port}`, prefix());
@@ -168,9 +168,13 @@ describe('Redis counters', { skip: SKIP }, () => {
     assert.equal(await fallback.spend('m', undefined, T0), true);
     await relay.stop();
     await assert.rejects(fallback.spend('m', undefined, T0), LimitsUnavailableError);
+    const throttle = { burstLimit: 1, rateLimit: 0.001 };
     await assert.rejects(
-      fallback.take([{ name: 'b', throttle: { burstLimit: 1, rateLimit: 1 } }], T0),
+      fallback.take([{ name: 'b', throttle, perKey: true }], T0),
       LimitsUnavailableError,
     );
+    // A stage's or the account's bucket is counted here meanwhile, not refused.
+    assert.equal(await fallback.take([{ name: 'account', throttle }], T0), true);
+    assert.equal(await fallback.take([{ name: 'account', throttle }], T0), false);
   });
 });
