@@ -17,11 +17,11 @@ import {
   CreateUsagePlanCommand,
   CreateUsagePlanKeyCommand,
   GetUsageCommand,
-  UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { ROOT, call, eventually, serve, tempProject, type Served } from './harness.js';
 import { PG, pgStore } from './many-nodes-api.js';
 import { RedisProxy } from './redis-proxy.js';
+import { deployedLines, throttleStage } from './stage-throttle.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIASALLYPORTREDIS01', secretAccessKey: 'r'.repeat(40) };
 const ENV = {
@@ -159,24 +159,10 @@ describe('usage plans on Redis', () => {
     { skip: SKIP_PG_REDIS },
     async () => {
       const [a, b] = await twoNodes('postgres');
-      const deployed = (s: Served) =>
-        s
-          .output()
-          .split('\n')
-          .filter((line) => /"stageName":"prod".*"stage deployed"/.test(line)).length;
+      const deployed = (s: Served) => deployedLines(s.output(), 'prod');
       const before = [deployed(a), deployed(b)];
       const { apigw } = await meteredKey(a);
-      await apigw.send(
-        new UpdateStageCommand({
-          restApiId: API,
-          stageName: 'prod',
-          patchOperations: [
-            { op: 'replace', path: '/*/*/throttling/burstLimit', value: '4' },
-            // One token per 1,000 s: none comes back within the test.
-            { op: 'replace', path: '/*/*/throttling/rateLimit', value: '0.001' },
-          ],
-        }),
-      );
+      await throttleStage(apigw, API, 'prod', 4);
       apigw.destroy();
       await eventually(() => deployed(a) > before[0]! && deployed(b) > before[1]!);
       // No key: a request the throttle admits goes on to the key check (403), the others are 429.

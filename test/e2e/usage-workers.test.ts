@@ -15,9 +15,9 @@ import {
   GetApiKeysCommand,
   GetUsageCommand,
   GetUsagePlansCommand,
-  UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { ROOT, call, eventually, serve, tempProject, type Served } from './harness.js';
+import { deployedLines, throttleStage } from './stage-throttle.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIASALLYPORTWORKERS', secretAccessKey: 'w'.repeat(40) };
 const ENV = {
@@ -113,26 +113,10 @@ describe('serve --workers 2 without Redis: one set of counters, held by the prim
   it("a stage's methodSettings throttle is one bucket for both workers", async () => {
     const s = await serve(args, ENV);
     servers.push(s);
-    const deployed = (worker: number) =>
-      s
-        .output()
-        .split('\n')
-        .filter((line) =>
-          new RegExp(`"worker":${worker},.*"stageName":"open".*"stage deployed"`).test(line),
-        ).length;
+    const deployed = (worker: number) => deployedLines(s.output(), 'open', worker);
     const before = [deployed(1), deployed(2)];
     const apigw = adminOf(s);
-    await apigw.send(
-      new UpdateStageCommand({
-        restApiId: API,
-        stageName: 'open',
-        patchOperations: [
-          { op: 'replace', path: '/*/*/throttling/burstLimit', value: '4' },
-          // One token per 1,000 s: none comes back within the test.
-          { op: 'replace', path: '/*/*/throttling/rateLimit', value: '0.001' },
-        ],
-      }),
-    );
+    await throttleStage(apigw, API, 'open', 4);
     apigw.destroy();
     // Each worker compiles the stage again from the store's change feed.
     await eventually(() => deployed(1) > before[0]! && deployed(2) > before[1]!);
