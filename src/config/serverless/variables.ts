@@ -17,7 +17,7 @@ export interface VariableSources {
 }
 
 // `${` not followed by AWS:: (CloudFormation's own Fn::Sub syntax) or stageVariables.
-const START = /\$\{(?!AWS::|stageVariables\.)/;
+const START = /^\$\{(?!AWS::|stageVariables\.)/;
 /** Sources that exist on AWS but cannot be read on this machine; a fallback is used if given. */
 const REMOTE_SOURCES = new Set(['ssm', 'cf', 's3', 'aws:cf', 'sls:instanceId']);
 
