@@ -2,14 +2,11 @@
 // Authorizer, Deployment, Stage — gathered into one OpenAPI document per RestApi, the same document
 // an export of that API from API Gateway would give, and imported like any other.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/AWS_ApiGateway.html
+import { isObject, text, type Json } from '../source/values.js';
 import { restApiIdFor } from '../../support/stable-id.js';
 import type { ConvertedApi } from '../source/to-project.js';
 import type { Path } from '../source/located-yaml.js';
 import type { Resource, Template } from './template.js';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const NOT_EMULATED: Record<string, string> = {
   Description: 'descriptions and tags',
@@ -46,7 +43,7 @@ export function convertRestApis(template: Template): ConvertedApi[] {
   for (const r of byType('RestApi')) apis.set(restApiIdFor(r.logicalId), restApi(template, r));
   const apiOf = (r: Resource): RestApiBuild => {
     const id = prop(template, r, 'RestApiId');
-    const api = apis.get(String(id));
+    const api = apis.get(text(id));
     if (!api)
       template.fail(
         ['Resources', r.logicalId, 'Properties', 'RestApiId'],
@@ -57,7 +54,7 @@ export function convertRestApis(template: Template): ConvertedApi[] {
   const schemeNames = new Map<string, string>();
   for (const r of byType('Authorizer')) {
     const api = apiOf(r);
-    const name = String(prop(template, r, 'Name') ?? r.logicalId);
+    const name = text(prop(template, r, 'Name') ?? r.logicalId);
     schemeNames.set(`AWS::ApiGateway::Authorizer:${r.logicalId}`, name);
     const securityDefinitions = (api.document.securityDefinitions ??= {}) as Json;
     securityDefinitions[name] = authorizerScheme(template, r);
@@ -84,7 +81,7 @@ export function convertRestApis(template: Template): ConvertedApi[] {
         template.accept('stage logging and metrics settings', 'MethodSettings');
       if (api.stages.some((s) => s.stageName === stageName)) continue;
       api.stages.push({
-        stageName: String(stageName),
+        stageName: text(stageName),
         variables: variables as Json,
         where: template.where(['Resources', r.logicalId]),
       });
@@ -131,7 +128,7 @@ function restApi(template: Template, r: Resource): RestApiBuild {
   const body = prop(template, r, 'Body');
   if (body !== undefined && !isObject(body))
     template.fail(['Resources', r.logicalId, 'Properties', 'Body'], 'expected an OpenAPI document');
-  const name = String(prop(template, r, 'Name') ?? r.logicalId);
+  const name = text(prop(template, r, 'Name') ?? r.logicalId);
   const document: Json = body
     ? structuredClone(body)
     : { swagger: '2.0', info: { title: name, version: '1.0' }, paths: {} };
@@ -145,7 +142,7 @@ function restApi(template: Template, r: Resource): RestApiBuild {
 }
 
 function resourcePath(template: Template, ref: unknown, at: Path): string {
-  const value = String(ref);
+  const value = text(ref);
   if (value.startsWith('root:')) return '/';
   const prefix = 'AWS::ApiGateway::Resource:';
   if (!value.startsWith(prefix))
@@ -161,7 +158,7 @@ function resourcePath(template: Template, ref: unknown, at: Path): string {
     'ParentId',
   ]);
   const part = prop(template, r, 'PathPart');
-  return `${parent === '/' ? '' : parent}/${String(part)}`;
+  return `${parent === '/' ? '' : parent}/${text(part)}`;
 }
 
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html
@@ -223,7 +220,7 @@ function method(
     'RequestParameters',
   ]);
   const path = resourcePath(template, prop(template, r, 'ResourceId'), [...at, 'ResourceId']);
-  const httpMethod = String(prop(template, r, 'HttpMethod')).toLowerCase();
+  const httpMethod = text(prop(template, r, 'HttpMethod')).toLowerCase();
   const key = httpMethod === 'any' ? 'x-amazon-apigateway-any-method' : httpMethod;
   const paths = (api.document.paths ??= {}) as Json;
   const operation: Json = { responses: {} };
@@ -231,7 +228,7 @@ function method(
   const security: Json = {};
   const authType = prop(template, r, 'AuthorizationType') ?? 'NONE';
   if (authType === 'CUSTOM') {
-    const name = schemes.get(String(prop(template, r, 'AuthorizerId')));
+    const name = schemes.get(text(prop(template, r, 'AuthorizerId')));
     if (!name)
       template.fail(
         [...at, 'AuthorizerId'],
@@ -249,7 +246,7 @@ function method(
   } else if (authType !== 'NONE')
     template.fail(
       [...at, 'AuthorizationType'],
-      `${String(authType)} methods are not read from templates (NONE, CUSTOM or AWS_IAM)`,
+      `${text(authType)} methods are not read from templates (NONE, CUSTOM or AWS_IAM)`,
     );
   if (prop(template, r, 'ApiKeyRequired') === true) {
     ((api.document.securityDefinitions ??= {}) as Json).api_key = {
@@ -284,7 +281,7 @@ function method(
         isObject(response.ResponseParameters) ? response.ResponseParameters : {},
       ))
         headers[name.replace('method.response.header.', '')] = { type: 'string' };
-      (operation.responses as Json)[String(response.StatusCode)] = { description: '', headers };
+      (operation.responses as Json)[text(response.StatusCode)] = { description: '', headers };
     }
   const integration = prop(template, r, 'Integration');
   if (integration !== undefined)
@@ -316,7 +313,7 @@ function toIntegration(template: Template, raw: unknown, at: Path): Json {
       if (!Array.isArray(value)) template.fail([...at, key], 'expected a list');
       const responses: Json = {};
       for (const entry of value as Json[]) {
-        const response: Json = { statusCode: String(entry.StatusCode) };
+        const response: Json = { statusCode: text(entry.StatusCode) };
         if (entry.ResponseParameters !== undefined)
           response.responseParameters = entry.ResponseParameters;
         if (entry.ResponseTemplates !== undefined)
@@ -328,7 +325,7 @@ function toIntegration(template: Template, raw: unknown, at: Path): Json {
       out.responses = responses;
     } else if (key === 'Credentials')
       template.accept(NOT_EMULATED.Credentials!, 'Integration.Credentials');
-    else if (names[key]) out[names[key]] = key === 'Type' ? String(value).toLowerCase() : value;
+    else if (names[key]) out[names[key]] = key === 'Type' ? text(value).toLowerCase() : value;
     else template.fail([...at, key], `${key} of an integration is not supported`);
   }
   return out;

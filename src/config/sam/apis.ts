@@ -4,6 +4,7 @@
 // Auth section's authorizers added as security schemes.
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-api.html
+import { isObject, text, type Json } from '../source/values.js';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseYaml } from '../../support/yaml.js';
@@ -19,10 +20,6 @@ import {
 } from './authorizers.js';
 import { withGlobals } from './globals.js';
 import type { Template } from './template.js';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // SAM names the API its Api events create without RestApiId ServerlessRestApi, stage Prod.
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-function.html
@@ -90,7 +87,7 @@ export function convertServerlessApis(template: Template): ConvertedApi[] {
           builds.set(restApiIdFor(IMPLICIT_API), api);
         }
       } else {
-        api = builds.get(String(props.RestApiId));
+        api = builds.get(text(props.RestApiId));
         if (!api)
           template.fail(
             [...at, 'RestApiId'],
@@ -205,7 +202,7 @@ function applyStageAndApiSettings(
   // SAM writes `~1` for `/` in BinaryMediaTypes (CloudFormation's escaping).
   if (Array.isArray(binary))
     doc['x-amazon-apigateway-binary-media-types'] = binary.map((t) =>
-      String(t).replaceAll('~1', '/'),
+      text(t).replaceAll('~1', '/'),
     );
   const compression = value('MinimumCompressionSize');
   if (compression !== undefined) doc['x-amazon-apigateway-minimum-compression-size'] = compression;
@@ -241,7 +238,7 @@ function gatewayResponses(template: Template, raw: unknown, at: Path): Json {
   for (const [type, response] of Object.entries(raw)) {
     if (!isObject(response)) template.fail([...at, type], 'expected a mapping');
     const entry: Json = {};
-    if (response.StatusCode !== undefined) entry.statusCode = String(response.StatusCode);
+    if (response.StatusCode !== undefined) entry.statusCode = text(response.StatusCode);
     if (response.ResponseTemplates !== undefined)
       entry.responseTemplates = response.ResponseTemplates;
     const params = response.ResponseParameters;
@@ -282,7 +279,7 @@ function readAuth(template: Template, api: ApiBuild, raw: unknown, at: Path): vo
   const schemes = securitySchemes(template, auth.Authorizers, [...at, 'Authorizers']);
   for (const [name, scheme] of Object.entries(schemes)) addScheme(api, name, scheme);
   if (auth.DefaultAuthorizer !== undefined) {
-    const name = String(auth.DefaultAuthorizer);
+    const name = text(auth.DefaultAuthorizer);
     if (name !== IAM_SCHEME && !(name in schemes))
       template.fail(
         [...at, 'DefaultAuthorizer'],
@@ -345,8 +342,7 @@ function addEventMethod(
       template.fail([...at, 'Auth', k], 'unknown property of an Api event Auth');
   if (auth.ResourcePolicy !== undefined)
     template.fail([...at, 'Auth', 'ResourcePolicy'], 'resource policies are not emulated');
-  const authorizer =
-    auth.Authorizer === undefined ? api.defaultAuthorizer : String(auth.Authorizer);
+  const authorizer = auth.Authorizer === undefined ? api.defaultAuthorizer : text(auth.Authorizer);
   const security: Json[] = [];
   if (authorizer !== undefined && authorizer !== 'NONE') {
     if (authorizer === IAM_SCHEME && !api.schemes.has(IAM_SCHEME))

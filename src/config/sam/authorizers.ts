@@ -3,12 +3,9 @@
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-apiauth.html
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-lambdatokenauthorizer.html
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-lambdarequestauthorizer.html
+import { isObject, text, type Json } from '../source/values.js';
 import type { Path } from '../source/located-yaml.js';
 import type { Template } from './template.js';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Lambda's invocation URI for a function ARN, as API Gateway names integrations and authorizers. */
 export function lambdaUri(region: string, functionArn: string): string {
@@ -95,9 +92,9 @@ function lambdaScheme(template: Template, raw: Json, at: Path): Json {
       [...at, 'Identity'],
     );
     const header = identity.Header ?? 'Authorization';
-    authorizer.identitySource = `method.request.header.${String(header)}`;
+    authorizer.identitySource = `method.request.header.${text(header)}`;
     if (identity.ValidationExpression !== undefined)
-      authorizer.identityValidationExpression = String(identity.ValidationExpression);
+      authorizer.identityValidationExpression = text(identity.ValidationExpression);
     return {
       type: 'apiKey',
       name: header,

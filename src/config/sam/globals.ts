@@ -14,7 +14,8 @@ export function mergeGlobals(global: unknown, local: unknown): unknown {
     for (const [key, value] of Object.entries(local)) out[key] = mergeGlobals(global[key], value);
     return out;
   }
-  if (Array.isArray(global) && Array.isArray(local)) return [...global, ...local];
+  if (Array.isArray(global) && Array.isArray(local))
+    return [...(global as unknown[]), ...(local as unknown[])];
   return local;
 }
 

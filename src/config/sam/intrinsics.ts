@@ -2,6 +2,7 @@
 // creation, for the values a local gateway needs. Resources answer `Ref`/`Fn::GetAtt` through the
 // `resources` hook, so this file knows nothing of SAM.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
+import { isObject, text } from '../source/values.js';
 import type { Path } from '../source/located-yaml.js';
 
 /** `Ref: AWS::NoValue`: the property is removed. */
@@ -25,9 +26,6 @@ export interface IntrinsicContext {
 }
 
 type Fn = (arg: unknown, ctx: IntrinsicContext, path: Path) => unknown;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The one key of `{Ref: …}` / `{'Fn::X': …}`, when `value` is an intrinsic function call. */
 export function intrinsicName(value: unknown): string | undefined {
@@ -181,7 +179,7 @@ const FUNCTIONS: Record<string, Fn> = {
     const i = Number(resolveValue(index, ctx, [...path, 0]));
     const items = resolveList(list, ctx, [...path, 1], 'Fn::Select: the values');
     if (!Number.isInteger(i) || i < 0 || i >= items.length)
-      ctx.fail(path, `Fn::Select: index ${String(index)} is outside the list of ${items.length}`);
+      ctx.fail(path, `Fn::Select: index ${text(index)} is outside the list of ${items.length}`);
     return items[i];
   },
   'Fn::Split': (arg: unknown, ctx: IntrinsicContext, path: Path) => {

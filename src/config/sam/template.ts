@@ -2,6 +2,7 @@
 // resources (those whose Condition is false left out), Globals, and values resolved on demand so
 // an intrinsic inside a setting Sallyport ignores (an IAM policy's !ImportValue) never fails.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html
+import { isObject, text } from '../source/values.js';
 import type { Settings } from '../../model/types.js';
 import { ProjectFileError } from '../errors.js';
 import type { LocatedYaml, Path } from '../source/located-yaml.js';
@@ -13,9 +14,6 @@ export interface Resource {
   type: string;
   properties: Record<string, unknown>;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
 const API_TYPES = new Set(['AWS::Serverless::Api', 'AWS::ApiGateway::RestApi']);
@@ -130,24 +128,27 @@ export class Template {
       const raw = overrides[name] ?? spec.Default;
       if (raw === undefined)
         this.fail(path, `no value: give it a Default or --parameter-overrides ${name}=…`);
-      const text = Array.isArray(raw) ? raw.join(',') : String(raw);
-      const type = String(spec.Type ?? 'String');
+      const given = Array.isArray(raw) ? raw.map(text).join(',') : text(raw);
+      const type = text(spec.Type ?? 'String');
       if (type.startsWith('AWS::SSM::Parameter::Value'))
         this.fail(
           path,
           `${type} reads SSM Parameter Store: give the value with --parameter-overrides ${name}=…`,
         );
-      if (Array.isArray(spec.AllowedValues) && !spec.AllowedValues.map(String).includes(text))
-        this.fail(path, `"${text}" is not one of AllowedValues (${spec.AllowedValues.join(', ')})`);
+      if (Array.isArray(spec.AllowedValues) && !spec.AllowedValues.map(text).includes(given))
+        this.fail(
+          path,
+          `"${given}" is not one of AllowedValues (${spec.AllowedValues.map(text).join(', ')})`,
+        );
       if (
         typeof spec.AllowedPattern === 'string' &&
-        !new RegExp(`^(?:${spec.AllowedPattern})$`).test(text)
+        !new RegExp(`^(?:${spec.AllowedPattern})$`).test(given)
       )
-        this.fail(path, `"${text}" does not match AllowedPattern ${spec.AllowedPattern}`);
-      if (type === 'Number' && Number.isNaN(Number(text)))
-        this.fail(path, `"${text}" is not a number`);
+        this.fail(path, `"${given}" does not match AllowedPattern ${spec.AllowedPattern}`);
+      if (type === 'Number' && Number.isNaN(Number(given)))
+        this.fail(path, `"${given}" is not a number`);
       const list = type === 'CommaDelimitedList' || type.startsWith('List<');
-      values.set(name, list ? text.split(',').map((s) => s.trim()) : text);
+      values.set(name, list ? given.split(',').map((s) => s.trim()) : given);
     }
     return values;
   }

@@ -1,12 +1,9 @@
 // `functions[].events[].http` → the REST API the Serverless Framework deploys: one method per
 // event with a Lambda proxy integration, its authorizer a security scheme of the document.
 // https://www.serverless.com/framework/docs/providers/aws/events/apigateway
+import { isObject, text, type Json } from '../source/values.js';
 import type { Path } from '../source/located-yaml.js';
 import { BUILT_IN_SCHEMES, lambdaUri } from '../sam/authorizers.js';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface HttpEventContext {
   region: string;
@@ -45,7 +42,7 @@ export function addHttpEvent(
       [...at, 'cors'],
       'cors is not converted yet: answer OPTIONS from a function, or use sallyport.yaml with an OpenAPI file',
     );
-  const integration = String(http.integration ?? 'lambda-proxy').toLowerCase();
+  const integration = text(http.integration ?? 'lambda-proxy').toLowerCase();
   if (integration !== 'lambda-proxy' && integration !== 'aws_proxy' && integration !== 'aws-proxy')
     ctx.fail(
       [...at, 'integration'],
@@ -131,7 +128,7 @@ function addAuthorizer(document: Json, ctx: HttpEventContext, raw: unknown, at: 
           ? 'scopes belong to Cognito authorizers, which are not converted'
           : 'unknown property of an authorizer',
       );
-  const type = String(spec.type ?? 'token').toLowerCase();
+  const type = text(spec.type ?? 'token').toLowerCase();
   if (type === 'aws_iam') {
     schemes(document).AWS_IAM = BUILT_IN_SCHEMES.AWS_IAM;
     return 'AWS_IAM';

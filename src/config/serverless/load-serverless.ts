@@ -1,6 +1,7 @@
 // `serve --serverless serverless.yml`: a Serverless Framework (v3/v4, provider aws) service as a
 // Sallyport project: its functions, and the REST API its `http` events deploy.
 // https://www.serverless.com/framework/docs/providers/aws/guide/serverless.yml
+import { isObject, type Json } from '../source/values.js';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../model/types.js';
@@ -12,10 +13,6 @@ import { ACCEPTED_RESOURCE_TYPES } from '../sam/not-emulated.js';
 import { toProject, type ConvertedFunction } from '../source/to-project.js';
 import { addHttpEvent } from './http-events.js';
 import { resolveVariables } from './variables.js';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface ServerlessOptions {
   stage?: string;

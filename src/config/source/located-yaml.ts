@@ -48,9 +48,9 @@ const longForm = (name: string): string =>
 // Every short form is accepted in each YAML shape; whether the shape is right for the function
 // is the resolver's question, asked with the position in hand.
 const CFN_TAGS: (ScalarTag | CollectionTag)[] = SHORT_FORMS.flatMap((name) => [
-  { tag: `!${name}`, resolve: (value: string) => value } as ScalarTag,
-  { tag: `!${name}`, collection: 'seq', resolve: (seq: unknown) => seq } as CollectionTag,
-  { tag: `!${name}`, collection: 'map', resolve: (map: unknown) => map } as CollectionTag,
+  { tag: `!${name}`, resolve: (value: string) => value },
+  { tag: `!${name}`, collection: 'seq', resolve: (seq) => seq },
+  { tag: `!${name}`, collection: 'map', resolve: (map) => map },
 ]);
 
 export interface SourcePosition {
@@ -119,7 +119,7 @@ class Reader {
   ) {}
 
   read(): LocatedYaml {
-    const value = this.toValue(this.doc.contents as Node | null, []);
+    const value = this.toValue(this.doc.contents, []);
     return new LocatedYaml(this.fileName, value, this.positions);
   }
 

@@ -30,7 +30,9 @@ Globals:
       Variables: { SHARED: one }
 `;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A value deep inside the built document. */
+const at = (value: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value);
 
 describe('SAM template → project', () => {
   it('Api events without RestApiId make the implicit ServerlessRestApi, stage Prod', async () => {
@@ -51,13 +53,13 @@ describe('SAM template → project', () => {
     assert.equal(api.name, 'ServerlessRestApi');
     assert.equal(api.id, restApiIdFor('ServerlessRestApi'));
     assert.deepEqual(api.stages, [{ stageName: 'Prod', variables: {} }]);
-    const doc = api.document as Json;
-    assert.deepEqual(doc.paths['/hello'].get['x-amazon-apigateway-integration'], {
+    const doc = api.document;
+    assert.deepEqual(at(doc, 'paths', '/hello', 'get', 'x-amazon-apigateway-integration'), {
       type: 'aws_proxy',
       httpMethod: 'POST',
       uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Hello/invocations',
     });
-    assert.ok(doc.paths['/hello/{id}']['x-amazon-apigateway-any-method']);
+    assert.ok(at(doc, 'paths', '/hello/{id}', 'x-amazon-apigateway-any-method'));
     // Globals: primitives inherited, maps merged.
     const fn = p.functions[0]!;
     assert.equal(fn.Timeout, 10);
@@ -97,28 +99,28 @@ describe('SAM template → project', () => {
         Token: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /c, Method: get, Auth: { Authorizer: Tok } } }
 `),
     );
-    const doc = p.apis[0]!.document as Json;
-    const req = doc.securityDefinitions.Req['x-amazon-apigateway-authorizer'];
-    assert.equal(req.type, 'request');
+    const doc = p.apis[0]!.document;
+    const req = at(doc, 'securityDefinitions', 'Req', 'x-amazon-apigateway-authorizer');
+    assert.equal(at(req, 'type'), 'request');
     assert.equal(
-      req.identitySource,
+      at(req, 'identitySource'),
       'method.request.header.X-Token, method.request.querystring.q, stageVariables.sv, context.sourceIp',
     );
-    assert.equal(req.authorizerResultTtlInSeconds, 60);
+    assert.equal(at(req, 'authorizerResultTtlInSeconds'), 60);
     // TOKEN defaults: header Authorization, TTL 300.
-    const tok = doc.securityDefinitions.Tok['x-amazon-apigateway-authorizer'];
+    const tok = at(doc, 'securityDefinitions', 'Tok', 'x-amazon-apigateway-authorizer');
     assert.deepEqual(
       [
-        tok.type,
-        tok.identitySource,
-        tok.authorizerResultTtlInSeconds,
-        tok.identityValidationExpression,
+        at(tok, 'type'),
+        at(tok, 'identitySource'),
+        at(tok, 'authorizerResultTtlInSeconds'),
+        at(tok, 'identityValidationExpression'),
       ],
       ['token', 'method.request.header.Authorization', 300, '^Bearer .+$'],
     );
-    assert.deepEqual(doc.paths['/a'].get.security, [{ Req: [] }]);
-    assert.equal(doc.paths['/b'].get.security, undefined);
-    assert.deepEqual(doc.paths['/c'].get.security, [{ Tok: [] }]);
+    assert.deepEqual(at(doc, 'paths', '/a', 'get', 'security'), [{ Req: [] }]);
+    assert.equal(at(doc, 'paths', '/b', 'get', 'security'), undefined);
+    assert.deepEqual(at(doc, 'paths', '/c', 'get', 'security'), [{ Tok: [] }]);
   });
 
   it('Parameters, Conditions and plain AWS::ApiGateway resources; Lambda::Permission listed as not emulated', async () => {
@@ -186,11 +188,20 @@ Resources:
     const api = p.apis[0]!;
     assert.equal(api.name, 'rest-dev');
     assert.deepEqual(api.stages, [{ stageName: 'dev', variables: { a: 'b' } }]);
-    const doc = api.document as Json;
-    assert.equal(doc.paths['/items/{id}'].get['x-amazon-apigateway-integration'].type, 'aws_proxy');
-    assert.deepEqual(doc.paths['/items/{id}'].get.security, [{ tokens: [] }]);
+    const doc = api.document;
     assert.equal(
-      doc.securityDefinitions.tokens['x-amazon-apigateway-authorizer'].authorizerResultTtlInSeconds,
+      at(doc, 'paths', '/items/{id}', 'get', 'x-amazon-apigateway-integration', 'type'),
+      'aws_proxy',
+    );
+    assert.deepEqual(at(doc, 'paths', '/items/{id}', 'get', 'security'), [{ tokens: [] }]);
+    assert.equal(
+      at(
+        doc,
+        'securityDefinitions',
+        'tokens',
+        'x-amazon-apigateway-authorizer',
+        'authorizerResultTtlInSeconds',
+      ),
       300,
     );
     assert.deepEqual(p.notEmulated, [
