@@ -12,12 +12,15 @@ export function itAnswersTheWalkthrough(url: () => string): void {
     assert.equal(r.status, 401);
     assert.equal(r.body, '{"message":"Unauthorized"}');
     assert.equal(r.headers['x-amzn-errortype'], 'UnauthorizedException');
+    assert.equal(r.headers['content-type'], 'application/json');
+    assert.match(String(r.headers['x-amzn-requestid']), /^[0-9a-f-]{36}$/);
   });
 
   it('jwt_token: allow reaches the function through AWS_PROXY', async () => {
     const r = await call(url(), { headers: { jwt_token: 'allow' } });
     assert.equal(r.status, 200);
     assert.deepEqual(r.json(), { message: 'Hello from Lambda!', principalId: 'user|allow' });
+    assert.match(String(r.headers['x-amzn-requestid']), /^[0-9a-f-]{36}$/);
   });
 
   it('jwt_token: deny answers the explicit-deny 403', async () => {

@@ -6,6 +6,7 @@ import { isObject, text, type Json } from '../source/values.js';
 import { restApiIdFor } from '../../support/stable-id.js';
 import type { ConvertedApi } from '../source/to-project.js';
 import type { Path } from '../source/located-yaml.js';
+import { customScheme } from './authorizers.js';
 import type { Resource, Template } from './template.js';
 
 const NOT_EMULATED: Record<string, string> = {
@@ -191,13 +192,7 @@ function authorizerScheme(template: Template, r: Resource): Json {
   // "If it is not specified, the default value is 300." (AuthorizerResultTtlInSeconds)
   authorizer.authorizerResultTtlInSeconds =
     prop(template, r, 'AuthorizerResultTtlInSeconds') ?? 300;
-  return {
-    type: 'apiKey',
-    name: 'Unused',
-    in: 'header',
-    'x-amazon-apigateway-authtype': 'custom',
-    'x-amazon-apigateway-authorizer': authorizer,
-  };
+  return customScheme(authorizer);
 }
 
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html

@@ -12,6 +12,21 @@ export function lambdaUri(region: string, functionArn: string): string {
   return `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
 }
 
+/**
+ * A Lambda authorizer as an OpenAPI security scheme; `name` is the token header (TOKEN) or
+ * "Unused" when `identitySource` says it all.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
+ */
+export function customScheme(authorizer: Json, name = 'Unused'): Json {
+  return {
+    type: 'apiKey',
+    name,
+    in: 'header',
+    'x-amazon-apigateway-authtype': 'custom',
+    'x-amazon-apigateway-authorizer': authorizer,
+  };
+}
+
 /** The built-in schemes SAM uses for `Authorizer: AWS_IAM` and `ApiKeyRequired: true`. */
 export const IAM_SCHEME = 'AWS_IAM';
 export const API_KEY_SCHEME = 'api_key';
@@ -95,13 +110,7 @@ function lambdaScheme(template: Template, raw: Json, at: Path): Json {
     authorizer.identitySource = `method.request.header.${text(header)}`;
     if (identity.ValidationExpression !== undefined)
       authorizer.identityValidationExpression = text(identity.ValidationExpression);
-    return {
-      type: 'apiKey',
-      name: header,
-      in: 'header',
-      'x-amazon-apigateway-authtype': 'custom',
-      'x-amazon-apigateway-authorizer': authorizer,
-    };
+    return customScheme(authorizer, text(header));
   }
   allowOnly(
     template,
@@ -124,13 +133,7 @@ function lambdaScheme(template: Template, raw: Json, at: Path): Json {
     ...list(template, identity.Context, [...at, 'Identity', 'Context']).map((n) => `context.${n}`),
   ];
   if (sources.length > 0) authorizer.identitySource = sources.join(', ');
-  return {
-    type: 'apiKey',
-    name: 'Unused',
-    in: 'header',
-    'x-amazon-apigateway-authtype': 'custom',
-    'x-amazon-apigateway-authorizer': authorizer,
-  };
+  return customScheme(authorizer);
 }
 
 function allowOnly(template: Template, identity: Json, keys: string[], at: Path): void {

@@ -1,10 +1,11 @@
 // `serve --template template.yaml`: a SAM (or plain CloudFormation) template as a Sallyport project.
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification.html
-import { readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../model/types.js';
 import { ProjectFileError } from '../errors.js';
 import type { Project } from '../project-file.js';
+import { findProjectSource } from '../source/find-file.js';
 import { parseLocatedYaml } from '../source/located-yaml.js';
 import { toProject, type ConvertedFunction } from '../source/to-project.js';
 import { convertRestApis } from './apigateway-resources.js';
@@ -58,7 +59,7 @@ export async function loadSamTemplate(
   pathArg: string,
   options: TemplateOptions = {},
 ): Promise<Project> {
-  const file = await findTemplate(pathArg);
+  const file = await findProjectSource(pathArg, ['template.yaml', 'template.yml']);
   const parsed = parseLocatedYaml(await readFile(file, 'utf8'), basename(file));
   if (!parsed.ok)
     throw new ProjectFileError(
@@ -116,25 +117,4 @@ function checkTopLevel(template: Template): void {
     template.fail(['Transform'], `AWS::Serverless::* resources need "Transform: ${SAM_TRANSFORM}"`);
   if (template.root.Outputs !== undefined) template.accept('stack outputs', 'Outputs');
   if (template.root.Rules !== undefined) template.accept('parameter rules', 'Rules');
-}
-
-async function findTemplate(pathArg: string): Promise<string> {
-  const absolute = resolve(pathArg);
-  const stats = await stat(absolute).catch(() => undefined);
-  if (!stats)
-    throw new ProjectFileError(
-      'ERR_PROJECT_NOT_FOUND',
-      absolute,
-      `${pathArg}: no such file or folder`,
-    );
-  if (!stats.isDirectory()) return absolute;
-  for (const name of ['template.yaml', 'template.yml']) {
-    const file = join(absolute, name);
-    if ((await stat(file).catch(() => undefined))?.isFile()) return file;
-  }
-  throw new ProjectFileError(
-    'ERR_PROJECT_NOT_FOUND',
-    absolute,
-    `${pathArg}: no template.yaml or template.yml in this folder`,
-  );
 }

@@ -3,7 +3,7 @@
 // https://www.serverless.com/framework/docs/providers/aws/events/apigateway
 import { isObject, text, type Json } from '../source/values.js';
 import type { Path } from '../source/located-yaml.js';
-import { BUILT_IN_SCHEMES, lambdaUri } from '../sam/authorizers.js';
+import { BUILT_IN_SCHEMES, customScheme, lambdaUri } from '../sam/authorizers.js';
 
 export interface HttpEventContext {
   region: string;
@@ -174,13 +174,7 @@ function addAuthorizer(document: Json, ctx: HttpEventContext, raw: unknown, at: 
   if (identitySource !== undefined) authorizer.identitySource = identitySource;
   if (spec.identityValidationExpression !== undefined)
     authorizer.identityValidationExpression = spec.identityValidationExpression;
-  const scheme = {
-    type: 'apiKey',
-    name: 'Unused',
-    in: 'header',
-    'x-amazon-apigateway-authtype': 'custom',
-    'x-amazon-apigateway-authorizer': authorizer,
-  };
+  const scheme = customScheme(authorizer);
   const existing = schemes(document)[name];
   if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(scheme))
     ctx.fail(

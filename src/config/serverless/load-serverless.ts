@@ -2,12 +2,13 @@
 // Sallyport project: its functions, and the REST API its `http` events deploy.
 // https://www.serverless.com/framework/docs/providers/aws/guide/serverless.yml
 import { isObject, type Json } from '../source/values.js';
-import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../model/types.js';
 import { restApiIdFor } from '../../support/stable-id.js';
 import { ProjectFileError } from '../errors.js';
 import type { Project } from '../project-file.js';
+import { findProjectSource } from '../source/find-file.js';
 import { parseLocatedYaml, type LocatedYaml, type Path } from '../source/located-yaml.js';
 import { ACCEPTED_RESOURCE_TYPES } from '../sam/not-emulated.js';
 import { toProject, type ConvertedFunction } from '../source/to-project.js';
@@ -106,7 +107,7 @@ export async function loadServerlessProject(
   pathArg: string,
   options: ServerlessOptions = {},
 ): Promise<Project> {
-  const file = await findServerlessFile(pathArg);
+  const file = await findProjectSource(pathArg, ['serverless.yml', 'serverless.yaml']);
   const parsed = parseLocatedYaml(await readFile(file, 'utf8'), basename(file));
   if (!parsed.ok)
     throw new ProjectFileError(
@@ -353,25 +354,4 @@ class ServerlessService {
       } else this.fail(['resources', section], 'expected Resources or Outputs');
     }
   }
-}
-
-async function findServerlessFile(pathArg: string): Promise<string> {
-  const absolute = resolve(pathArg);
-  const stats = await stat(absolute).catch(() => undefined);
-  if (!stats)
-    throw new ProjectFileError(
-      'ERR_PROJECT_NOT_FOUND',
-      absolute,
-      `${pathArg}: no such file or folder`,
-    );
-  if (!stats.isDirectory()) return absolute;
-  for (const name of ['serverless.yml', 'serverless.yaml']) {
-    const file = join(absolute, name);
-    if ((await stat(file).catch(() => undefined))?.isFile()) return file;
-  }
-  throw new ProjectFileError(
-    'ERR_PROJECT_NOT_FOUND',
-    absolute,
-    `${pathArg}: no serverless.yml in this folder`,
-  );
 }
