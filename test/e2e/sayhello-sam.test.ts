@@ -96,3 +96,40 @@ describe('serve --template: a mistake is one line naming file:line:column and th
     );
   });
 });
+
+describe('serve --template: the implicit API with a REQUEST authorizer from Globals.Api', () => {
+  let s: Served;
+  before(async () => {
+    s = await serve(['--template', 'test/fixtures/projects/sam-implicit-request']);
+  });
+  after(async () => {
+    await s.stop();
+  });
+
+  // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-function.html
+  it('Api events without RestApiId are served by ServerlessRestApi on stage Prod', () => {
+    assert.match(s.output(), new RegExp(`stage Prod of API [a-z0-9]{10}: ${s.base}/Prod`));
+  });
+
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
+  it('an identity source missing (Headers: [X-Key], QueryStrings: [t]) → 401 without calling the authorizer', async () => {
+    const r = await call(`${s.base}/Prod/a`, { headers: { 'X-Key': 'k' } });
+    assert.equal(r.status, 401);
+    assert.equal(r.body, '{"message":"Unauthorized"}');
+  });
+
+  it('both sources present: the REQUEST authorizer runs (and denies)', async () => {
+    const r = await call(`${s.base}/Prod/a?t=1`, { headers: { 'X-Key': 'k' } });
+    assert.equal(r.status, 403);
+    assert.equal(
+      r.body,
+      '{"Message":"User is not authorized to access this resource with an explicit deny"}',
+    );
+  });
+
+  it('Auth: { Authorizer: NONE } opts an event out of the DefaultAuthorizer', async () => {
+    const r = await call(`${s.base}/Prod/b`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json(), { message: 'Hi from Lambda!', principalId: 'anonymous' });
+  });
+});

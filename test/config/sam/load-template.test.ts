@@ -209,6 +209,54 @@ Resources:
     ]);
   });
 
+  it('DefinitionBody is the definition; events and Auth are added to it; Globals.Api applies', async () => {
+    const p = await loadSamTemplate(
+      project(`${HEAD}  Api:
+    Variables: { fromGlobals: yes }
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: live
+      DefinitionBody:
+        openapi: 3.0.1
+        info: { title: body, version: "1" }
+        paths:
+          /existing:
+            get:
+              x-amazon-apigateway-integration:
+                type: mock
+                requestTemplates: { application/json: '{"statusCode": 200}' }
+                responses: { default: { statusCode: "200" } }
+      Auth:
+        Authorizers:
+          Tok: { FunctionArn: !GetAtt Fn.Arn }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        New: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /new, Method: post, Auth: { Authorizer: Tok } } }
+`),
+    );
+    const api = p.apis[0]!;
+    assert.deepEqual(api.stages, [{ stageName: 'live', variables: { fromGlobals: 'yes' } }]);
+    const doc = api.document;
+    assert.equal(
+      at(doc, 'paths', '/existing', 'get', 'x-amazon-apigateway-integration', 'type'),
+      'mock',
+    );
+    assert.equal(
+      at(doc, 'paths', '/new', 'post', 'x-amazon-apigateway-integration', 'type'),
+      'aws_proxy',
+    );
+    // OpenAPI 3: the authorizer goes to components.securitySchemes.
+    assert.equal(
+      at(doc, 'components', 'securitySchemes', 'Tok', 'x-amazon-apigateway-authtype'),
+      'custom',
+    );
+    assert.deepEqual(at(doc, 'paths', '/new', 'post', 'security'), [{ Tok: [] }]);
+  });
+
   it('errors name file:line:column and the key path', async () => {
     await assert.rejects(
       loadSamTemplate(
