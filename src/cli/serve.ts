@@ -17,6 +17,12 @@ import {
 } from '../gateway/limits/fallback-counters.js';
 import { preparePrivateDataDir } from './private-data-dir.js';
 import {
+  addProjectSourceOptions,
+  notEmulatedLines,
+  projectFromSource,
+  type ProjectSourceOptions,
+} from './project-sources.js';
+import {
   checkPortFree,
   reportToPrimary,
   startWorkers,
@@ -25,8 +31,7 @@ import {
 } from './serve-workers.js';
 import { startNode, type AuthorizerCacheKind } from './start-node.js';
 
-interface ServeOptions {
-  config?: string;
+interface ServeOptions extends ProjectSourceOptions {
   port: string;
   host: string;
   dataDir?: string;
@@ -48,7 +53,7 @@ interface ServeOptions {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  return addProjectSourceOptions(new Command('serve'))
     .description(
       "serve every deployed stage and the admin API; with --config, deploy the project's APIs first",
     )
@@ -138,7 +143,7 @@ async function serve(options: ServeOptions): Promise<void> {
   // A worker runs this same command line; the primary has checked it and applied the project.
   const worker = cluster.isWorker ? cluster.worker : undefined;
   const workers = worker ? 1 : workerCount(options.workers, options.store, availableParallelism());
-  const project = await projectFor(options.config);
+  const project = (await projectFromSource(options)) ?? (await projectFor(options.config));
   const dataDir = dataDirFor(options.dataDir, project);
   const root = createLogger({
     level: options.logLevel,
@@ -249,6 +254,7 @@ async function serve(options: ServeOptions): Promise<void> {
       `    also http://${stage.apiId}.execute-api.localhost:${address.port}/${stage.stageName}`,
     );
   }
+  lines.push(...notEmulatedLines(project));
   if (admin) {
     lines.push(
       `Admin API (AWS SDK/CLI --endpoint-url): http://${options.adminHost}:${admin.address.port}`,

@@ -37,7 +37,8 @@ import type { Logger } from '../observability/logger.js';
 import { createMetrics, type MetricsRole } from '../observability/metrics.js';
 import { startRequestLog } from '../observability/request-log.js';
 import { AccessLogs, accessLogSink } from '../observability/access-log.js';
-import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
+import { importOpenApiDocument, readOpenApiFile } from '../openapi/import.js';
+import { basename } from 'node:path';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { UsageCounters } from '../gateway/limits/counters.js';
@@ -285,13 +286,18 @@ async function applyProject(
   const stages: { apiId: string; stageName: string }[] = [];
   for (const api of project.apis) {
     // Imported once on its own first, so a mistake is reported as one line naming file and key.
-    await importOpenApi(api.openapiFile, {
+    // A SAM template or serverless.yml brings its document built; sallyport.yaml names a file.
+    const { document, source } =
+      api.document === undefined
+        ? await readOpenApiFile(api.openapiFile)
+        : { document: api.document, source: basename(api.openapiFile) };
+    importOpenApiDocument(document, {
       apiId: api.id,
       apiName: api.name,
       settings: project.settings,
       functionExists: modelDeps.functionExists,
+      source,
     });
-    const { document } = await readOpenApiFile(api.openapiFile);
     await putRestApiFromOpenApi(modelDeps, {
       id: api.id,
       name: api.name,

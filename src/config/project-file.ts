@@ -23,6 +23,11 @@ export interface ApiDefinition {
   id: string;
   /** Absolute path of the OpenAPI 2.0/3.0 document. */
   openapiFile: string;
+  /**
+   * The document itself, when it was built from a SAM template or serverless.yml rather than read
+   * from `openapiFile` (which then names the template, for messages and watching).
+   */
+  document?: unknown;
   stages: StageDefinition[];
 }
 
@@ -35,6 +40,8 @@ export interface Project {
   functions: FunctionConfig[];
   apis: ApiDefinition[];
   usagePlans: UsagePlanDefinition[];
+  /** Settings of a SAM template or serverless.yml accepted with no local effect, one line per kind. */
+  notEmulated?: string[];
 }
 
 /** A usage plan of the project file: its API stages named by API id, its keys by name. */
@@ -196,7 +203,7 @@ async function toApis(data: ProjectFile, file: string, dir: string): Promise<Api
 }
 
 /** What the runtime will look for in the code folder at init, checked now so a typo fails at load. */
-async function checkHandlerCode(
+export async function checkHandlerCode(
   runtime: string,
   handler: string,
   code: string,
@@ -276,6 +283,6 @@ async function isExecutable(path: string): Promise<boolean> {
   );
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+export async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }

@@ -121,7 +121,7 @@ const environmentSchema = z
     { error: 'environment variables exceed Lambda’s 4 KB limit' },
   );
 
-const functionSchema = z
+export const functionSchema = z
   .strictObject({
     Runtime: z.enum(RUNTIMES),
     Handler: z
@@ -175,7 +175,7 @@ const functionSchema = z
     }
   });
 
-const stageSchema = z
+export const stageSchema = z
   .strictObject({
     variables: z
       .record(

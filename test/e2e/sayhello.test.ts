@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call, run, serve, type Served } from './harness.js';
+import { itAnswersTheWalkthrough } from './walkthrough-answers.js';
 
 describe('examples/sayhello, served by `sallyport serve --config examples/sayhello`', () => {
   let s: Served;
@@ -18,37 +19,7 @@ describe('examples/sayhello, served by `sallyport serve --config examples/sayhel
     assert.match(s.output(), new RegExp(`stage dev of API a1b2c3d4e5: ${s.base}/dev`));
   });
 
-  it('without the jwt_token header: 401 {"message":"Unauthorized"} (identity source missing)', async () => {
-    const r = await call(`${s.base}/dev/sayhello`);
-    assert.equal(r.status, 401);
-    assert.equal(r.body, '{"message":"Unauthorized"}');
-    assert.equal(r.headers['x-amzn-errortype'], 'UnauthorizedException');
-    assert.equal(r.headers['content-type'], 'application/json');
-    assert.match(String(r.headers['x-amzn-requestid']), /^[0-9a-f-]{36}$/);
-  });
-
-  it('jwt_token: allow reaches the function through AWS_PROXY', async () => {
-    const r = await call(`${s.base}/dev/sayhello`, { headers: { jwt_token: 'allow' } });
-    assert.equal(r.status, 200);
-    assert.deepEqual(r.json(), { message: 'Hello from Lambda!', principalId: 'user|allow' });
-    assert.match(String(r.headers['x-amzn-requestid']), /^[0-9a-f-]{36}$/);
-  });
-
-  it('jwt_token: deny answers the explicit-deny 403', async () => {
-    const r = await call(`${s.base}/dev/sayhello`, { headers: { jwt_token: 'deny' } });
-    assert.equal(r.status, 403);
-    assert.equal(
-      r.body,
-      '{"Message":"User is not authorized to access this resource with an explicit deny"}',
-    );
-    assert.equal(r.headers['x-amzn-errortype'], 'AccessDeniedException');
-  });
-
-  it('jwt_token: unauthorized — the authorizer throws Error("Unauthorized") → 401', async () => {
-    const r = await call(`${s.base}/dev/sayhello`, { headers: { jwt_token: 'unauthorized' } });
-    assert.equal(r.status, 401);
-    assert.equal(r.body, '{"message":"Unauthorized"}');
-  });
+  itAnswersTheWalkthrough(() => `${s.base}/dev/sayhello`);
 
   it('an unknown path: 403 Missing Authentication Token', async () => {
     const r = await call(`${s.base}/dev/nothing-here`);

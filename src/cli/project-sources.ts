@@ -1,0 +1,89 @@
+// The other ways to name a project: a SAM template (--template) or a serverless.yml
+// (--serverless), each converted into the project sallyport.yaml would give.
+import { Command } from 'commander';
+import type { Project } from '../config/project-file.js';
+import { loadSamTemplate } from '../config/sam/load-template.js';
+import { loadServerlessProject } from '../config/serverless/load-serverless.js';
+
+export interface ProjectSourceOptions {
+  config?: string;
+  template?: string;
+  serverless?: string;
+  parameterOverrides?: string[];
+  stage?: string;
+  region?: string;
+}
+
+export function addProjectSourceOptions(command: Command): Command {
+  return command
+    .option(
+      '-t, --template <path>',
+      'a SAM or CloudFormation template (or the folder holding template.yaml) instead of sallyport.yaml',
+    )
+    .option(
+      '--parameter-overrides <Key=Value...>',
+      "the template's parameter values, as `sam deploy` takes them (Key=Value or ParameterKey=Key,ParameterValue=Value)",
+    )
+    .option(
+      '--serverless <path>',
+      'a Serverless Framework serverless.yml (or the folder holding it) instead of sallyport.yaml',
+    )
+    .option(
+      '--stage <name>',
+      'with --serverless: the stage, ${opt:stage} (default: provider.stage, else dev)',
+    )
+    .option(
+      '--region <name>',
+      'with --serverless: the region, ${opt:region} (default: provider.region, else us-east-1)',
+    );
+}
+
+/** The project a --template or --serverless names, else undefined (sallyport.yaml's turn). */
+export async function projectFromSource(
+  options: ProjectSourceOptions,
+): Promise<Project | undefined> {
+  const given = [
+    options.config && '--config',
+    options.template && '--template',
+    options.serverless && '--serverless',
+  ].filter(Boolean);
+  if (given.length > 1) throw new Error(`${given.join(' and ')}: name one project`);
+  if (options.parameterOverrides && !options.template)
+    throw new Error('--parameter-overrides goes with --template');
+  if ((options.stage || options.region) && !options.serverless)
+    throw new Error('--stage and --region go with --serverless');
+  if (options.template)
+    return loadSamTemplate(options.template, {
+      parameterOverrides: parseParameterOverrides(options.parameterOverrides ?? []),
+    });
+  if (options.serverless)
+    return loadServerlessProject(options.serverless, {
+      ...(options.stage ? { stage: options.stage } : {}),
+      ...(options.region ? { region: options.region } : {}),
+    });
+  return undefined;
+}
+
+/**
+ * `Key=Value` or SAM CLI's `ParameterKey=Key,ParameterValue=Value`, several per argument separated
+ * by spaces as `sam deploy --parameter-overrides` takes them.
+ */
+export function parseParameterOverrides(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of values.flatMap((v) => v.split(/\s+/)).filter(Boolean)) {
+    const long = /^ParameterKey=([^,]+),ParameterValue=(.*)$/.exec(item);
+    const short = /^([A-Za-z0-9]+)=(.*)$/.exec(item);
+    const match = long ?? short;
+    if (!match) throw new Error(`--parameter-overrides: expected Key=Value, got ${item}`);
+    out[match[1]!] = match[2]!;
+  }
+  return out;
+}
+
+/** The start-up lines naming what was accepted with no local effect. */
+export function notEmulatedLines(project: Project | undefined): string[] {
+  const lines = project?.notEmulated ?? [];
+  return lines.length === 0
+    ? []
+    : ['Not emulated (accepted, no effect here):', ...lines.map((l) => `  ${l}`)];
+}
