@@ -130,6 +130,14 @@ export async function testInvokeMethod(
   request.trace = log.trace;
   const exchange = routeTest(request, stage, resource.path);
   traceSecrets(log.trace, exchange);
+  // The test skips the method's authorizer, but what it would read stays a secret in the log.
+  const authorizerId = getMethod(resource, httpMethod).authorizerId;
+  const sources = snapshot.authorizers.find((a) => a.id === authorizerId)?.identitySource ?? '';
+  for (const source of sources.split(',')) {
+    const header = /^\s*method\.request\.header\.(.+?)\s*$/i.exec(source)?.[1];
+    const value = header === undefined ? undefined : request.headersLower.get(header.toLowerCase());
+    if (value !== undefined) log.trace.secret(value);
+  }
   traceMethodRequest(log.trace, exchange);
   const { answer, error } = await answerFor(exchange);
   const latency = deps.now() - started;
