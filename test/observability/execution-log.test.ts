@@ -53,16 +53,31 @@ const API_KEY = 'execlogkey0000000000000000000000000secret';
 const ALLOW = 'allow-token-0123456789abcdef';
 const EXACT = 'exact-token-0123456789abcdef';
 const SECRET_VALUES = [API_KEY, ALLOW, EXACT];
+/** A Lambda proxy request's lines at INFO with data trace, from `Starting execution` on [TIM]. */
+const METHOD_NARRATIVE = [
+  'Starting execution for request',
+  'HTTP Method',
+  'Method request path',
+  'Method request query string',
+  'Method request headers',
+  'Method request body before transformations',
+  'Endpoint request URI',
+  'Endpoint request headers',
+  'Endpoint request body after transformations',
+  'Sending request to https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:echo/invocations',
+  'Received response. Status',
+  'Endpoint response headers',
+  'Endpoint response body before transformations',
+  'Method response body after transformations',
+  'Method response headers',
+  'Successfully completed execution',
+  'Method completed with status',
+];
 
-describe('execution logs (methodSettings) through the real CLI', () => {
-  let s: Served;
-  let file: string;
-  let apigw: APIGatewayClient;
-
-  before(async () => {
-    file = join(mkdtempSync(join(tmpdir(), 'sallyport-exec-')), 'execution.log');
-    const fixtures = join(ROOT, 'test/fixtures');
-    const dir = tempProject(`
+/** The project both servers run: the verdicts authorizer, the echo function, four stages. */
+function project(): string {
+  const fixtures = join(ROOT, 'test/fixtures');
+  return tempProject(`
 functions:
   verdicts: { Runtime: nodejs20.x, Handler: index.handler, Code: ${fixtures}/observability/authorizer, Timeout: 30 }
   echo: { Runtime: nodejs20.x, Handler: index.handler, Code: ${fixtures}/e2e/functions/echo, Timeout: 30 }
@@ -77,6 +92,16 @@ usagePlans:
     apiKeys:
       execlog-key: { value: ${API_KEY} }
 `);
+}
+
+describe('execution logs (methodSettings) through the real CLI', () => {
+  let s: Served;
+  let file: string;
+  let apigw: APIGatewayClient;
+
+  before(async () => {
+    file = join(mkdtempSync(join(tmpdir(), 'sallyport-exec-')), 'execution.log');
+    const dir = project();
     s = await serve(['--config', dir, '--execution-log', file], {
       SALLYPORT_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
       SALLYPORT_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
@@ -165,23 +190,7 @@ usagePlans:
       'Verifying Usage Plan for request',
       "API Key  authorized because method 'GET /proxy/{id}' does not require API Key. Request will not contribute to throttle or quota limits",
       `Usage Plan check succeeded for API Key  and API Stage ${API}/info`,
-      'Starting execution for request',
-      'HTTP Method',
-      'Method request path',
-      'Method request query string',
-      'Method request headers',
-      'Method request body before transformations',
-      'Endpoint request URI',
-      'Endpoint request headers',
-      'Endpoint request body after transformations',
-      'Sending request to https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:echo/invocations',
-      'Received response. Status',
-      'Endpoint response headers',
-      'Endpoint response body before transformations',
-      'Method response body after transformations',
-      'Method response headers',
-      'Successfully completed execution',
-      'Method completed with status',
+      ...METHOD_NARRATIVE,
     ]);
     const has = (line: string) => assert.ok(got.includes(line), `${line}\n---\n${got.join('\n')}`);
     has(`Starting authorizer: ${await authorizerId()} for request: ${requestId}`);
@@ -363,25 +372,7 @@ usagePlans:
       );
       assert.equal(r.status, 200);
       const { id, lines: got } = messages(r.log!);
-      assert.deepEqual(heads(got), [
-        'Starting execution for request',
-        'HTTP Method',
-        'Method request path',
-        'Method request query string',
-        'Method request headers',
-        'Method request body before transformations',
-        'Endpoint request URI',
-        'Endpoint request headers',
-        'Endpoint request body after transformations',
-        'Sending request to https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:echo/invocations',
-        'Received response. Status',
-        'Endpoint response headers',
-        'Endpoint response body before transformations',
-        'Method response body after transformations',
-        'Method response headers',
-        'Successfully completed execution',
-        'Method completed with status',
-      ]);
+      assert.deepEqual(heads(got), [...METHOD_NARRATIVE]);
       assert.equal(got[0], `Starting execution for request: ${id}`);
       assert.equal(got[1], 'HTTP Method: GET, Resource Path: /proxy/7');
       assert.equal(got[2], 'Method request path: {id=7}');
@@ -488,6 +479,59 @@ usagePlans:
   it('no log line holds a whole token or API key', () => {
     const all = readFileSync(file, 'utf8');
     for (const secret of SECRET_VALUES) assert.ok(!all.includes(secret), `${secret} was logged`);
+  });
+});
+
+describe('execution logs without --execution-log: records of the server log', () => {
+  let s: Served;
+  before(async () => {
+    s = await serve(['--config', project()], {
+      SALLYPORT_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      SALLYPORT_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    });
+  });
+  after(() => s?.stop());
+
+  it('each line is an `execution` record with its request id and log group', async () => {
+    const apigw = new APIGatewayClient({
+      endpoint: s.admin!,
+      region: 'us-east-1',
+      credentials: CREDENTIALS,
+    });
+    await apigw.send(
+      new UpdateStageCommand({
+        restApiId: API,
+        stageName: 'plain',
+        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'INFO' }],
+      }),
+    );
+    apigw.destroy();
+    interface Record {
+      msg: string;
+      level: number;
+      requestId?: string;
+      logGroup?: string;
+      line?: string;
+    }
+    const records = () =>
+      s
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record)
+        .filter((r) => r.msg === 'execution');
+    // The stage update reaches the data plane asynchronously: ask until a request is logged.
+    await eventually(() => {
+      void call(`${s.base}/plain/open`);
+      return records().some((r) => r.line === 'Method completed with status: 200');
+    });
+    const last = records().find((r) => r.line === 'Method completed with status: 200')!;
+    assert.equal(last.level, 30);
+    assert.equal(last.logGroup, `API-Gateway-Execution-Logs_${API}/plain`);
+    const same = records().filter((r) => r.requestId === last.requestId);
+    assert.equal(same[0]!.line?.startsWith('Extended Request Id: '), true);
+    assert.ok(same.some((r) => r.line === `Starting execution for request: ${last.requestId}`));
+    assert.match(last.requestId!, /^[0-9a-f-]{36}$/);
   });
 });
 
