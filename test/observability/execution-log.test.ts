@@ -53,6 +53,9 @@ const API_KEY = 'execlogkey0000000000000000000000000secret';
 const ALLOW = 'allow-token-0123456789abcdef';
 const EXACT = 'exact-token-0123456789abcdef';
 const SECRET_VALUES = [API_KEY, ALLOW, EXACT];
+
+/** A request sent while waiting for a stage update; its answer (or the server's end) is ignored. */
+const probe = (url: string) => void call(url).catch(() => undefined);
 /** A Lambda proxy request's lines at INFO with data trace, from `Starting execution` on [TIM]. */
 const METHOD_NARRATIVE = [
   'Starting execution for request',
@@ -81,6 +84,7 @@ function project(): string {
 functions:
   verdicts: { Runtime: nodejs20.x, Handler: index.handler, Code: ${fixtures}/observability/authorizer, Timeout: 30 }
   echo: { Runtime: nodejs20.x, Handler: index.handler, Code: ${fixtures}/e2e/functions/echo, Timeout: 30 }
+  misbehave: { Runtime: nodejs20.x, Handler: index.handler, Code: ${fixtures}/e2e/functions/misbehave, Timeout: 30 }
 apis:
   - name: execlog-api
     id: ${API}
@@ -130,7 +134,7 @@ describe('execution logs (methodSettings) through the real CLI', () => {
     await level('errors', [['/*/*/logging/loglevel', 'ERROR']]);
     // The stage update reaches the data plane asynchronously: wait for its first line.
     await eventually(() => {
-      void call(`${s.base}/plain/open`);
+      probe(`${s.base}/plain/open`);
       return lines().some((l) => l.includes('Starting execution'));
     });
   });
@@ -283,6 +287,21 @@ describe('execution logs (methodSettings) through the real CLI', () => {
       'Execution failed due to configuration error: Authorizer error',
       'AuthorizerConfigurationException',
     ]);
+  });
+
+  it('502: a malformed Lambda proxy answer, in AWS words, at INFO and at ERROR [CW]', async () => {
+    // "Endpoint response body before transformations: …", "Execution failed due to configuration
+    // error: Malformed Lambda proxy response", "Method completed with status: 502" (a recorded
+    // CloudWatch log).
+    const info = await logged('/info/misbehave/not-json', {}, /^Method completed/);
+    assert.equal(info.status, 502);
+    assert.deepEqual(info.lines.slice(-3), [
+      'Endpoint response body before transformations: "hello"',
+      'Execution failed due to configuration error: Malformed Lambda proxy response: not an object',
+      'Method completed with status: 502',
+    ]);
+    const error = await logged('/errors/misbehave/not-json', {}, /^Method completed/);
+    assert.deepEqual(error.lines, info.lines.slice(-2));
   });
 
   it('an API key is masked to its last six characters [CW]', async () => {
@@ -522,7 +541,7 @@ describe('execution logs without --execution-log: records of the server log', ()
         .filter((r) => r.msg === 'execution');
     // The stage update reaches the data plane asynchronously: ask until a request is logged.
     await eventually(() => {
-      void call(`${s.base}/plain/open`);
+      probe(`${s.base}/plain/open`);
       return records().some((r) => r.line === 'Method completed with status: 200');
     });
     const last = records().find((r) => r.line === 'Method completed with status: 200')!;
