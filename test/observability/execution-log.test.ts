@@ -31,6 +31,8 @@
 //  https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -77,6 +79,9 @@ const METHOD_NARRATIVE = [
   'Method completed with status',
 ];
 
+/** The HTTP_PROXY method's backend (the `info` stage's `backend` variable). */
+let backendPort = 0;
+
 /** The project both servers run: the verdicts authorizer, the echo function, four stages. */
 function project(): string {
   const fixtures = join(ROOT, 'test/fixtures');
@@ -89,7 +94,11 @@ apis:
   - name: execlog-api
     id: ${API}
     openapi: ${fixtures}/execution-log/openapi.yaml
-    stages: { info: {}, plain: {}, errors: {}, quiet: {} }
+    stages:
+      info: { variables: { backend: '127.0.0.1:${backendPort}' } }
+      plain: {}
+      errors: {}
+      quiet: {}
 usagePlans:
   execlog-plan:
     apiStages: [{ api: execlog-api, stage: info }]
@@ -103,7 +112,14 @@ describe('execution logs (methodSettings) through the real CLI', () => {
   let file: string;
   let apigw: APIGatewayClient;
 
+  let backend: Server;
   before(async () => {
+    backend = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Backend': 'yes' });
+      res.end('from the backend');
+    });
+    await new Promise<void>((ok) => backend.listen(0, '127.0.0.1', ok));
+    backendPort = (backend.address() as AddressInfo).port;
     file = join(mkdtempSync(join(tmpdir(), 'sallyport-exec-')), 'execution.log');
     const dir = project();
     s = await serve(['--config', dir, '--execution-log', file], {
@@ -142,6 +158,7 @@ describe('execution logs (methodSettings) through the real CLI', () => {
   after(async () => {
     apigw?.destroy();
     await s?.stop();
+    backend?.close();
   });
 
   const lines = () =>
@@ -302,6 +319,24 @@ describe('execution logs (methodSettings) through the real CLI', () => {
     ]);
     const error = await logged('/errors/misbehave/not-json', {}, /^Method completed/);
     assert.deepEqual(error.lines, info.lines.slice(-2));
+  });
+
+  it('HTTP_PROXY: the backend request and its answer (data trace) [TIM]', async () => {
+    const { status, lines: got } = await logged('/info/backend?x=1', {}, /^Method completed/);
+    assert.equal(status, 200);
+    const url = `http://127.0.0.1:${backendPort}/answer?x=1`;
+    assert.ok(got.includes(`Endpoint request URI: ${url}`), got.join('\n'));
+    assert.ok(got.includes(`Sending request to ${url}`));
+    assert.match(
+      got.find((l) => l.startsWith('Received response'))!,
+      /^Received response\. Status: 200, Integration latency: \d+ ms$/,
+    );
+    assert.match(
+      got.find((l) => l.startsWith('Endpoint response headers: '))!,
+      /x-backend=yes/,
+    );
+    assert.ok(got.includes('Endpoint response body before transformations: from the backend'));
+    assert.ok(got.includes('Method response body after transformations: from the backend'));
   });
 
   it('an API key is masked to its last six characters [CW]', async () => {
