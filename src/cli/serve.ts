@@ -41,6 +41,7 @@ interface ServeOptions extends ProjectSourceOptions {
   admin: boolean;
   metrics: boolean;
   accessLog: string;
+  executionLog?: string;
   logLevel: string;
   logFormat: LogFormat | undefined;
   isolation: FunctionIsolation;
@@ -79,6 +80,10 @@ export function serveCommand(): Command {
       '--access-log <file>',
       'where stages with access logging write their lines: - for standard output, or a file (reopened on SIGHUP)',
       '-',
+    )
+    .option(
+      '--execution-log <file>',
+      "where stages with execution logging (methodSettings loggingLevel) write their lines, in CloudWatch's form: - for standard output, or a file (reopened on SIGHUP); default: records of the server's log",
     )
     .addOption(
       new Option(
@@ -164,6 +169,7 @@ async function serve(options: ServeOptions): Promise<void> {
     authorizerCache: options.authorizerCache,
     ...(options.redis === undefined ? {} : { redis: options.redis }),
     accessLog: options.accessLog,
+    ...(options.executionLog === undefined ? {} : { executionLog: options.executionLog }),
     ...(options.metrics && options.admin
       ? { metrics: worker ? 'worker' : workers > 1 ? 'primary' : 'process' }
       : {}),
@@ -194,7 +200,9 @@ async function serve(options: ServeOptions): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   // logrotate's postrotate: `kill -HUP <pid>` makes the access log start a new file. Only then:
   // otherwise SIGHUP keeps its meaning (the terminal closed: stop).
-  if (options.accessLog !== '-') process.on('SIGHUP', () => node.reopenLogs());
+  const logFile = (f: string | undefined) => f !== undefined && f !== '-';
+  if (logFile(options.accessLog) || logFile(options.executionLog))
+    process.on('SIGHUP', () => node.reopenLogs());
   if (worker) {
     // The primary is gone (or let us go): nothing would stop us otherwise.
     process.on('disconnect', () => stop('disconnect'));

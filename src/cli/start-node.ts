@@ -37,6 +37,7 @@ import type { Logger } from '../observability/logger.js';
 import { createMetrics, type MetricsRole } from '../observability/metrics.js';
 import { startRequestLog } from '../observability/request-log.js';
 import { AccessLogs, accessLogSink } from '../observability/access-log.js';
+import { startExecutionLog } from '../observability/execution-log-sink.js';
 import { importOpenApiDocument, readOpenApiFile } from '../openapi/import.js';
 import { basename } from 'node:path';
 import { openStore } from '../store/open-store.js';
@@ -69,6 +70,11 @@ export interface NodeOptions {
   countersRole?: CountersRole;
   /** Where stages with access logging write their lines (`serve --access-log`); `-` is stdout. */
   accessLog?: string;
+  /**
+   * Where execution logs go (`serve --execution-log`): a file (`-`: standard output) in
+   * CloudWatch's form; absent: records of the server's log.
+   */
+  executionLog?: string;
   /** Prometheus metrics, and this process's part in them; none with `serve --no-metrics`. */
   metrics?: MetricsRole;
   redisPrefix?: string | undefined;
@@ -130,6 +136,9 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   const metrics = options.metrics ? createMetrics(options.metrics) : undefined;
   const stopRequestLog = startRequestLog(logger);
   const accessLogs = new AccessLogs(accessLogSink(options.accessLog ?? '-'));
+  const executionFile =
+    options.executionLog === undefined ? undefined : accessLogSink(options.executionLog);
+  const stopExecutionLog = startExecutionLog(logger, executionFile);
   try {
     let authorizerCache: AuthorizerResultCache | undefined;
     if (options.authorizerCache === 'redis' && !options.redis)
@@ -209,7 +218,10 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       gateway,
       invoker,
       projectStages,
-      reopenLogs: () => accessLogs.reopen(),
+      reopenLogs: () => {
+        accessLogs.reopen();
+        executionFile?.reopen();
+      },
       async startAdmin(port, host) {
         const { credentials, generatedAt } = loaded;
         const functionExists = (name: string) => invoker.has(name);
@@ -244,6 +256,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
         metrics?.close();
         stopRequestLog();
         accessLogs.close();
+        stopExecutionLog();
         const closing: Promise<unknown>[] = [gateway.close(), invoker.close()];
         if (admin) {
           const server = admin;
@@ -260,6 +273,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     metrics?.close();
     stopRequestLog();
     accessLogs.close();
+    stopExecutionLog();
     await invoker.close();
     await counters?.close();
     await redis?.close();

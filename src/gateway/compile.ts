@@ -39,6 +39,7 @@ import { Router } from './router.js';
 import { BUILT_IN_MODELS } from './validation/built-in-models.js';
 import { CompiledModels } from './validation/models.js';
 import { compileRequestValidation } from './validation/request-validation.js';
+import { executionLogLevel } from './execution-trace.js';
 
 export interface CompileDeps {
   invoker: Invoker;
@@ -97,6 +98,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
         apiKeyRequired: method.apiKeyRequired,
         throttle: methodThrottle(snapshot.api.id, stage, resource.path, method.httpMethod),
         validateRequest: compileRequestValidation(method, validators, models, where),
+        executionLog: executionLogLevel(stage.methodSettings, resource.path, method.httpMethod),
         integrate: compileIntegration(method.methodIntegration, deps, where, stage.variables),
       });
     }

@@ -4,6 +4,7 @@
 import type { AuthorizerType, Settings } from '../model/types.js';
 import type { MethodSetting } from '../model/usage-plans.js';
 import type { IdentitySource } from './authorizers/identity-source.js';
+import type { ExecutionLogLevel } from './execution-trace.js';
 import type { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
 import type { Bucket } from './limits/token-bucket.js';
 import type { GatewayRequest, AuthorizerOutcome, IamCaller, UsedApiKey } from './request.js';
@@ -81,6 +82,8 @@ export interface CompiledMethod {
   throttle: Bucket | undefined;
   /** Request validation (required parameters, body model); undefined: no validator applies. */
   validateRequest: RequestCheck | undefined;
+  /** The stage's execution logging for this method (methodSettings); undefined: OFF. */
+  executionLog?: ExecutionLogLevel;
   integrate: IntegrationHandler;
 }
 

@@ -8,6 +8,8 @@
 // Each concern is one step, in its place.
 import type { CompiledStage, HttpAnswer } from './compiled-api.js';
 import type { GatewayRequest } from './request.js';
+import { traceMethodRequest, traceStart, traceUsagePlan } from './execution-narrative.js';
+import { openTrace } from './execution-trace.js';
 import { createApiKeyStep, type ApiKeyDeps } from './steps/api-key.js';
 import { createAuthorizeStep, type AuthorizeDeps } from './steps/authorize.js';
 import { integrate } from './steps/integrate.js';
@@ -25,12 +27,29 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const apiKey = createApiKeyStep(deps);
   return async (request, stage) => {
     const exchange = route(request, stage);
+    // The execution log (methodSettings loggingLevel): nothing at all for a method at OFF.
+    const level = exchange.method.executionLog;
+    const trace =
+      level &&
+      openTrace(
+        level,
+        { requestId: request.requestId, restApiId: stage.apiId, stage: stage.stageName },
+        deps.now,
+      );
+    if (trace) {
+      request.trace = trace;
+      traceStart(trace, exchange);
+    }
     const throttling = throttle(exchange);
     if (throttling) await throttling;
     const authorizing = authorize(exchange);
     if (authorizing) await authorizing;
     const metering = apiKey(exchange);
     if (metering) await metering;
+    if (trace) {
+      traceUsagePlan(trace, exchange);
+      traceMethodRequest(trace, exchange);
+    }
     validate(exchange);
     return integrate(exchange);
   };

@@ -1,6 +1,7 @@
 // What the pipeline knows about one request as it moves through the steps. Each step reads what
 // earlier steps set and adds its own part; none reaches into another step's internals.
 import type { AuthorizationNote } from './authorization-note.js';
+import type { ExecutionTrace } from './execution-trace.js';
 
 /** Header and query views in the two shapes AWS's events use, built once per request. */
 export interface MultiValueMap {
@@ -67,4 +68,6 @@ export interface GatewayRequest {
   integrationLatencyMs?: number;
   /** Set by the authorize step: what it found, for the logs. */
   authorization?: AuthorizationNote;
+  /** The execution log, when the method logs (methodSettings) and someone listens. */
+  trace?: ExecutionTrace;
 }

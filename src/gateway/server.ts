@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import type { CompiledStage, HttpAnswer } from './compiled-api.js';
 import type { DeployedStages } from './deployments.js';
 import { GatewayResponseError } from './errors.js';
+import { traceCompletion } from './execution-narrative.js';
 import { readBody, toGatewayRequest } from './http/incoming.js';
 import { canonicalPath } from './http/request-path.js';
 import { newRequestIds } from './http/request-ids.js';
@@ -72,11 +73,13 @@ async function handle(
     res.end(rendered.body);
     const bytes = Buffer.byteLength(rendered.body);
     answered(deps, req, at, rendered.statusCode, bytes, stage, request, error);
+    if (request?.trace) traceCompletion(request.trace, rendered.statusCode, undefined, error);
     return;
   }
   if (clientGone(req, res)) return logClientAbort(deps, req);
   const bytes = send(res, answer, requestId, ids.extendedRequestId);
   answered(deps, req, at, answer.statusCode, bytes, stage, request);
+  if (request.trace) traceCompletion(request.trace, answer.statusCode, answer, undefined);
 }
 
 /** Writes the answer; returns the body's length in bytes. */

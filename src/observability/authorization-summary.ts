@@ -67,3 +67,16 @@ function denied(note: AuthorizationNote, now: number): string {
   }
   return text;
 }
+
+/**
+ * The policy's verdict for the execution log: the statement that allowed, or why it denied (the
+ * cached-policy pitfall explained as in the request log).
+ */
+export function policyDecision(note: AuthorizationNote, now: number): string {
+  const arn = note.methodArn ?? '';
+  const checks = note.policy?.explain(arn) ?? [];
+  const deny = checks.some((c) => c.applies && c.matched && c.effect === 'Deny');
+  const allow = checks.find((c) => c.applies && c.matched && c.effect === 'Allow');
+  if (deny || !allow) return denied(note, now);
+  return `allow: Statement[${allow.index}] Allow (${allow.resources.join(', ')}) matches ${arn}`;
+}

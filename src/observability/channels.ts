@@ -80,7 +80,21 @@ export interface FunctionConcurrency {
   error?: boolean;
 }
 
+/**
+ * One line of a stage's execution log (gateway/execution-trace.ts), in AWS's words, as API Gateway
+ * writes it to `API-Gateway-Execution-Logs_{restApiId}/{stage}`; published as it happens.
+ */
+export interface ExecutionLogLine {
+  requestId: string;
+  restApiId: string;
+  stage: string;
+  /** ms since the epoch. */
+  time: number;
+  line: string;
+}
+
 export const requestAnswered = channel('sallyport:gateway:request');
 export const authorizerCache = channel('sallyport:gateway:authorizer-cache');
 export const functionReport = channel('sallyport:function:report');
 export const functionConcurrency = channel('sallyport:function:concurrency');
+export const executionLog = channel('sallyport:execution-log');

@@ -4,7 +4,7 @@
 import { PinoPretty, type MessageFormatFunc } from 'pino-pretty';
 
 /** Fields the request line and the function lines show in their own words. */
-const SHOWN_IN_MESSAGE = 'requestId,method,url,status,ms,detail,functionName';
+const SHOWN_IN_MESSAGE = 'requestId,method,url,status,ms,detail,functionName,line,logGroup';
 
 type Colors = Parameters<MessageFormatFunc>[3]['colors'];
 
@@ -31,6 +31,9 @@ export function prettyStream(options: { colorize: boolean; destination?: NodeJS.
         const detail = typeof log.detail === 'string' ? `  ${log.detail}` : '';
         return `${String(log.method)} ${String(log.url)} ${status} ${String(log.ms)} ms${detail}`;
       }
+      // An execution-log line: `(request id) line`, as CloudWatch shows it.
+      if (message === 'execution' && typeof log.line === 'string')
+        return `${colors.gray(`(${String(log.requestId)})`)} ${log.line}`;
       if (typeof log.functionName === 'string')
         return `${colors.gray(`[${log.functionName}]`)} ${message}`;
       return message;

@@ -1,24 +1,21 @@
 // The execution log TestInvokeMethod and TestInvokeAuthorizer return, in the console's format:
-// "Execution log for request {id}" then one "{Java Date.toString() in UTC} : {message}" per line.
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const pad = (n: number) => String(n).padStart(2, '0');
-
-export function javaDate(ms: number): string {
-  const d = new Date(ms);
-  return `${DAYS[d.getUTCDay()]!} ${MONTHS[d.getUTCMonth()]!} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
-}
+// "Execution log for request {id}" then one "{Java Date.toString() in UTC} : {message}" per line
+// (api-gateway-create-api-as-simple-proxy-for-lambda.html shows one). It is the data plane's own
+// execution trace (gateway/execution-trace.ts), always at INFO with data trace, as the console's
+// test is, collected instead of published.
+import { collectingTrace, type ExecutionTrace } from '../../gateway/execution-trace.js';
+import { javaDate } from '../../observability/execution-log-format.js';
 
 export class ExecutionLog {
-  readonly #now: () => number;
   readonly #lines: string[] = [];
+  readonly trace: ExecutionTrace;
 
   constructor(now: () => number) {
-    this.#now = now;
+    this.trace = collectingTrace((line) => this.#lines.push(`${javaDate(now())} : ${line}`));
   }
 
   line(message: string): void {
-    this.#lines.push(`${javaDate(this.#now())} : ${message}`);
+    this.trace.line(message);
   }
 
   text(requestId: string): string {

@@ -13,15 +13,17 @@ import type {
   Exchange,
   HttpAnswer,
 } from '../../gateway/compiled-api.js';
-import { GatewayResponseError, MissingAuthenticationTokenError } from '../../gateway/errors.js';
+import {
+  GatewayResponseError,
+  MissingAuthenticationTokenError,
+  UnauthorizedError,
+} from '../../gateway/errors.js';
 import { syntheticRequest } from '../../gateway/synthetic-request.js';
 import type { GatewayRequest } from '../../gateway/request.js';
 import { GatewayResponses, renderGatewayError } from '../../gateway/responses.js';
 import { Router } from '../../gateway/router.js';
-import {
-  createLambdaAuthorizerRunner,
-  type AuthorizerTrace,
-} from '../../gateway/steps/authorize-lambda.js';
+import { createLambdaAuthorizerRunner } from '../../gateway/steps/authorize-lambda.js';
+import { policyDecision } from '../../observability/authorization-summary.js';
 import { integrate } from '../../gateway/steps/integrate.js';
 import { validate } from '../../gateway/steps/validate.js';
 import { route } from '../../gateway/steps/route.js';
@@ -34,6 +36,11 @@ import type { ApiGatewayDeps } from './deps.js';
 import { getAuthorizer, getMethod, readWorkingCopy } from './entities.js';
 import { parseBody, stringMap, type Body } from './fields.js';
 import { ExecutionLog } from './execution-log.js';
+import {
+  traceCompletion,
+  traceMethodRequest,
+  traceSecrets,
+} from '../../gateway/execution-narrative.js';
 
 const TEST_STAGE = 'test-invoke-stage';
 /** The stage name in the method ARN API Gateway gives an authorizer under test. */
@@ -119,20 +126,23 @@ export async function testInvokeMethod(
   const started = deps.now();
   const request = gatewayRequest(test, httpMethod, resource.path, started);
   const log = new ExecutionLog(deps.now);
-  log.line(`Starting execution for request: ${request.requestId}`);
-  log.line(`HTTP Method: ${httpMethod}, Resource Path: ${resource.path}`);
+  // The data plane's own lines: the console's test logs at INFO with data trace.
+  request.trace = log.trace;
   const exchange = routeTest(request, stage, resource.path);
-  log.line(`Method request path: ${JSON.stringify(exchange.pathParameters ?? {})}`);
-  log.line(`Method request query string: ${JSON.stringify(request.query.single)}`);
-  log.line(`Method request headers: ${JSON.stringify(request.headers.single)}`);
-  log.line(`Method request body before transformations: ${test.body}`);
-  const answer = await answerFor(exchange, log);
+  traceSecrets(log.trace, exchange);
+  // The test skips the method's authorizer, but what it would read stays a secret in the log.
+  const authorizerId = getMethod(resource, httpMethod).authorizerId;
+  const sources = snapshot.authorizers.find((a) => a.id === authorizerId)?.identitySource ?? '';
+  for (const source of sources.split(',')) {
+    const header = /^\s*method\.request\.header\.(.+?)\s*$/i.exec(source)?.[1];
+    const value = header === undefined ? undefined : request.headersLower.get(header.toLowerCase());
+    if (value !== undefined) log.trace.secret(value);
+  }
+  traceMethodRequest(log.trace, exchange);
+  const { answer, error } = await answerFor(exchange);
   const latency = deps.now() - started;
-  log.line(`Method response body after transformations: ${answer.body.toString()}`);
+  traceCompletion(log.trace, answer.statusCode, answer, error);
   const { headers, multiValueHeaders } = responseHeaders(answer);
-  log.line(`Method response headers: ${JSON.stringify(headers)}`);
-  log.line('Successfully completed execution');
-  log.line(`Method completed with status: ${answer.statusCode}`);
   return {
     status: answer.statusCode,
     body: answer.body.toString(),
@@ -159,32 +169,41 @@ function routeTest(request: GatewayRequest, stage: CompiledStage, resourcePath: 
  * The pipeline's validate and integrate steps (TestInvokeMethod skips authorization, not
  * validation), their gateway responses rendered as the listener renders them.
  */
-async function answerFor(exchange: Exchange, log: ExecutionLog): Promise<HttpAnswer> {
+async function answerFor(
+  exchange: Exchange,
+): Promise<{ answer: HttpAnswer; error?: GatewayResponseError }> {
   try {
     validate(exchange);
-    return await integrate(exchange);
+    return { answer: await integrate(exchange) };
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
-    if ('reason' in error)
-      log.line(`Execution failed due to configuration error: ${String(error.reason)}`);
     const rendered = renderGatewayError(
       error,
       exchange.stage,
       exchange.request.requestId,
       exchange.request,
     );
-    return {
+    const answer = {
       statusCode: rendered.statusCode,
       headers: Object.entries(rendered.headers),
       body: rendered.body,
     };
+    return { answer, error };
   }
 }
 
+/**
+ * The method response's headers as the client gets them (server.ts adds the same): a backend's
+ * trace id, and `Content-Type: application/json` when nothing set one.
+ */
 function responseHeaders(answer: HttpAnswer) {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (const [name, value] of answer.headers) {
+  const all = [...answer.headers];
+  if (!all.some(([name]) => name.toLowerCase() === 'content-type'))
+    all.push(['Content-Type', 'application/json']);
+  if (answer.traceRoot !== undefined) all.push(['X-Amzn-Trace-Id', answer.traceRoot]);
+  for (const [name, value] of all) {
     headers[name] = value;
     (multiValueHeaders[name] ??= []).push(value);
   }
@@ -226,7 +245,8 @@ export async function testInvokeAuthorizer(
   const started = deps.now();
   const request = gatewayRequest(test, 'GET', '/', started);
   const log = new ExecutionLog(deps.now);
-  log.line(`Starting authorizer: ${authorizer.id} for request: ${request.requestId}`);
+  // The runner writes AWS's authorizer lines to the request's trace (execution-log.ts).
+  request.trace = log.trace;
   const stage = testStage(snapshot, test.stageVariables, deps);
   const done = (clientStatus: number, extra: Record<string, unknown> = {}) => ({
     clientStatus,
@@ -242,26 +262,6 @@ export async function testInvokeAuthorizer(
     now: deps.now,
   });
   const methodArn = executeApiArn(deps.settings, apiId, AUTHORIZER_TEST_STAGE, 'GET', '/');
-  const uri = `https://lambda.${target.functionRegion}.amazonaws.com/2015-03-31/functions/${target.functionArn}/invocations`;
-  let payload = '';
-  const trace: AuthorizerTrace = {
-    identity(identity) {
-      const token = identity?.[0];
-      if (token !== undefined) log.line(`Incoming identity: ${mask(token)}`);
-    },
-    request(event) {
-      log.line(`Endpoint request URI: ${uri}`);
-      const shown =
-        'authorizationToken' in event
-          ? { ...event, authorizationToken: mask(String(event.authorizationToken)) }
-          : event;
-      log.line(`Endpoint request body after transformations: ${JSON.stringify(shown)}`);
-    },
-    response(result) {
-      payload = result.payload;
-      log.line(`Authorizer result body before parsing: ${payload}`);
-    },
-  };
   const exchange: Exchange = {
     request,
     stage,
@@ -271,10 +271,11 @@ export async function testInvokeAuthorizer(
     caller: undefined,
   };
   try {
-    const { result } = await run(exchange, { ...compiled, ttlSeconds: 0 }, methodArn, trace);
-    log.line(`Using valid authorizer policy for principal: ${result.principalId}`);
-    log.line('Successfully completed authorizer execution');
-    const output = JSON.parse(payload) as { policyDocument?: unknown };
+    const { result, payload } = await run(exchange, { ...compiled, ttlSeconds: 0 }, methodArn);
+    // Sallyport's line: what the policy says about the method ARN of the test.
+    const note = { authorizer: authorizer.name, type: compiled.type, methodArn };
+    log.line(`[sallyport] ${policyDecision({ ...note, policy: result.policy }, deps.now())}`);
+    const output = JSON.parse(payload ?? '{}') as { policyDocument?: unknown };
     // "The HTTP status code that the client would have received. Value is 0 if the authorizer
     // succeeded." https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeAuthorizer.html
     return done(0, {
@@ -283,11 +284,9 @@ export async function testInvokeAuthorizer(
     });
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
-    log.line(
-      'reason' in error
-        ? `Execution failed due to configuration error: ${String(error.reason)}`
-        : `${error.messageString ?? error.message} request: identity missing, invalid or refused`,
-    );
+    // A refused identity ends with the response's message, as recorded TestInvokeAuthorizer logs
+    // do (`Unauthorized request: {id}` then `Unauthorized`).
+    if (error instanceof UnauthorizedError) log.line('Unauthorized');
     return done(renderGatewayError(error, stage, request.requestId).statusCode);
   }
 }
@@ -323,9 +322,4 @@ function testMethod(authorizer: CompiledAuthorizer): CompiledMethod {
     throttle: undefined,
     integrate: () => Promise.reject(new Error('not integrated')),
   };
-}
-
-/** Logs never show a token in clear: AWS shows only its last four characters. */
-function mask(value: string): string {
-  return value.length <= 4 ? '****' : `****${value.slice(-4)}`;
 }

@@ -13,7 +13,9 @@ import type { InvokePermissions } from '../invoke-permissions.js';
 import { compileIntegrationResponses } from '../mapping/integration-responses.js';
 import { compileRequestBody } from '../mapping/request-body.js';
 import { functionTraceHeader } from '../../functions/trace-header.js';
-import { checkInvokable } from './aws-proxy.js';
+import { checkInvokable, methodSourceArn } from './aws-proxy.js';
+import { performance } from 'node:perf_hooks';
+import { traceLambdaRequest, traceLambdaResponse } from '../execution-narrative.js';
 import { invocationResult } from './timeout.js';
 
 export interface LambdaTarget {
@@ -38,6 +40,9 @@ export function awsLambdaIntegration(
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     checkInvokable(invoker, permissions, functionName, exchange);
     const event = eventOf(requestBody(exchange));
+    const trace = exchange.request.trace;
+    if (trace) traceLambdaRequest(trace, exchange, functionName, methodSourceArn(exchange), event);
+    const started = trace ? performance.now() : 0;
     const invocation = invoker.invoke({
       functionName,
       event,
@@ -45,6 +50,7 @@ export function awsLambdaIntegration(
       traceId: functionTraceHeader(exchange.request.traceRoot),
     });
     const result = await invocationResult(invocation, timeoutInMillis, newInvocationError);
+    if (trace) traceLambdaResponse(trace, exchange, result, performance.now() - started);
     const key = result.functionError ? (result.errorMessage ?? '') : undefined;
     const answer = responses.answer(exchange, key, { body: result.payload });
     // A function answered: the client sees the request's trace, as for AWS_PROXY.

@@ -11,6 +11,8 @@ import type { InvokePermissions } from '../invoke-permissions.js';
 import { clientHeaderName } from './remapped-headers.js';
 import { invocationResult } from './timeout.js';
 import { functionTraceHeader } from '../../functions/trace-header.js';
+import { performance } from 'node:perf_hooks';
+import { traceLambdaRequest, traceLambdaResponse } from '../execution-narrative.js';
 
 const RESPONSE_KEYS = new Set([
   'statusCode',
@@ -47,6 +49,10 @@ export function awsProxyIntegration(
       true,
       apiKey,
     );
+    const trace = request.trace;
+    if (trace)
+      traceLambdaRequest(trace, exchange, functionName, methodSourceArn(exchange), undefined);
+    const started = trace ? performance.now() : 0;
     const invocation = invoker.invoke({
       functionName,
       proxyEvent,
@@ -54,6 +60,7 @@ export function awsProxyIntegration(
       traceId: functionTraceHeader(request.traceRoot),
     });
     const result = await invocationResult(invocation, timeoutInMillis, newBadGateway);
+    if (trace) traceLambdaResponse(trace, exchange, result, performance.now() - started);
     if (result.functionError) {
       throw new BadGatewayError(
         `Lambda function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,
@@ -85,6 +92,17 @@ export function checkInvokable(
  * The source ARNs API Gateway presents: the method as defined (resource path, as the console's
  * "Grant & Create" writes it) and as called (the request's path).
  */
+/** The method as defined: what API Gateway signs as `X-Amz-Source-Arn`. */
+export function methodSourceArn({ request, stage, method }: Exchange): string {
+  return executeApiArn(
+    stage.settings,
+    stage.apiId,
+    stage.stageName,
+    request.httpMethod,
+    method.resourcePath,
+  );
+}
+
 function sourceArns({ request, stage, method }: Exchange): string[] {
   const arn = (path: string) =>
     executeApiArn(stage.settings, stage.apiId, stage.stageName, request.httpMethod, path);

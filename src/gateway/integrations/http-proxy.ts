@@ -2,6 +2,7 @@
 // undici, not fetch: a proxy must not follow redirects or decompress.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html#api-gateway-set-up-http-proxy-integration-on-proxy-resource
 import { validateHeaderValue } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { errors, request, type Dispatcher } from 'undici';
 import type { Integration } from '../../model/types.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
@@ -12,6 +13,7 @@ import { compileParameterSource, type ParameterSource } from '../mapping/paramet
 import { anyKeyMap } from '../any-key-map.js';
 import { clientHeaderName } from './remapped-headers.js';
 import { withStageVariables } from '../mapping/stage-variables.js';
+import { traceHttpRequest, traceHttpResponse } from '../execution-narrative.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -63,16 +65,28 @@ export function httpProxyIntegration(
         ? integration.httpMethod
         : req.httpMethod
     ).toUpperCase();
+    const sent = req.body.length > 0 && method !== 'GET' && method !== 'HEAD' ? req.body : null;
+    const trace = req.trace;
+    if (trace) traceHttpRequest(trace, String(target), headers, sent);
+    const started = trace ? performance.now() : 0;
     try {
       const response = await request(target, {
         method: method,
         headers,
-        body: req.body.length > 0 && method !== 'GET' && method !== 'HEAD' ? req.body : null,
+        body: sent,
         dispatcher,
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
       const body = Buffer.from(await response.body.arrayBuffer());
+      if (trace)
+        traceHttpResponse(
+          trace,
+          response.statusCode,
+          performance.now() - started,
+          Object.entries(response.headers),
+          body,
+        );
       const out: [string, string][] = [];
       for (const [name, value] of Object.entries(response.headers)) {
         if (value === undefined || DROPPED_FROM_RESPONSE.has(name)) continue;

@@ -3,7 +3,9 @@
 // passthrough behaviour lets through); the backend's status code selects the integration
 // response (selectionPattern on the status, else the default), which shapes the answer.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html#set-up-http-custom-integrations
+import { performance } from 'node:perf_hooks';
 import { errors, request, type Dispatcher } from 'undici';
+import { traceHttpRequest, traceHttpResponse } from '../execution-narrative.js';
 import type { Integration } from '../../model/types.js';
 import { anyKeyMap } from '../any-key-map.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
@@ -45,6 +47,9 @@ export function httpIntegration(
     let statusCode: number;
     let answerHeaders: Map<string, string[]>;
     let payload: Buffer;
+    const trace = req.trace;
+    if (trace) traceHttpRequest(trace, String(target), headers, sendBody ? body : null);
+    const started = trace ? performance.now() : 0;
     try {
       const response = await request(target, {
         method,
@@ -61,6 +66,8 @@ export function httpIntegration(
         if (value === undefined) continue;
         answerHeaders.set(name.toLowerCase(), Array.isArray(value) ? value : [value]);
       }
+      if (trace)
+        traceHttpResponse(trace, statusCode, performance.now() - started, answerHeaders, payload);
     } catch (error) {
       if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError)
         throw new IntegrationTimeoutError();

@@ -4,7 +4,12 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
 import { authorizerCache } from '../../observability/channels.js';
-import type { InvokeResult, Invoker } from '../../functions/invoker.js';
+import type { Invoker } from '../../functions/invoker.js';
+import { awsMap, maskSecret } from '../../observability/execution-log-format.js';
+import { policyDecision } from '../../observability/authorization-summary.js';
+import { traceLambdaRequest } from '../execution-narrative.js';
+import type { ExecutionTrace } from '../execution-trace.js';
+import type { GatewayRequest } from '../request.js';
 import { executeApiArn } from '../../model/arn.js';
 import type { Logger } from '../../observability/logger.js';
 import { authorizerCacheKey, type AuthorizerResultCache } from '../authorizers/cache.js';
@@ -25,18 +30,13 @@ export interface AuthorizeLambdaDeps {
   permissions?: InvokePermissions;
 }
 
-/** What TestInvokeAuthorizer shows of a run: the identity, the event sent, the raw answer. */
-export interface AuthorizerTrace {
-  identity(identity: string[] | undefined): void;
-  request(event: object): void;
-  response(result: InvokeResult): void;
-}
-
 /** A Lambda authorizer's answer for one request, before its policy is evaluated. */
 export interface LambdaAuthorization {
   result: AuthorizerResult;
   /** Authorizer function latency, ms; 0 when the answer came from the cache. */
   latency: number;
+  /** The function's answer as it sent it; undefined when the result came from the cache. */
+  payload?: string;
 }
 
 /**
@@ -47,7 +47,6 @@ export type LambdaAuthorizerRunner = (
   exchange: Exchange,
   authorizer: CompiledAuthorizer,
   methodArn: string,
-  trace?: AuthorizerTrace,
 ) => Promise<LambdaAuthorization>;
 
 export type AuthorizeLambdaStep = (
@@ -80,6 +79,8 @@ export function createAuthorizeLambdaStep(deps: AuthorizeLambdaDeps): AuthorizeL
     note.policy = result.policy;
     note.latencyMs = latency;
     const decision = result.policy.evaluate(methodArn);
+    // Sallyport's own line: which statement decided, and the cached-policy pitfall when it bites.
+    request.trace?.line(`[sallyport] ${policyDecision(note, deps.now())}`);
     const outcome: Exchange['authorizer'] = {
       principalId: result.principalId,
       context: result.context,
@@ -94,8 +95,10 @@ export function createAuthorizeLambdaStep(deps: AuthorizeLambdaDeps): AuthorizeL
 }
 
 export function createLambdaAuthorizerRunner(deps: AuthorizeLambdaDeps): LambdaAuthorizerRunner {
-  return async (exchange, authorizer, methodArn, trace) => {
+  return async (exchange, authorizer, methodArn) => {
     const { request, stage } = exchange;
+    const trace = request.trace;
+    trace?.line(`Starting authorizer: ${authorizer.id} for request: ${request.requestId}`);
     const identity = authorizer.identitySource.extract({
       headersLower: request.headersLower,
       query: request.query.single,
@@ -112,14 +115,14 @@ export function createLambdaAuthorizerRunner(deps: AuthorizeLambdaDeps): LambdaA
     const note = request.authorization;
     if (identity === undefined && authorizer.identitySource.expressions.length > 0) {
       if (note) note.refusal = `no ${authorizer.identitySource.expressions.join(', ')}`;
-      throw new UnauthorizedError();
+      throw unauthorized(request, note?.refusal);
     }
+    if (trace && identity) traceIdentity(trace, authorizer, identity);
     if (authorizer.validateToken && !authorizer.validateToken(identity![0]!)) {
       if (note) note.refusal = 'the token does not match identityValidationExpression';
-      throw new UnauthorizedError();
+      throw unauthorized(request, note?.refusal);
     }
     if (note && identity) note.identity = identity;
-    trace?.identity(identity);
 
     const key =
       authorizer.ttlSeconds > 0
@@ -144,6 +147,7 @@ export function createLambdaAuthorizerRunner(deps: AuthorizeLambdaDeps): LambdaA
       note.ttlSeconds = authorizer.ttlSeconds;
       if (cached?.issuedFor) note.issuedFor = cached.issuedFor;
     }
+    if (trace && key !== undefined) traceCache(trace, cached, authorizer, deps.now());
     if (cached !== undefined) return { result: cached, latency: 0 };
     const started = deps.now();
     const { result, payload } = await invokeAuthorizer(
@@ -152,12 +156,11 @@ export function createLambdaAuthorizerRunner(deps: AuthorizeLambdaDeps): LambdaA
       identity,
       methodArn,
       deps,
-      trace,
     );
     const latency = deps.now() - started;
     result.issuedFor = { methodArn, at: started };
     if (key !== undefined) deps.cache.set(key, result, authorizer.ttlSeconds, payload);
-    return { result, latency };
+    return { result, latency, payload };
   };
 }
 
@@ -167,9 +170,9 @@ async function invokeAuthorizer(
   identity: string[] | undefined,
   methodArn: string,
   deps: AuthorizeLambdaDeps,
-  trace: AuthorizerTrace | undefined,
 ): Promise<{ result: AuthorizerResult; payload: string }> {
   const { request, stage, method, pathParameters } = exchange;
+  const trace = request.trace;
   const permissions = deps.permissions;
   if (
     permissions?.enforced(authorizer.functionName) &&
@@ -180,7 +183,7 @@ async function invokeAuthorizer(
     // AWS logs the permission failure, then "Authorizer error"; the caller gets 500 {"message":null}.
     throw logged(
       deps,
-      request.requestId,
+      request,
       new AuthorizerConfigurationError(
         `Invalid permissions on Lambda function ${authorizer.functionName}`,
       ),
@@ -190,50 +193,124 @@ async function invokeAuthorizer(
     authorizer.type === 'TOKEN'
       ? tokenAuthorizerEvent(identity![0]!, methodArn)
       : requestAuthorizerEvent(request, stage, method, pathParameters, methodArn);
-  trace?.request(event);
+  if (trace)
+    traceLambdaRequest(
+      trace,
+      exchange,
+      authorizer.functionName,
+      authorizerSourceArn(stage.settings, stage.apiId, authorizer.id),
+      event,
+    );
   let result;
   try {
     result = await deps.invoker.invoke({ functionName: authorizer.functionName, event });
   } catch (error) {
     throw logged(
       deps,
-      request.requestId,
+      request,
       new AuthorizerConfigurationError(`authorizer invocation failed: ${(error as Error).message}`),
     );
   }
-  trace?.response(result);
+  if (trace?.data) trace.line(`Authorizer result body before parsing: ${result.payload}`);
   if (result.functionError) {
     // An authorizer that fails with the message "Unauthorized" means 401, as on AWS
     // (the blueprints `raise Exception('Unauthorized')` / `callback('Unauthorized')`).
     if (result.errorMessage === 'Unauthorized') {
       if (request.authorization)
         request.authorization.refusal = 'the authorizer answered Unauthorized';
-      throw new UnauthorizedError();
+      throw unauthorized(request, 'the authorizer answered Unauthorized');
     }
     throw logged(
       deps,
-      request.requestId,
+      request,
       new AuthorizerConfigurationError(
         `authorizer function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,
       ),
     );
   }
+  let parsed: AuthorizerResult;
   try {
-    return { result: parseAuthorizerOutput(result.payload), payload: result.payload };
+    parsed = parseAuthorizerOutput(result.payload);
   } catch (error) {
-    if (error instanceof AuthorizerConfigurationError) throw logged(deps, request.requestId, error);
+    if (error instanceof AuthorizerConfigurationError) throw logged(deps, request, error);
     throw error;
   }
+  // Recorded TestInvokeAuthorizer logs mask the principal as they mask tokens.
+  trace?.line(`Using valid authorizer policy for principal: ${maskSecret(parsed.principalId)}`);
+  trace?.line('Successfully completed authorizer execution');
+  return { result: parsed, payload: result.payload };
 }
 
+/**
+ * AWS's lines for an authorizer that failed: the reason, then `Authorizer error` and
+ * `AuthorizerConfigurationException` (as recorded TestInvokeAuthorizer logs end).
+ */
 function logged(
   deps: AuthorizeLambdaDeps,
-  requestId: string,
+  request: GatewayRequest,
   error: AuthorizerConfigurationError,
 ): AuthorizerConfigurationError {
   deps.logger.warn(
-    { requestId, reason: error.reason },
+    { requestId: request.requestId, reason: error.reason },
     'Execution failed due to configuration error: Authorizer error',
   );
+  const trace = request.trace;
+  if (trace) {
+    trace.error(`Execution failed due to configuration error: ${error.reason}`);
+    trace.error('Execution failed due to configuration error: Authorizer error');
+    trace.error('AuthorizerConfigurationException');
+  }
   return error;
+}
+
+/** A 401: `Unauthorized request: {id}` (as CloudWatch records it), and Sallyport's reason. */
+function unauthorized(request: GatewayRequest, why: string | undefined): UnauthorizedError {
+  const trace = request.trace;
+  if (trace) {
+    trace.line(`Unauthorized request: ${request.requestId}`);
+    if (why) trace.line(`[sallyport] 401: ${why}`);
+  }
+  return new UnauthorizedError();
+}
+
+/**
+ * `Incoming identity: ****…I1BUdE` for a token; `{method.request.header.Hash=********aaaaaa}` for
+ * a REQUEST authorizer's sources, as recorded TestInvokeAuthorizer logs show them.
+ */
+function traceIdentity(
+  trace: ExecutionTrace,
+  authorizer: CompiledAuthorizer,
+  identity: readonly string[],
+): void {
+  for (const value of identity) trace.secret(value);
+  const shown =
+    authorizer.type === 'TOKEN'
+      ? maskSecret(identity[0] ?? '')
+      : awsMap(
+          authorizer.identitySource.expressions.map((e, i): [string, string] => [
+            e,
+            maskSecret(identity[i] ?? ''),
+          ]),
+        );
+  trace.line(`Incoming identity: ${shown}`);
+}
+
+/** Sallyport's line: AWS writes nothing about the result cache. */
+function traceCache(
+  trace: ExecutionTrace,
+  cached: AuthorizerResult | undefined,
+  authorizer: CompiledAuthorizer,
+  now: number,
+): void {
+  if (cached === undefined) {
+    trace.line(`[sallyport] authorizer cache miss: invoking ${authorizer.functionName}`);
+    return;
+  }
+  const issued = cached.issuedFor;
+  if (!issued) return trace.line('[sallyport] authorizer cache hit');
+  const age = Math.max(0, Math.round((now - issued.at) / 1000));
+  const left = Math.max(0, authorizer.ttlSeconds - age);
+  trace.line(
+    `[sallyport] authorizer cache hit: the result cached ${age} s ago for ${issued.methodArn}, ${left} s left`,
+  );
 }

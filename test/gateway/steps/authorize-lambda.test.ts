@@ -1,6 +1,7 @@
 // steps/authorize-lambda.ts: the Lambda (CUSTOM) authorizer, as API Gateway runs it.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 import assert from 'node:assert/strict';
+import { collectingTrace } from '../../../src/gateway/execution-trace.js';
 import { test } from 'node:test';
 import type { InvokeRequest } from '../../../src/functions/invoker.js';
 import type { CompiledAuthorizer, CompiledStage } from '../../../src/gateway/compiled-api.js';
@@ -151,16 +152,24 @@ test('TTL 0 invokes every time', async () => {
 test('the runner answers before the policy is evaluated, and traces what it did', async () => {
   const { stage, run } = setup(() => policy('Deny', '*', 'user-deny'), 0);
   const seen: string[] = [];
-  const { result } = await run(
-    exchangeFor(stage, withToken('tok')),
-    authorizerOf(stage),
-    `${ARN}/GET/`,
-    {
-      identity: (identity) => seen.push(`identity ${identity?.join()}`),
-      request: (event) => seen.push(`event ${(event as { methodArn: string }).methodArn}`),
-      response: (r) => seen.push(`payload ${r.payload.length > 0}`),
-    },
-  );
+  const exchange = exchangeFor(stage, withToken('token-0123456789'));
+  exchange.request.trace = collectingTrace((line) => seen.push(line));
+  const { result } = await run(exchange, authorizerOf(stage), `${ARN}/GET/`);
   assert.equal(result.principalId, 'user-deny');
-  assert.deepEqual(seen, ['identity tok', `event ${ARN}/GET/`, 'payload true']);
+  // The execution log's authorizer lines, in the order recorded TestInvokeAuthorizer logs show.
+  assert.deepEqual(
+    seen.map((line) => line.split(':')[0]),
+    [
+      'Starting authorizer',
+      'Incoming identity',
+      'Endpoint request URI',
+      'Endpoint request headers',
+      'Endpoint request body after transformations',
+      'Sending request to https',
+      'Authorizer result body before parsing',
+      'Using valid authorizer policy for principal',
+      'Successfully completed authorizer execution',
+    ],
+  );
+  assert.ok(!seen.join('\n').includes('token-0123456789'), 'the token is never written whole');
 });
