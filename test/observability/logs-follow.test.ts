@@ -145,3 +145,30 @@ describe('sallyport logs --follow', () => {
     assert.ok(other instanceof Error);
   });
 });
+
+describe('sallyport logs --follow with --workers 2 (lines forwarded by the workers)', () => {
+  let s: Served;
+  let f: Follower | undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'sallyport-follow-workers-'));
+  before(async () => {
+    s = await serve(['--config', PROJECT, '--data-dir', dataDir, '--workers', '2']);
+  });
+  after(async () => {
+    f?.stop();
+    await s.stop();
+  });
+
+  it('every request answered by any worker reaches the follower', async () => {
+    f = await follow(s, dataDir, ['--format', 'json']);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await call(`${s.base}/dev/a`, { headers: { token: `allow${i}` } });
+      assert.equal(r.status, 200);
+      ids.push(String(r.headers['x-amzn-requestid']));
+    }
+    await eventually(() => {
+      const seen = new Set(linesOf(f!.stdout()).map((l) => l.requestId));
+      return ids.every((id) => seen.has(id));
+    });
+  });
+});
