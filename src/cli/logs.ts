@@ -5,13 +5,12 @@ import { Command, Option } from 'commander';
 import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { signedHeaders } from '../auth/sigv4/sign.js';
-import { findAdminCredentials } from '../control/admin/credentials.js';
 import { FOLLOW_LOGS_PATH } from '../control/admin/follow-logs.js';
 import type { FollowLine } from '../observability/follow-lines.js';
 import { parseStatusFilter } from '../observability/followers.js';
 import { fail } from './fail.js';
 import { paintFor, prettyLine } from './follow-format.js';
-import { dataDirFor, projectFor } from './options.js';
+import { adminCredentialsFor } from './admin-credentials.js';
 
 interface LogsOptions {
   follow?: boolean;
@@ -54,12 +53,7 @@ async function follow(options: LogsOptions): Promise<void> {
   if (!options.follow)
     throw new Error('logs: only --follow is supported (sallyport logs --follow)');
   if (options.status !== undefined) parseStatusFilter(options.status);
-  const dataDir = dataDirFor(options.dataDir, await projectFor(options.config));
-  const credentials = await findAdminCredentials({ dataDir });
-  if (!credentials)
-    throw new Error(
-      `no admin credentials in ${dataDir} or SALLYPORT_ACCESS_KEY_ID/SALLYPORT_SECRET_ACCESS_KEY: pass serve's --data-dir or --config`,
-    );
+  const credentials = await adminCredentialsFor(options);
   const url = new URL(FOLLOW_LOGS_PATH, options.endpointUrl);
   for (const [name, value] of [
     ['api', options.api],

@@ -1,5 +1,7 @@
 // The data-plane listener: node:http, because only it keeps header case and order.
 import { randomUUID } from 'node:crypto';
+import { DEBUG_HEADER, isValidDebugToken, TRACE_HEADER } from '../auth/debug-token.js';
+import { debugTraceHeader } from '../observability/debug-trace.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { requestAnswered, type RequestAnswered } from '../observability/channels.js';
 import type { Logger } from '../observability/logger.js';
@@ -19,6 +21,8 @@ export interface GatewayServerDeps {
   pipeline: Pipeline;
   logger: Logger;
   now: () => number;
+  /** Keys of the admin's debug tokens (`X-Sallyport-Debug`); none: the header does nothing. */
+  debugKeys?: readonly Buffer[];
 }
 
 export function createGatewayServer(deps: GatewayServerDeps): Server {
@@ -54,6 +58,7 @@ async function handle(
   let answer: HttpAnswer;
   const ids = newRequestIds(started);
   const at = { requestId, extendedRequestId: ids.extendedRequestId, started };
+  const debug = wantsTrace(req, deps);
   try {
     const resolved = resolveStage(deps.stages, req.headers.host, pathname);
     stage = resolved.stage;
@@ -68,6 +73,7 @@ async function handle(
     if (clientGone(req, res)) return logClientAbort(deps, req, error);
     rendered.headers['x-amz-apigw-id'] = ids.extendedRequestId;
     rendered.headers['Content-Length'] = String(Buffer.byteLength(rendered.body));
+    if (debug) rendered.headers[TRACE_HEADER] = traceOf(deps, rendered.statusCode, request, error);
     res.writeHead(rendered.statusCode, rendered.headers);
     res.end(rendered.body);
     const bytes = Buffer.byteLength(rendered.body);
@@ -75,7 +81,8 @@ async function handle(
     return;
   }
   if (clientGone(req, res)) return logClientAbort(deps, req);
-  const bytes = send(res, answer, requestId, ids.extendedRequestId);
+  const trace = debug ? traceOf(deps, answer.statusCode, request) : undefined;
+  const bytes = send(res, answer, requestId, ids.extendedRequestId, trace);
   answered(deps, req, at, answer.statusCode, bytes, stage, request);
 }
 
@@ -85,6 +92,7 @@ function send(
   answer: HttpAnswer,
   requestId: string,
   extendedRequestId: string,
+  trace: string | undefined,
 ): number {
   // Flat [name, value, …] keeps the integration's header case and repeated headers.
   const flat: string[] = [];
@@ -97,6 +105,7 @@ function send(
   if (!hasContentType) flat.push('Content-Type', 'application/json');
   flat.push('x-amzn-RequestId', requestId, 'x-amz-apigw-id', extendedRequestId);
   if (answer.traceRoot !== undefined) flat.push('X-Amzn-Trace-Id', answer.traceRoot);
+  if (trace !== undefined) flat.push(TRACE_HEADER, trace);
   const bytes = Buffer.byteLength(answer.body);
   flat.push('Content-Length', String(bytes));
   res.writeHead(answer.statusCode, flat);
@@ -156,11 +165,43 @@ function answered(
     latencyMs: deps.now() - started,
     integrationLatencyMs: request?.integrationLatencyMs,
     authorization: request?.authorization,
-    error: error && {
-      type: error.responseType,
-      message: error.messageString,
-      logMessage: error.message,
-      reason: 'reason' in error ? String(error.reason) : undefined,
-    },
+    error: error && errorFacts(error),
   } satisfies RequestAnswered);
+}
+
+function errorFacts(error: GatewayResponseError): NonNullable<RequestAnswered['error']> {
+  return {
+    type: error.responseType,
+    message: error.messageString,
+    logMessage: error.message,
+    reason: 'reason' in error ? String(error.reason) : undefined,
+  };
+}
+
+/**
+ * A request asks for its trace with the admin's debug token (auth/debug-token.ts). Without the
+ * header this is one property read; with a wrong value the answer is exactly as without it.
+ */
+function wantsTrace(req: IncomingMessage, deps: GatewayServerDeps): boolean {
+  const value = req.headers[DEBUG_HEADER];
+  if (value === undefined || !deps.debugKeys?.length || typeof value !== 'string') return false;
+  return isValidDebugToken(value, deps.debugKeys, deps.now());
+}
+
+function traceOf(
+  deps: GatewayServerDeps,
+  status: number,
+  request: GatewayRequest | undefined,
+  error?: GatewayResponseError,
+): string {
+  return debugTraceHeader(
+    {
+      status,
+      error: error && errorFacts(error),
+      authorization: request?.authorization,
+      resourcePath: request?.matched?.resourcePath,
+      httpMethod: request?.matched?.httpMethod,
+    },
+    deps.now(),
+  );
 }
