@@ -14,6 +14,11 @@ import { integrate } from './steps/integrate.js';
 import { route } from './steps/route.js';
 import { createThrottleStep, type ThrottleDeps } from './steps/throttle.js';
 import { validate } from './steps/validate.js';
+import {
+  describeAuthorization,
+  tracedStep,
+  type RequestTracing,
+} from '../observability/tracing.js';
 
 export type Pipeline = (request: GatewayRequest, stage: CompiledStage) => Promise<HttpAnswer>;
 
@@ -23,7 +28,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const throttle = createThrottleStep(deps);
   const authorize = createAuthorizeStep(deps);
   const apiKey = createApiKeyStep(deps);
-  return async (request, stage) => {
+  const pipeline: Pipeline = async (request, stage) => {
+    if (request.tracing) return traced(request, stage, request.tracing);
     const exchange = route(request, stage);
     throttle(exchange);
     const authorizing = authorize(exchange);
@@ -33,4 +39,28 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     validate(exchange);
     return integrate(exchange);
   };
+
+  /** The same steps, with spans for route, authorize and integrate (observability/tracing.ts). */
+  async function traced(
+    request: GatewayRequest,
+    stage: CompiledStage,
+    tracing: RequestTracing,
+  ): Promise<HttpAnswer> {
+    const exchange = await tracedStep(tracing, 'route', () => route(request, stage));
+    throttle(exchange);
+    // Methods open to anyone have no authorize span (there is nothing to decide).
+    if (exchange.method.authorization.kind !== 'none')
+      await tracedStep(
+        tracing,
+        'authorize',
+        () => authorize(exchange),
+        (span) => describeAuthorization(span, request.authorization),
+      );
+    const metering = apiKey(exchange);
+    if (metering) await metering;
+    validate(exchange);
+    return tracedStep(tracing, 'integrate', () => integrate(exchange));
+  }
+
+  return pipeline;
 }

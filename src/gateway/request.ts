@@ -1,6 +1,7 @@
 // What the pipeline knows about one request as it moves through the steps. Each step reads what
 // earlier steps set and adds its own part; none reaches into another step's internals.
 import type { AuthorizationNote } from './authorization-note.js';
+import type { RequestTracing } from '../observability/tracing.js';
 
 /** Header and query views in the two shapes AWS's events use, built once per request. */
 export interface MultiValueMap {
@@ -42,6 +43,8 @@ export interface GatewayRequest {
   extendedRequestId: string;
   /** X-Ray trace root, sent on when a backend is called and on its answer (http/request-ids.ts). */
   traceRoot: string;
+  /** The request's spans, when an OpenTelemetry SDK records them (observability/tracing.ts). */
+  tracing?: RequestTracing;
   /** Milliseconds since epoch when the request arrived. */
   requestTimeEpoch: number;
   httpMethod: string;

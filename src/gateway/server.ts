@@ -2,6 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { DEBUG_HEADER, isValidDebugToken, TRACE_HEADER } from '../auth/debug-token.js';
 import { debugTraceHeader } from '../observability/debug-trace.js';
+import {
+  endRequestTracing,
+  startRequestTracing,
+  xrayRootOf,
+  type RequestTracing,
+} from '../observability/tracing.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { requestAnswered, type RequestAnswered } from '../observability/channels.js';
 import type { Logger } from '../observability/logger.js';
@@ -59,12 +65,17 @@ async function handle(
   const ids = newRequestIds(started);
   const at = { requestId, extendedRequestId: ids.extendedRequestId, started };
   const debug = wantsTrace(req, deps);
+  const tracing = startRequestTracing(req.headers, started);
   try {
     const resolved = resolveStage(deps.stages, req.headers.host, pathname);
     stage = resolved.stage;
     const path = canonicalPath(resolved.path);
     const body = await readBody(req);
     request = toGatewayRequest(req, body, path, rawQuery, requestId, started, ids);
+    if (tracing) {
+      request.tracing = tracing;
+      request.traceRoot = xrayRootOf(tracing);
+    }
     answer = await deps.pipeline(request, stage);
   } catch (error) {
     if (!(error instanceof GatewayResponseError)) throw error;
@@ -78,12 +89,40 @@ async function handle(
     res.end(rendered.body);
     const bytes = Buffer.byteLength(rendered.body);
     answered(deps, req, at, rendered.statusCode, bytes, stage, request, error);
+    if (tracing) endTrace(tracing, req, at, rendered.statusCode, stage, request, error);
     return;
   }
   if (clientGone(req, res)) return logClientAbort(deps, req);
   const trace = debug ? traceOf(deps, answer.statusCode, request) : undefined;
   const bytes = send(res, answer, requestId, ids.extendedRequestId, trace);
   answered(deps, req, at, answer.statusCode, bytes, stage, request);
+  if (tracing) endTrace(tracing, req, at, answer.statusCode, stage, request);
+}
+
+function endTrace(
+  tracing: RequestTracing,
+  req: IncomingMessage,
+  ids: { requestId: string; extendedRequestId: string },
+  status: number,
+  stage: CompiledStage | undefined,
+  request: GatewayRequest | undefined,
+  error?: GatewayResponseError,
+): void {
+  endRequestTracing(tracing, {
+    method: req.method ?? 'GET',
+    path: request?.path ?? (req.url ?? '/').split('?', 1)[0]!,
+    requestId: ids.requestId,
+    extendedRequestId: ids.extendedRequestId,
+    sourceIp: request?.sourceIp ?? req.socket.remoteAddress,
+    userAgent: req.headers['user-agent'],
+    apiId: stage?.apiId,
+    apiName: stage?.apiName,
+    stage: stage?.stageName,
+    resourcePath: request?.matched?.resourcePath,
+    status,
+    region: stage?.settings.region,
+    errorType: error?.responseType,
+  });
 }
 
 /** Writes the answer; returns the body's length in bytes. */

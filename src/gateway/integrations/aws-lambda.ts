@@ -13,6 +13,7 @@ import type { InvokePermissions } from '../invoke-permissions.js';
 import { compileIntegrationResponses } from '../mapping/integration-responses.js';
 import { compileRequestBody } from '../mapping/request-body.js';
 import { functionTraceHeader } from '../../functions/trace-header.js';
+import { endInvokeTracing, startInvokeTracing } from '../../observability/tracing.js';
 import { checkInvokable } from './aws-proxy.js';
 import { invocationResult } from './timeout.js';
 
@@ -38,13 +39,17 @@ export function awsLambdaIntegration(
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     checkInvokable(invoker, permissions, functionName, exchange);
     const event = eventOf(requestBody(exchange));
+    const { tracing } = exchange.request;
+    const traced =
+      tracing && startInvokeTracing(tracing, functionName, exchange.stage.settings.region);
     const invocation = invoker.invoke({
       functionName,
       event,
       requestId: exchange.request.requestId,
-      traceId: functionTraceHeader(exchange.request.traceRoot),
+      traceId: traced?.traceHeader ?? functionTraceHeader(exchange.request.traceRoot),
     });
-    const result = await invocationResult(invocation, timeoutInMillis, newInvocationError);
+    const resulting = invocationResult(invocation, timeoutInMillis, newInvocationError);
+    const result = await (traced ? endInvokeTracing(traced, resulting) : resulting);
     const key = result.functionError ? (result.errorMessage ?? '') : undefined;
     const answer = responses.answer(exchange, key, { body: result.payload });
     // A function answered: the client sees the request's trace, as for AWS_PROXY.

@@ -11,6 +11,7 @@ import type { InvokePermissions } from '../invoke-permissions.js';
 import { clientHeaderName } from './remapped-headers.js';
 import { invocationResult } from './timeout.js';
 import { functionTraceHeader } from '../../functions/trace-header.js';
+import { endInvokeTracing, startInvokeTracing } from '../../observability/tracing.js';
 
 const RESPONSE_KEYS = new Set([
   'statusCode',
@@ -47,13 +48,16 @@ export function awsProxyIntegration(
       true,
       apiKey,
     );
+    const { tracing } = request;
+    const traced = tracing && startInvokeTracing(tracing, functionName, stage.settings.region);
     const invocation = invoker.invoke({
       functionName,
       proxyEvent,
       requestId: request.requestId,
-      traceId: functionTraceHeader(request.traceRoot),
+      traceId: traced?.traceHeader ?? functionTraceHeader(request.traceRoot),
     });
-    const result = await invocationResult(invocation, timeoutInMillis, newBadGateway);
+    const resulting = invocationResult(invocation, timeoutInMillis, newBadGateway);
+    const result = await (traced ? endInvokeTracing(traced, resulting) : resulting);
     if (result.functionError) {
       throw new BadGatewayError(
         `Lambda function error: ${result.errorType ?? 'Error'}: ${result.errorMessage ?? ''}`,

@@ -3,6 +3,7 @@
 // against this request's method ARN (a cached policy is evaluated against every new ARN).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+import { endInvokeTracing, startInvokeTracing } from '../../observability/tracing.js';
 import { authorizerCache } from '../../observability/channels.js';
 import type { InvokeResult, Invoker } from '../../functions/invoker.js';
 import { executeApiArn } from '../../model/arn.js';
@@ -193,7 +194,15 @@ async function invokeAuthorizer(
   trace?.request(event);
   let result;
   try {
-    result = await deps.invoker.invoke({ functionName: authorizer.functionName, event });
+    const { tracing } = request;
+    const traced =
+      tracing && startInvokeTracing(tracing, authorizer.functionName, stage.settings.region);
+    const invoking = deps.invoker.invoke({
+      functionName: authorizer.functionName,
+      event,
+      ...(traced && { traceId: traced.traceHeader }),
+    });
+    result = await (traced ? endInvokeTracing(traced, invoking) : invoking);
   } catch (error) {
     throw logged(
       deps,
