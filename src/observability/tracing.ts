@@ -159,7 +159,7 @@ export function startInvokeTracing(
     tracing.step,
   );
   const { spanId, traceFlags } = span.spanContext();
-  const sampled = (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? 1 : 0;
+  const sampled = traceFlags & Number(TraceFlags.SAMPLED) ? 1 : 0;
   return {
     traceHeader: `${xrayRootOf(tracing)};Parent=${spanId};Sampled=${sampled}`,
     end(functionError) {
