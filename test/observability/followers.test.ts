@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
-import type { FollowLine, LineSource } from '../../src/observability/follow-lines.js';
+import { channel } from 'node:diagnostics_channel';
+import {
+  EXECUTION_LOG_CHANNEL,
+  localLines,
+  type FollowLine,
+  type LineSource,
+} from '../../src/observability/follow-lines.js';
 import { Followers, matches, parseStatusFilter } from '../../src/observability/followers.js';
 
 /** A response that keeps what is written; a test sets how much is unread (writableLength). */
@@ -98,5 +104,33 @@ describe('Followers', () => {
     assert.ok(!matches({ status: '401' }, request(403)));
     assert.equal(parseStatusFilter('4XX'), '4xx');
     assert.throws(() => parseStatusFilter('4x'), /--status: a status \(403\) or a class \(4xx\)/);
+  });
+});
+
+describe('localLines', () => {
+  it('passes on execution-log lines published by name, and stops when told', () => {
+    const lines: FollowLine[] = [];
+    const execution = channel(EXECUTION_LOG_CHANNEL);
+    const stop = localLines((line) => lines.push(line));
+    execution.publish({
+      requestId: 'r-1',
+      restApiId: 'abc',
+      stage: 'dev',
+      time: Date.UTC(2026, 11, 2, 12),
+      line: 'Starting execution for request: r-1',
+    });
+    execution.publish({ something: 'else' });
+    stop();
+    execution.publish({ requestId: 'r-2', line: 'after' });
+    assert.deepEqual(lines, [
+      {
+        kind: 'execution',
+        time: '2026-12-02T12:00:00.000Z',
+        requestId: 'r-1',
+        apiId: 'abc',
+        stage: 'dev',
+        line: 'Starting execution for request: r-1',
+      },
+    ]);
   });
 });
