@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { mintDebugToken } from '../src/auth/debug-token.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -32,6 +33,10 @@ interface Configuration {
   headers?: Record<string, string>;
   /** POST this body (default: GET without one). */
   body?: string;
+  /** A response header the 200 must carry (the debug trace). */
+  expectHeader?: string;
+  /** Environment of the server process, besides this one's. */
+  env?: Record<string, string>;
   /** A request that must be refused, proving the authorizer (or validator) is really in the path. */
   refused?: { path: string; status: number; body?: string };
 }
@@ -63,6 +68,13 @@ const BENCH_KEY = 'benchkey0000000000000000000001';
 // The Redis row runs with SALLYPORT_BENCH_REDIS (or SALLYPORT_TEST_REDIS) set, and says so if not.
 const REDIS = process.env.SALLYPORT_BENCH_REDIS ?? process.env.SALLYPORT_TEST_REDIS;
 if (!REDIS) process.stderr.write('bench: no Redis row (set SALLYPORT_BENCH_REDIS=redis://…)\n');
+// The debug-header row: the server's admin credentials, and a debug token made with them.
+const BENCH_ADMIN = { accessKeyId: 'AKIABENCH000000000000', secretAccessKey: 'bench-secret' };
+const BENCH_ADMIN_ENV = {
+  SALLYPORT_ACCESS_KEY_ID: BENCH_ADMIN.accessKeyId,
+  SALLYPORT_SECRET_ACCESS_KEY: BENCH_ADMIN.secretAccessKey,
+};
+const DEBUG_TOKEN = mintDebugToken(BENCH_ADMIN, 3600).token;
 const CONFIGURATIONS: Configuration[] = [
   { name: 'baseline: bare node:http', start: ['bench/servers/baseline.mjs'], path: '/' },
   { name: 'MOCK, no authorizer', start: sallyport, path: '/bench/mock' },
@@ -112,6 +124,24 @@ const CONFIGURATIONS: Configuration[] = [
     start: sallyportWithMetrics,
     path: '/bench/mock-auth',
     headers: { jwt_token: 'allow' },
+    refused: { path: '/bench/mock-auth', status: 401 },
+  },
+  // Traces (docs/observability.md): the same row with an OpenTelemetry SDK recording every span
+  // (the row above has none: the API's no-op tracer), and with the debug header's trace.
+  {
+    name: 'MOCK + TOKEN authorizer (cache hit), OTel SDK registered',
+    start: ['--import', './bench/servers/otel-sdk.mjs', ...sallyport],
+    path: '/bench/mock-auth',
+    headers: { jwt_token: 'allow' },
+    refused: { path: '/bench/mock-auth', status: 401 },
+  },
+  {
+    name: 'MOCK + TOKEN authorizer (cache hit), X-Sallyport-Debug trace',
+    start: sallyport,
+    env: BENCH_ADMIN_ENV,
+    path: '/bench/mock-auth',
+    headers: { jwt_token: 'allow', 'x-sallyport-debug': DEBUG_TOKEN },
+    expectHeader: 'x-sallyport-trace',
     refused: { path: '/bench/mock-auth', status: 401 },
   },
   {
@@ -178,11 +208,11 @@ function withComparisons(configurations: Configuration[]): Configuration[] {
   if (compareDir === undefined) return configurations;
   const label = basename(compareDir);
   return configurations.flatMap((c) => {
-    if (c.start[0] !== sallyport[0]) return [c];
+    if (!c.start.includes(sallyport[0]!)) return [c];
     const twin = {
       ...c,
       name: `${c.name} @${label}`,
-      start: [join(compareDir, sallyport[0]!), ...c.start.slice(1)],
+      start: c.start.map((a) => (a === sallyport[0] ? join(compareDir, a) : a)),
     };
     return [c, twin];
   });
@@ -197,9 +227,13 @@ interface Sample {
   non2xx: number;
 }
 
-function startServer(command: string[]): Promise<{ child: ChildProcess; base: string }> {
+function startServer(
+  command: string[],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, command, {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((ok, fail) => {
@@ -246,6 +280,8 @@ async function check(base: string, c: Configuration): Promise<void> {
   if (ok.status !== 200)
     throw new Error(`${c.name}: expected 200, got ${ok.status} ${await ok.text()}`);
   await ok.arrayBuffer().catch(() => undefined);
+  if (c.expectHeader && !ok.headers.has(c.expectHeader))
+    throw new Error(`${c.name}: the answer has no ${c.expectHeader}`);
   if (c.refused) {
     const refused = await fetch(base + c.refused.path, post(c.refused.body));
     if (refused.status !== c.refused.status)
@@ -265,7 +301,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const servers = [];
   for (const c of RUN) {
-    const server = await startServer(c.start);
+    const server = await startServer(c.start, c.env);
     await check(server.base, c);
     servers.push(server);
   }

@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fail } from './fail.js';
 import { invokeCommand } from './invoke.js';
+import { logsCommand } from './logs.js';
+import { debugTokenCommand } from './debug-token.js';
 import { explainCommand } from './explain.js';
 import { serveCommand } from './serve.js';
 import { storeCommands } from './store-commands.js';
@@ -24,6 +26,8 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(invokeCommand());
   for (const command of storeCommands()) program.addCommand(command);
   program.addCommand(explainCommand());
+  program.addCommand(logsCommand());
+  program.addCommand(debugTokenCommand());
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -50,7 +50,11 @@ export interface Workers {
  * Forks `count` workers (they run this same command line) and resolves once all listen; a worker
  * that dies later is replaced. Rejects if one cannot listen or exits before it does.
  */
-export function startWorkers(count: number, logger: Logger): Promise<Workers> {
+export function startWorkers(
+  count: number,
+  logger: Logger,
+  onFork: (worker: Worker) => void = () => undefined,
+): Promise<Workers> {
   let stopping = false;
   let started = false;
   const workers = new Set<Worker>();
@@ -79,6 +83,7 @@ export function startWorkers(count: number, logger: Logger): Promise<Workers> {
       // The worker's share of the machine's function pools (start-node.ts `shareOf`).
       const worker = cluster.fork({ SALLYPORT_WORKERS: String(count) });
       workers.add(worker);
+      onFork(worker);
       worker.on('message', (message: WorkerMessage) => {
         if (message.sallyport === 'listen-failed') return failStart(message.message);
         if (message.sallyport !== 'listening') return;

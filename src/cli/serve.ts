@@ -30,6 +30,7 @@ import {
   type Workers,
 } from './serve-workers.js';
 import { startNode, type AuthorizerCacheKind } from './start-node.js';
+import { forwardLinesToPrimary, WorkerLines } from './worker-follow.js';
 
 interface ServeOptions extends ProjectSourceOptions {
   port: string;
@@ -148,6 +149,9 @@ async function serve(options: ServeOptions): Promise<void> {
   // A worker runs this same command line; the primary has checked it and applied the project.
   const worker = cluster.isWorker ? cluster.worker : undefined;
   const workers = worker ? 1 : workerCount(options.workers, options.store, availableParallelism());
+  // `logs --follow` reaches the primary; the workers answer the requests and forward their lines.
+  if (worker) forwardLinesToPrimary();
+  const workerLines = workers > 1 ? new WorkerLines() : undefined;
   const project = (await projectFromSource(options)) ?? (await projectFor(options.config));
   const dataDir = dataDirFor(options.dataDir, project);
   const root = createLogger({
@@ -176,6 +180,7 @@ async function serve(options: ServeOptions): Promise<void> {
     redisPrefix: options.redisPrefix,
     redisUnavailable: options.redisUnavailable,
     accountThrottle: parseThrottle('--account-throttle', options.accountThrottle),
+    ...(workerLines && { followSource: workerLines.source }),
   });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
@@ -236,7 +241,7 @@ async function serve(options: ServeOptions): Promise<void> {
     workers > 1
       ? await listening('API calls', options.host, port, async () => {
           await checkPortFree(port, options.host);
-          dataPlane = await startWorkers(workers, logger);
+          dataPlane = await startWorkers(workers, logger, (w) => workerLines?.attach(w));
           return { port: dataPlane.port };
         })
       : await listening('API calls', options.host, port, () =>

@@ -7,6 +7,9 @@ import type { Project } from '../config/project-file.js';
 import { loadAdminCredentials } from '../control/admin/credentials.js';
 import { createAdminServer } from '../control/admin/server.js';
 import { createSigV4Authenticator } from '../control/admin/sigv4.js';
+import { FOLLOW_LOGS_PATH, followLogsHandler } from '../control/admin/follow-logs.js';
+import { localLines, type LineSource } from '../observability/follow-lines.js';
+import { Followers } from '../observability/followers.js';
 import {
   applyAccessLogSettings,
   createDeployment,
@@ -82,6 +85,11 @@ export interface NodeOptions {
   redisUnavailable?: RedisUnavailablePolicy | undefined;
   /** `serve --account-throttle`: per process; null: none; absent: AWS's 10,000 / 5,000. */
   accountThrottle?: Throttle | null | undefined;
+  /**
+   * Where `sallyport logs --follow` gets its lines: this process's requests (default), or the
+   * workers' (`serve --workers`, serve-workers.ts).
+   */
+  followSource?: LineSource;
 }
 
 export type AuthorizerCacheKind = 'memory' | 'redis';
@@ -135,6 +143,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
   let redis: RedisConnection | undefined;
   const metrics = options.metrics ? createMetrics(options.metrics) : undefined;
   const stopRequestLog = startRequestLog(logger);
+  const followers = new Followers(options.followSource ?? localLines);
   const accessLogs = new AccessLogs(accessLogSink(options.accessLog ?? '-'));
   const executionFile =
     options.executionLog === undefined ? undefined : accessLogSink(options.executionLog);
@@ -228,6 +237,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
         admin = createAdminServer({
           logger,
           ...(metrics && { metrics }),
+          streams: { [FOLLOW_LOGS_PATH]: followLogsHandler(followers) },
           authenticate: createSigV4Authenticator({ credentials: [credentials] }),
           register: [
             registerApiGatewayRoutes({
@@ -255,6 +265,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
         unsubscribe();
         metrics?.close();
         stopRequestLog();
+        followers.closeAll();
         accessLogs.close();
         stopExecutionLog();
         const closing: Promise<unknown>[] = [gateway.close(), invoker.close()];

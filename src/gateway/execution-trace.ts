@@ -1,7 +1,7 @@
 // A request's execution log: the lines API Gateway writes to CloudWatch for a stage whose
 // methodSettings say `loggingLevel` ERROR or INFO, `dataTraceEnabled` adding headers and bodies.
 // The level is read once per deployment (compile.ts); a method at OFF, or a gateway nobody
-// listens to, gets no trace at all, so the steps' `request.trace?.…` is the whole cost.
+// listens to, gets no trace at all, so the steps' `request.executionLog?.…` is the whole cost.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_MethodSetting.html
 import type { MethodSetting } from '../model/usage-plans.js';

@@ -15,6 +15,7 @@ import { compileStage, type StageInput } from './compile.js';
 import { DeployedStages } from './deployments.js';
 import { createPipeline } from './pipeline.js';
 import { createGatewayServer } from './server.js';
+import { debugKeysOf } from '../auth/debug-token.js';
 import { secretsOf, type AccessKey } from '../auth/sigv4/verify.js';
 import type { InvokePermissions } from './invoke-permissions.js';
 import type { UsageCounters } from './limits/counters.js';
@@ -75,6 +76,7 @@ export class Gateway {
       pipeline,
       logger: options.logger,
       now,
+      debugKeys: debugKeysOf(options.accessKeys ?? []),
     });
   }
 

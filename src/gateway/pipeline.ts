@@ -16,6 +16,7 @@ import { integrate } from './steps/integrate.js';
 import { route } from './steps/route.js';
 import { createThrottleStep, type ThrottleDeps } from './steps/throttle.js';
 import { validate } from './steps/validate.js';
+import { describeAuthorization, tracedStep } from '../observability/tracing.js';
 
 export type Pipeline = (request: GatewayRequest, stage: CompiledStage) => Promise<HttpAnswer>;
 
@@ -25,8 +26,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const throttle = createThrottleStep(deps);
   const authorize = createAuthorizeStep(deps);
   const apiKey = createApiKeyStep(deps);
-  return async (request, stage) => {
-    const exchange = route(request, stage);
+  // One pipeline: with OpenTelemetry recording (request.tracing) the same steps run inside spans
+  // for route, authorize and integrate; without, nothing but one property read is added.
+  const pipeline: Pipeline = async (request, stage) => {
+    const { tracing } = request;
+    const exchange = tracing
+      ? await tracedStep(tracing, 'route', () => route(request, stage))
+      : route(request, stage);
     // The execution log (methodSettings loggingLevel): nothing at all for a method at OFF.
     const level = exchange.method.executionLog;
     const trace =
@@ -37,13 +43,23 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         deps.now,
       );
     if (trace) {
-      request.trace = trace;
+      request.executionLog = trace;
       traceStart(trace, exchange);
     }
     const throttling = throttle(exchange);
     if (throttling) await throttling;
-    const authorizing = authorize(exchange);
-    if (authorizing) await authorizing;
+    // Methods open to anyone have no authorize span (there is nothing to decide).
+    if (tracing && exchange.method.authorization.kind !== 'none') {
+      await tracedStep(
+        tracing,
+        'authorize',
+        () => authorize(exchange),
+        (span) => describeAuthorization(span, request.authorization),
+      );
+    } else {
+      const authorizing = authorize(exchange);
+      if (authorizing) await authorizing;
+    }
     const metering = apiKey(exchange);
     if (metering) await metering;
     if (trace) {
@@ -51,6 +67,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       traceMethodRequest(trace, exchange);
     }
     validate(exchange);
-    return integrate(exchange);
+    return tracing
+      ? tracedStep(tracing, 'integrate', () => integrate(exchange))
+      : integrate(exchange);
   };
+
+  return pipeline;
 }

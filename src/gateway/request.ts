@@ -2,6 +2,7 @@
 // earlier steps set and adds its own part; none reaches into another step's internals.
 import type { AuthorizationNote } from './authorization-note.js';
 import type { ExecutionTrace } from './execution-trace.js';
+import type { RequestTracing } from '../observability/tracing.js';
 
 /** Header and query views in the two shapes AWS's events use, built once per request. */
 export interface MultiValueMap {
@@ -43,6 +44,8 @@ export interface GatewayRequest {
   extendedRequestId: string;
   /** X-Ray trace root, sent on when a backend is called and on its answer (http/request-ids.ts). */
   traceRoot: string;
+  /** The request's spans, when an OpenTelemetry SDK records them (observability/tracing.ts). */
+  tracing?: RequestTracing;
   /** Milliseconds since epoch when the request arrived. */
   requestTimeEpoch: number;
   httpMethod: string;
@@ -69,5 +72,5 @@ export interface GatewayRequest {
   /** Set by the authorize step: what it found, for the logs. */
   authorization?: AuthorizationNote;
   /** The execution log, when the method logs (methodSettings) and someone listens. */
-  trace?: ExecutionTrace;
+  executionLog?: ExecutionTrace;
 }

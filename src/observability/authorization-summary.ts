@@ -8,7 +8,7 @@ import type { RequestAnswered } from './channels.js';
 type Outcome = Pick<RequestAnswered, 'status' | 'error' | 'authorization'>;
 
 /** Gateway responses that end a request in the authorize step. */
-const AUTHORIZATION_ERRORS = new Set([
+export const AUTHORIZATION_ERRORS: ReadonlySet<string> = new Set([
   'UNAUTHORIZED',
   'ACCESS_DENIED',
   'AUTHORIZER_CONFIGURATION_ERROR',

@@ -37,7 +37,7 @@ export function startRequestLog(logger: Logger, now: () => number = Date.now): (
 }
 
 /** A gateway response that did not come from authorization: its message, and the reason if logged. */
-function gatewayAnswer(m: RequestAnswered): string | undefined {
+export function gatewayAnswer(m: Pick<RequestAnswered, 'error'>): string | undefined {
   if (!m.error) return undefined;
   const said = m.error.message ?? m.error.type;
   // An error that words its own log line (`Execution failed due to configuration error: …`).

@@ -50,7 +50,7 @@ export interface SignedRequest {
   body: Buffer;
 }
 
-const ALGORITHM = 'AWS4-HMAC-SHA256';
+export const ALGORITHM = 'AWS4-HMAC-SHA256';
 /** AWS refuses a request whose X-Amz-Date is more than 15 minutes from its clock. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
@@ -281,7 +281,7 @@ function basicDate(ms: number): string {
     .replace(/\.\d{3}/, '');
 }
 
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
   const kDate = hmac(`AWS4${secret}`, date);
   const kRegion = hmac(kDate, region);
   const kService = hmac(kRegion, service);

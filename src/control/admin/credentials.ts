@@ -22,19 +22,9 @@ export async function loadAdminCredentials(options: {
   dataDir: string;
   env?: NodeJS.ProcessEnv;
 }): Promise<LoadedCredentials> {
-  const env = options.env ?? process.env;
-  const id = env.SALLYPORT_ACCESS_KEY_ID;
-  const secret = env.SALLYPORT_SECRET_ACCESS_KEY;
-  if (id || secret) {
-    if (!id || !secret)
-      throw new CredentialsError(
-        'set both SALLYPORT_ACCESS_KEY_ID and SALLYPORT_SECRET_ACCESS_KEY, or neither',
-      );
-    return { credentials: { accessKeyId: id, secretAccessKey: secret } };
-  }
+  const found = await findAdminCredentials(options);
+  if (found) return { credentials: found };
   const file = join(options.dataDir, CREDENTIALS_FILE);
-  const stored = await readStored(file);
-  if (stored) return { credentials: stored };
   const credentials = generateCredentials();
   await mkdir(options.dataDir, { recursive: true });
   // `wx`: never overwrite a pair another process wrote meanwhile.
@@ -49,6 +39,24 @@ export async function loadAdminCredentials(options: {
   }
   await chmod(file, 0o600);
   return { credentials, generatedAt: file };
+}
+
+/** The environment's pair, else the data directory's; undefined when neither has one. */
+export async function findAdminCredentials(options: {
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<AdminCredentials | undefined> {
+  const env = options.env ?? process.env;
+  const id = env.SALLYPORT_ACCESS_KEY_ID;
+  const secret = env.SALLYPORT_SECRET_ACCESS_KEY;
+  if (id || secret) {
+    if (!id || !secret)
+      throw new CredentialsError(
+        'set both SALLYPORT_ACCESS_KEY_ID and SALLYPORT_SECRET_ACCESS_KEY, or neither',
+      );
+    return { accessKeyId: id, secretAccessKey: secret };
+  }
+  return readStored(join(options.dataDir, CREDENTIALS_FILE));
 }
 
 async function readStored(file: string): Promise<AdminCredentials | undefined> {

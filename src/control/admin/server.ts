@@ -55,7 +55,15 @@ export interface AdminServerOptions {
    * loopback unless told otherwise; `serve --no-metrics` turns it off).
    */
   metrics?: Metrics;
+  /**
+   * Answers that stay open (GET only, signed like any operation), by path: the handler owns the
+   * response from then on (`sallyport logs --follow`).
+   */
+  streams?: Record<string, StreamHandler>;
 }
+
+/** Throws a ControlError to refuse (answered as any operation's error). */
+export type StreamHandler = (query: URLSearchParams, res: ServerResponse) => void;
 
 export function createAdminServer(options: AdminServerOptions): Server {
   const router = findMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, maxParamLength: 2048 });
@@ -126,6 +134,11 @@ export function createAdminServer(options: AdminServerOptions): Server {
     readHashedBody(req, limit.bytes, () => bodyTooLarge(limit))
       .then(async ({ body, sha256 }) => {
         finish(sha256);
+        const stream = req.method === 'GET' ? options.streams?.[path] : undefined;
+        if (stream) {
+          stream(new URL(req.url ?? '/', 'http://admin').searchParams, res);
+          return;
+        }
         send(await dispatch(req, body));
       })
       .catch((error: unknown) => (req.complete ? fail(error) : refuse(error)));

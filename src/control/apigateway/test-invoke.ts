@@ -127,7 +127,7 @@ export async function testInvokeMethod(
   const request = gatewayRequest(test, httpMethod, resource.path, started);
   const log = new ExecutionLog(deps.now);
   // The data plane's own lines: the console's test logs at INFO with data trace.
-  request.trace = log.trace;
+  request.executionLog = log.trace;
   const exchange = routeTest(request, stage, resource.path);
   traceSecrets(log.trace, exchange);
   // The test skips the method's authorizer, but what it would read stays a secret in the log.
@@ -246,7 +246,7 @@ export async function testInvokeAuthorizer(
   const request = gatewayRequest(test, 'GET', '/', started);
   const log = new ExecutionLog(deps.now);
   // The runner writes AWS's authorizer lines to the request's trace (execution-log.ts).
-  request.trace = log.trace;
+  request.executionLog = log.trace;
   const stage = testStage(snapshot, test.stageVariables, deps);
   const done = (clientStatus: number, extra: Record<string, unknown> = {}) => ({
     clientStatus,

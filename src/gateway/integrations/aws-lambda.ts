@@ -16,6 +16,7 @@ import { functionTraceHeader } from '../../functions/trace-header.js';
 import { checkInvokable, methodSourceArn } from './aws-proxy.js';
 import { performance } from 'node:perf_hooks';
 import { traceLambdaRequest, traceLambdaResponse } from '../execution-narrative.js';
+import { endInvokeTracing, startInvokeTracing } from '../../observability/tracing.js';
 import { invocationResult } from './timeout.js';
 
 export interface LambdaTarget {
@@ -40,16 +41,20 @@ export function awsLambdaIntegration(
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     checkInvokable(invoker, permissions, functionName, exchange);
     const event = eventOf(requestBody(exchange));
-    const trace = exchange.request.trace;
+    const trace = exchange.request.executionLog;
     if (trace) traceLambdaRequest(trace, exchange, functionName, methodSourceArn(exchange), event);
     const started = trace ? performance.now() : 0;
+    const { tracing } = exchange.request;
+    const traced =
+      tracing && startInvokeTracing(tracing, functionName, exchange.stage.settings.region);
     const invocation = invoker.invoke({
       functionName,
       event,
       requestId: exchange.request.requestId,
-      traceId: functionTraceHeader(exchange.request.traceRoot),
+      traceId: traced?.traceHeader ?? functionTraceHeader(exchange.request.traceRoot),
     });
-    const result = await invocationResult(invocation, timeoutInMillis, newInvocationError);
+    const resulting = invocationResult(invocation, timeoutInMillis, newInvocationError);
+    const result = await (traced ? endInvokeTracing(traced, resulting) : resulting);
     if (trace) traceLambdaResponse(trace, exchange, result, performance.now() - started);
     const key = result.functionError ? (result.errorMessage ?? '') : undefined;
     const answer = responses.answer(exchange, key, { body: result.payload });

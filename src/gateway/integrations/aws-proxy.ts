@@ -13,6 +13,7 @@ import { invocationResult } from './timeout.js';
 import { functionTraceHeader } from '../../functions/trace-header.js';
 import { performance } from 'node:perf_hooks';
 import { traceLambdaRequest, traceLambdaResponse } from '../execution-narrative.js';
+import { endInvokeTracing, startInvokeTracing } from '../../observability/tracing.js';
 
 const RESPONSE_KEYS = new Set([
   'statusCode',
@@ -49,17 +50,20 @@ export function awsProxyIntegration(
       true,
       apiKey,
     );
-    const trace = request.trace;
+    const trace = request.executionLog;
     if (trace)
       traceLambdaRequest(trace, exchange, functionName, methodSourceArn(exchange), undefined);
     const started = trace ? performance.now() : 0;
+    const { tracing } = request;
+    const traced = tracing && startInvokeTracing(tracing, functionName, stage.settings.region);
     const invocation = invoker.invoke({
       functionName,
       proxyEvent,
       requestId: request.requestId,
-      traceId: functionTraceHeader(request.traceRoot),
+      traceId: traced?.traceHeader ?? functionTraceHeader(request.traceRoot),
     });
-    const result = await invocationResult(invocation, timeoutInMillis, newBadGateway);
+    const resulting = invocationResult(invocation, timeoutInMillis, newBadGateway);
+    const result = await (traced ? endInvokeTracing(traced, resulting) : resulting);
     if (trace) traceLambdaResponse(trace, exchange, result, performance.now() - started);
     if (result.functionError) {
       throw new BadGatewayError(

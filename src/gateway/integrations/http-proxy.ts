@@ -66,7 +66,7 @@ export function httpProxyIntegration(
         : req.httpMethod
     ).toUpperCase();
     const sent = req.body.length > 0 && method !== 'GET' && method !== 'HEAD' ? req.body : null;
-    const trace = req.trace;
+    const trace = req.executionLog;
     if (trace) traceHttpRequest(trace, String(target), headers, sent);
     const started = trace ? performance.now() : 0;
     try {

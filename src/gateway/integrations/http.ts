@@ -47,7 +47,7 @@ export function httpIntegration(
     let statusCode: number;
     let answerHeaders: Map<string, string[]>;
     let payload: Buffer;
-    const trace = req.trace;
+    const trace = req.executionLog;
     if (trace) traceHttpRequest(trace, String(target), headers, sendBody ? body : null);
     const started = trace ? performance.now() : 0;
     try {

@@ -3,6 +3,7 @@
 // against this request's method ARN (a cached policy is evaluated against every new ARN).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+import { endInvokeTracing, startInvokeTracing } from '../../observability/tracing.js';
 import { authorizerCache } from '../../observability/channels.js';
 import type { Invoker } from '../../functions/invoker.js';
 import { awsMap, maskSecret } from '../../observability/execution-log-format.js';
@@ -80,7 +81,7 @@ export function createAuthorizeLambdaStep(deps: AuthorizeLambdaDeps): AuthorizeL
     note.latencyMs = latency;
     const decision = result.policy.evaluate(methodArn);
     // Sallyport's own line: which statement decided, and the cached-policy pitfall when it bites.
-    request.trace?.line(`[sallyport] ${policyDecision(note, deps.now())}`);
+    request.executionLog?.line(`[sallyport] ${policyDecision(note, deps.now())}`);
     const outcome: Exchange['authorizer'] = {
       principalId: result.principalId,
       context: result.context,
@@ -97,7 +98,7 @@ export function createAuthorizeLambdaStep(deps: AuthorizeLambdaDeps): AuthorizeL
 export function createLambdaAuthorizerRunner(deps: AuthorizeLambdaDeps): LambdaAuthorizerRunner {
   return async (exchange, authorizer, methodArn) => {
     const { request, stage } = exchange;
-    const trace = request.trace;
+    const trace = request.executionLog;
     trace?.line(`Starting authorizer: ${authorizer.id} for request: ${request.requestId}`);
     const identity = authorizer.identitySource.extract({
       headersLower: request.headersLower,
@@ -172,7 +173,7 @@ async function invokeAuthorizer(
   deps: AuthorizeLambdaDeps,
 ): Promise<{ result: AuthorizerResult; payload: string }> {
   const { request, stage, method, pathParameters } = exchange;
-  const trace = request.trace;
+  const trace = request.executionLog;
   const permissions = deps.permissions;
   if (
     permissions?.enforced(authorizer.functionName) &&
@@ -203,7 +204,15 @@ async function invokeAuthorizer(
     );
   let result;
   try {
-    result = await deps.invoker.invoke({ functionName: authorizer.functionName, event });
+    const { tracing } = request;
+    const traced =
+      tracing && startInvokeTracing(tracing, authorizer.functionName, stage.settings.region);
+    const invoking = deps.invoker.invoke({
+      functionName: authorizer.functionName,
+      event,
+      ...(traced && { traceId: traced.traceHeader }),
+    });
+    result = await (traced ? endInvokeTracing(traced, invoking) : invoking);
   } catch (error) {
     throw logged(
       deps,
@@ -254,7 +263,7 @@ function logged(
     { requestId: request.requestId, reason: error.reason },
     'Execution failed due to configuration error: Authorizer error',
   );
-  const trace = request.trace;
+  const trace = request.executionLog;
   if (trace) {
     trace.error(`Execution failed due to configuration error: ${error.reason}`);
     trace.error('Execution failed due to configuration error: Authorizer error');
@@ -265,7 +274,7 @@ function logged(
 
 /** A 401: `Unauthorized request: {id}` (as CloudWatch records it), and Sallyport's reason. */
 function unauthorized(request: GatewayRequest, why: string | undefined): UnauthorizedError {
-  const trace = request.trace;
+  const trace = request.executionLog;
   if (trace) {
     trace.line(`Unauthorized request: ${request.requestId}`);
     if (why) trace.line(`[sallyport] 401: ${why}`);

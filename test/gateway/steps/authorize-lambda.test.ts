@@ -153,7 +153,7 @@ test('the runner answers before the policy is evaluated, and traces what it did'
   const { stage, run } = setup(() => policy('Deny', '*', 'user-deny'), 0);
   const seen: string[] = [];
   const exchange = exchangeFor(stage, withToken('token-0123456789'));
-  exchange.request.trace = collectingTrace((line) => seen.push(line));
+  exchange.request.executionLog = collectingTrace((line) => seen.push(line));
   const { result } = await run(exchange, authorizerOf(stage), `${ARN}/GET/`);
   assert.equal(result.principalId, 'user-deny');
   // The execution log's authorizer lines, in the order recorded TestInvokeAuthorizer logs show.
