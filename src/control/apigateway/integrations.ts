@@ -162,7 +162,7 @@ export async function updateIntegration(
   httpMethod: string,
   body: Body,
 ) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateIntegrationInput');
   const { resource, method } = await changeMethod(deps, apiId, resourceId, httpMethod, (m) => {
     const integration = requireIntegration(m);
     applyPatchOperations(integration, operations, INTEGRATION_PATCH);
