@@ -11,7 +11,7 @@ import type {
   Model,
   Settings,
 } from '../model/types.js';
-import type { MethodSetting } from '../model/usage-plans.js';
+import { methodSettingKey, type MethodSetting } from '../model/usage-plans.js';
 import type { Invoker } from '../functions/invoker.js';
 import { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
 import {
@@ -54,7 +54,7 @@ export interface StageInput {
   stageName: string;
   deploymentId: string;
   variables: Record<string, string>;
-  /** The stage's methodSettings (`*\/*`, `{path without leading /}/{METHOD}`). */
+  /** The stage's methodSettings (`*\/*`, `~1pets/GET`: model/usage-plans.ts `methodSettingKey`). */
   methodSettings?: Record<string, MethodSetting>;
 }
 
@@ -142,7 +142,11 @@ function methodThrottle(
   resourcePath: string,
   httpMethod: string,
 ): LocalBucket | undefined {
-  const setting = settings?.[`${resourcePath.slice(1)}/${httpMethod}`] ?? settings?.['*/*'];
+  const setting =
+    settings?.[methodSettingKey(resourcePath, httpMethod)] ??
+    // The key stages stored before AWS's `~1` form was kept (`pets/GET`): still honoured.
+    settings?.[`${resourcePath.slice(1)}/${httpMethod}`] ??
+    settings?.['*/*'];
   if (!setting) return undefined;
   return new LocalBucket({
     rateLimit: setting.throttlingRateLimit,
