@@ -14,12 +14,11 @@ import {
   PutIntegrationCommand,
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
-import { AddPermissionCommand } from '@aws-sdk/client-lambda';
 import { eventually, serve, type Served } from '../e2e/harness.js';
 import { assertRecordedAnswer } from '../support/recorded-answer.js';
 import {
   ADMIN_ENV,
-  createExampleFunction,
+  createInvokableFunction,
   lambdaUri,
   sdkClients,
   untilStatus,
@@ -70,15 +69,11 @@ it('deploys, answers 500 until the function exists, then calls it without a rede
   // The reason goes to the log (AWS's execution log), never to the caller.
   await eventually(() => /Lambda function ghost-hello does not exist/.test(s.output()));
 
-  await createExampleFunction(lambda, 'ghost-hello', 'hello');
-  await lambda.send(
-    new AddPermissionCommand({
-      FunctionName: 'ghost-hello',
-      StatementId: 'apigateway',
-      Action: 'lambda:InvokeFunction',
-      Principal: 'apigateway.amazonaws.com',
-      SourceArn: `arn:aws:execute-api:us-east-1:123456789012:${api.id}/*/GET/hello`,
-    }),
+  await createInvokableFunction(
+    lambda,
+    'ghost-hello',
+    'hello',
+    `arn:aws:execute-api:us-east-1:123456789012:${api.id}/*/GET/hello`,
   );
   const served = await untilStatus(url, 200);
   assert.equal(served.status, 200, served.body);
