@@ -51,6 +51,7 @@ export type ControlErrorCode =
   | 'ERR_CONTROL'
   | 'ERR_NOT_FOUND'
   | 'ERR_BAD_REQUEST'
+  | 'ERR_VALIDATION'
   | 'ERR_CONFLICT'
   | 'ERR_SIGNATURE'
   | 'ERR_LAMBDA_API'

@@ -31,6 +31,19 @@ export class BadRequestError extends ControlError {
   }
 }
 
+/**
+ * A request that breaks the API's model (Smithy's constraints: enum values, patterns, ranges,
+ * required members): "N validation error(s) detected: …". AWS answers these as
+ * ValidationException, and its own rules as BadRequestException (LocalStack's
+ * tests/aws/services/apigateway/test_apigateway_api.snapshot.json, recorded against AWS).
+ */
+export class ValidationError extends ControlError {
+  override readonly code = 'ERR_VALIDATION';
+  constructor(message: string) {
+    super(400, 'ValidationException', message);
+  }
+}
+
 export class ConflictError extends ControlError {
   override readonly code = 'ERR_CONFLICT';
   constructor(message: string) {

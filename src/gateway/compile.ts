@@ -11,7 +11,7 @@ import type {
   Model,
   Settings,
 } from '../model/types.js';
-import type { MethodSetting } from '../model/usage-plans.js';
+import { methodSettingFor, type MethodSetting } from '../model/usage-plans.js';
 import type { Invoker } from '../functions/invoker.js';
 import { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
 import {
@@ -55,7 +55,7 @@ export interface StageInput {
   stageName: string;
   deploymentId: string;
   variables: Record<string, string>;
-  /** The stage's methodSettings (`*\/*`, `{path without leading /}/{METHOD}`). */
+  /** The stage's methodSettings (`*\/*`, `~1pets/GET`: model/usage-plans.ts `methodSettingKey`). */
   methodSettings?: Record<string, MethodSetting>;
 }
 
@@ -147,8 +147,7 @@ function methodThrottle(
   resourcePath: string,
   httpMethod: string,
 ): Bucket | undefined {
-  const settings = stage.methodSettings;
-  const setting = settings?.[`${resourcePath.slice(1)}/${httpMethod}`] ?? settings?.['*/*'];
+  const setting = methodSettingFor(stage.methodSettings, resourcePath, httpMethod);
   if (!setting) return undefined;
   return {
     name: `stage:${apiId}/${stage.stageName}${resourcePath}/${httpMethod}`,
@@ -156,30 +155,20 @@ function methodThrottle(
   };
 }
 
-function lambdaFunction(
-  uri: string | undefined,
-  deps: Pick<CompileDeps, 'invoker'>,
-  where: string,
-): string {
-  const functionName = lambdaFunctionName(uri, where);
-  if (!deps.invoker.has(functionName)) {
-    throw new DeploymentError(`${where}: function ${functionName} does not exist`);
-  }
-  return functionName;
-}
-
 /**
- * `…function:${stageVariables.fn}/invocations`: the stage picks the function. A compiled stage
- * has fixed variables, so the choice is made here, once per stage; a function that does not
- * exist is not refused (AWS deploys it) but answered 500 at request time (aws-proxy.ts).
+ * The function a Lambda integration names. `…function:${stageVariables.fn}/invocations`: the
+ * stage picks it; a compiled stage has fixed variables, so the choice is made here, once per
+ * stage. A function that does not exist is not refused, whether named by a variable or not:
+ * AWS's PutIntegration and CreateDeployment do not look the function up, and the method answers
+ * 500 at request time, the reason in the execution log (aws-proxy.ts `checkInvokable`), like an
+ * authorizer's missing function. A function created later is used without a redeploy.
  */
 function integrationFunction(
   uri: string | undefined,
-  deps: Pick<CompileDeps, 'invoker'>,
   where: string,
   variables: Record<string, string>,
 ): string {
-  if (uri === undefined || !hasStageVariables(uri)) return lambdaFunction(uri, deps, where);
+  if (uri === undefined || !hasStageVariables(uri)) return lambdaFunctionName(uri, where);
   const resolved = withStageVariables(uri, variables);
   return parseLambdaInvocationUri(resolved)?.functionName ?? resolved;
 }
@@ -274,7 +263,7 @@ function lambdaTarget(
   where: string,
   variables: Record<string, string>,
 ): LambdaTarget {
-  const functionName = integrationFunction(integration.uri, deps, where, variables);
+  const functionName = integrationFunction(integration.uri, where, variables);
   const functionTimeoutMs = (deps.functionTimeout(functionName) ?? Infinity) * 1000;
   return {
     invoker: deps.invoker,

@@ -4,7 +4,7 @@
 // listens to, gets no trace at all, so the steps' `request.executionLog?.…` is the whole cost.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_MethodSetting.html
-import type { MethodSetting } from '../model/usage-plans.js';
+import { methodSettingFor, type MethodSetting } from '../model/usage-plans.js';
 import { executionLog, type ExecutionLogLine } from '../observability/channels.js';
 import { maskSecret, truncateLine } from '../observability/execution-log-format.js';
 
@@ -38,8 +38,9 @@ export function executionLogLevel(
   resourcePath: string,
   httpMethod: string,
 ): ExecutionLogLevel | undefined {
-  const setting = settings?.[`${resourcePath.slice(1)}/${httpMethod}`] ?? settings?.['*/*'];
-  if (!setting || setting.loggingLevel === 'OFF') return undefined;
+  const setting = methodSettingFor(settings, resourcePath, httpMethod);
+  // AWS leaves loggingLevel out until it is set: logging off.
+  if (!setting?.loggingLevel || setting.loggingLevel === 'OFF') return undefined;
   return { info: setting.loggingLevel === 'INFO', dataTrace: setting.dataTraceEnabled };
 }
 

@@ -167,7 +167,17 @@ export interface RestApi {
   binaryMediaTypes: string[];
   minimumCompressionSize?: number;
   apiKeySource: 'HEADER' | 'AUTHORIZER';
-  endpointConfiguration?: { types: string[] };
+  /** Absent on APIs stored before it was kept: AWS's default, EDGE over ipv4. */
+  endpointConfiguration?: EndpointConfiguration;
+  tags?: Record<string, string>;
+}
+
+/** https://docs.aws.amazon.com/apigateway/latest/api/API_EndpointConfiguration.html */
+export interface EndpointConfiguration {
+  /** Exactly one of EDGE, REGIONAL, PRIVATE. */
+  types: string[];
+  /** Absent on APIs stored before it was kept (read through `endpointOf`). */
+  ipAddressType?: 'ipv4' | 'dualstack';
 }
 
 /**

@@ -63,7 +63,8 @@ export interface UsagePlanKeyLink {
  */
 export interface MethodSetting {
   metricsEnabled: boolean;
-  loggingLevel: 'OFF' | 'ERROR' | 'INFO';
+  /** Absent until set (AWS leaves it out: logging off). */
+  loggingLevel?: 'OFF' | 'ERROR' | 'INFO';
   dataTraceEnabled: boolean;
   throttlingBurstLimit: number;
   throttlingRateLimit: number;
@@ -80,3 +81,29 @@ export interface MethodSetting {
  * of 5,000. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
  */
 export const ACCOUNT_THROTTLE = { rateLimit: 10_000, burstLimit: 5_000 } as const;
+
+/**
+ * A stage's methodSettings key for one method: its resource path with `/` as `~1`, then the
+ * method (`~1pets/GET`, `~1/GET` for the root), as AWS keys them.
+ * https://docs.aws.amazon.com/cli/latest/reference/apigateway/update-stage.html
+ */
+export function methodSettingKey(resourcePath: string, httpMethod: string): string {
+  return `${resourcePath.replace(/~/g, '~0').replace(/\//g, '~1')}/${httpMethod}`;
+}
+
+/**
+ * The settings that apply to one method: its own entry, else the stage's `*\/*`. Throttles,
+ * execution logs and metrics all read them here, so they can never disagree on the key.
+ */
+export function methodSettingFor(
+  settings: Readonly<Record<string, MethodSetting>> | undefined,
+  resourcePath: string,
+  httpMethod: string,
+): MethodSetting | undefined {
+  return (
+    settings?.[methodSettingKey(resourcePath, httpMethod)] ??
+    // The key stages stored before AWS's `~1` form was kept (`pets/GET`): still honoured.
+    settings?.[`${resourcePath.slice(1)}/${httpMethod}`] ??
+    settings?.['*/*']
+  );
+}

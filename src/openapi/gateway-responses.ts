@@ -8,13 +8,14 @@ import { statusCodeSchema } from './integration.js';
 
 export const GATEWAY_RESPONSES = 'x-amazon-apigateway-gateway-responses';
 
+// In the order GetGatewayResponses lists them (alphabetical; test_gateway_response_crud).
 const TYPES = {
   ACCESS_DENIED: true,
   API_CONFIGURATION_ERROR: true,
   AUTHORIZER_CONFIGURATION_ERROR: true,
   AUTHORIZER_FAILURE: true,
-  BAD_REQUEST_PARAMETERS: true,
   BAD_REQUEST_BODY: true,
+  BAD_REQUEST_PARAMETERS: true,
   DEFAULT_4XX: true,
   DEFAULT_5XX: true,
   EXPIRED_TOKEN: true,

@@ -474,7 +474,6 @@ describe('API keys: the data plane (HEADER source)', () => {
     );
     assert.deepEqual(stage.methodSettings?.['*/*'], {
       metricsEnabled: false,
-      loggingLevel: 'OFF',
       dataTraceEnabled: false,
       throttlingBurstLimit: 2,
       throttlingRateLimit: 0.001,
@@ -484,7 +483,7 @@ describe('API keys: the data plane (HEADER source)', () => {
       requireAuthorizationForCacheControl: true,
       unauthorizedCacheControlHeaderStrategy: 'SUCCEED_WITH_RESPONSE_HEADER',
     });
-    assert.equal(stage.methodSettings?.['metered/GET']?.loggingLevel, 'INFO');
+    assert.equal(stage.methodSettings?.['~1metered/GET']?.loggingLevel, 'INFO');
     const got = await apigw.send(
       new GetStageCommand({ restApiId: HEADER_API, stageName: 'staged' }),
     );

@@ -14,12 +14,11 @@ import {
   PutMethodCommand,
   PutMethodResponseCommand,
 } from '@aws-sdk/client-api-gateway';
-import { AddPermissionCommand } from '@aws-sdk/client-lambda';
 import { call, eventually, serve, type Served } from '../e2e/harness.js';
 import { assertRecordedAnswer } from '../support/recorded-answer.js';
 import {
   ADMIN_ENV,
-  createExampleFunction,
+  createInvokableFunction,
   lambdaUri,
   sdkClients,
   untilStatus,
@@ -105,15 +104,11 @@ it('deploys, answers 500 until the function exists, then uses it without a redep
     /Lambda function ghost-auth.*Execution failed due to configuration error/.test(s.output()),
   );
 
-  await createExampleFunction(lambda, 'ghost-auth', 'authorizer');
-  await lambda.send(
-    new AddPermissionCommand({
-      FunctionName: 'ghost-auth',
-      StatementId: 'apigateway-authorizer',
-      Action: 'lambda:InvokeFunction',
-      Principal: 'apigateway.amazonaws.com',
-      SourceArn: `arn:aws:execute-api:us-east-1:123456789012:${api.id}/authorizers/${authorizer.id}`,
-    }),
+  await createInvokableFunction(
+    lambda,
+    'ghost-auth',
+    'authorizer',
+    `arn:aws:execute-api:us-east-1:123456789012:${api.id}/authorizers/${authorizer.id}`,
   );
   const served = await untilStatus(`${base}/haunted`, 200, { jwt_token: 'allow' });
   assert.equal(served.body, '{"ok": true}');

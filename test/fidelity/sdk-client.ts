@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { makeZip } from '../control/lambda/make-zip.js';
 import { ROOT, call, type Served } from '../e2e/harness.js';
 
@@ -50,6 +50,25 @@ export function createExampleFunction(lambda: LambdaClient, name: string, exampl
       Role: 'arn:aws:iam::123456789012:role/lambda',
       Handler: 'index.handler',
       Code: { ZipFile: zipOf(join(ROOT, 'examples/sayhello/functions', example)) },
+    }),
+  );
+}
+
+/** CreateFunction, then the resource policy that lets API Gateway invoke it from `sourceArn`. */
+export async function createInvokableFunction(
+  lambda: LambdaClient,
+  name: string,
+  example: string,
+  sourceArn: string,
+) {
+  await createExampleFunction(lambda, name, example);
+  await lambda.send(
+    new AddPermissionCommand({
+      FunctionName: name,
+      StatementId: 'apigateway',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: sourceArn,
     }),
   );
 }

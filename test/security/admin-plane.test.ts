@@ -215,15 +215,15 @@ describe("AWS's field limits", () => {
       return true;
     });
 
-  it('API Gateway: an over-long name or description is a BadRequestException', async () => {
+  it('API Gateway: an over-long name or description is a ValidationException', async () => {
     await rejects(
       apigw.send(new CreateRestApiCommand({ name: 'n'.repeat(1025) })),
-      'BadRequestException',
+      'ValidationException',
       "1 validation error detected: Value at 'createRestApiInput.name' failed to satisfy constraint: Member must have length less than or equal to 1024",
     );
     await rejects(
       apigw.send(new CreateRestApiCommand({ name: 'ok', description: 'd'.repeat(1025) })),
-      'BadRequestException',
+      'ValidationException',
       /Member must have length less than or equal to 1024$/,
     );
   });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { awsId } from '../../model/ids.js';
 import type { ApiKey, UsagePlan, UsagePlanKeyLink } from '../../model/usage-plans.js';
 import type { StoreReader, StoreTx } from '../../store/store.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { BadRequestError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, getStage } from './entities.js';
 import { parseBody, type Body } from './fields.js';
@@ -143,7 +143,7 @@ const API_KEY_PATCH: PatchRule<ApiKey>[] = [
 ];
 
 export async function updateApiKey(deps: ApiGatewayDeps, keyId: string, body: Body) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateApiKeyInput');
   const key = await deps.store.transaction(async (tx) => {
     const key = await getApiKey(tx, keyId);
     const before = new Set(key.stageKeys);
@@ -187,7 +187,7 @@ interface CsvKey {
 export async function importApiKeys(deps: ApiGatewayDeps, query: URLSearchParams, body: Buffer) {
   const format = query.get('format');
   if (format !== 'csv')
-    throw new BadRequestError(
+    throw new ValidationError(
       `1 validation error detected: Value ${format === null ? 'null' : `'${format}'`} at 'format' failed to satisfy constraint: Member must satisfy enum value set: [csv]`,
     );
   const failOnWarnings = query.get('failonwarnings') === 'true';

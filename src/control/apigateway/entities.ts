@@ -18,13 +18,21 @@ import { validationParts } from '../../model/snapshot-parts.js';
 import type { StoreReader } from '../../store/store.js';
 import { NotFoundError } from '../errors.js';
 
+/**
+ * The API, or AWS's NotFoundException. A few Create* operations word an unknown API their own
+ * way (`missing`), as AWS answers them.
+ */
 export async function getApi(
   reader: StoreReader,
   apiId: string,
   accountId: string,
+  missing?: () => Error,
 ): Promise<RestApi> {
   const api = await reader.get<RestApi>('restapi', '', apiId);
-  if (!api) throw new NotFoundError(`Invalid API identifier specified ${accountId}:${apiId}`);
+  if (!api)
+    throw (
+      missing?.() ?? new NotFoundError(`Invalid API identifier specified ${accountId}:${apiId}`)
+    );
   return api;
 }
 

@@ -4,7 +4,7 @@
 // ("1 validation error detected: … failed to satisfy constraint: Member must …"), which
 // `smithyConstraint` derives from the zod issue and the member's schema, so a rule is stated once.
 import { z } from 'zod';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, ValidationError } from '../errors.js';
 import { checkLength } from './limits.js';
 
 export type Body = Record<string, unknown>;
@@ -57,7 +57,7 @@ export function parseBody<S extends z.ZodType>(
   const constraint = value === undefined ? 'Member must not be null' : issue.message;
   // Smithy does not print collections, nor a value that should have been one.
   const shown = typeof value === 'object' || isCollectionIssue(issue) ? '…' : value;
-  throw new BadRequestError(
+  throw new ValidationError(
     `1 validation error detected: Value ${quoted(shown)} at '${operation}Input.${field}' failed to satisfy constraint: ${constraint}`,
   );
 }

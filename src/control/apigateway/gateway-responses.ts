@@ -4,8 +4,9 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PutGatewayResponse.html
 import { z } from 'zod';
 import type { GatewayResponse, GatewayResponseType } from '../../model/types.js';
+import { gatewayResponseDefault } from '../../gateway/responses.js';
 import { GATEWAY_RESPONSE_TYPES } from '../../openapi/gateway-responses.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError, ValidationError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi } from './entities.js';
 import { parseBody, stringMap, type Body } from './fields.js';
@@ -13,13 +14,26 @@ import { checkStatusCode } from './methods.js';
 import { paginate } from './pagination.js';
 import { gatewayResponseWire } from './wire.js';
 
+/** The enum as AWS's ValidationException lists it (test_gateway_response_validation). */
+const ENUM_ORDER =
+  'REQUEST_TOO_LARGE, RESOURCE_NOT_FOUND, AUTHORIZER_CONFIGURATION_ERROR, MISSING_AUTHENTICATION_TOKEN, ' +
+  'BAD_REQUEST_BODY, INVALID_SIGNATURE, INVALID_API_KEY, BAD_REQUEST_PARAMETERS, AUTHORIZER_FAILURE, ' +
+  'UNAUTHORIZED, INTEGRATION_TIMEOUT, ACCESS_DENIED, DEFAULT_4XX, DEFAULT_5XX, WAF_FILTERED, ' +
+  'QUOTA_EXCEEDED, THROTTLED, API_CONFIGURATION_ERROR, UNSUPPORTED_MEDIA_TYPE, INTEGRATION_FAILURE, ' +
+  'EXPIRED_TOKEN';
+
 function checkType(type: string): GatewayResponseType {
   if (!(GATEWAY_RESPONSE_TYPES as string[]).includes(type))
-    throw new BadRequestError(
+    throw new ValidationError(
       `1 validation error detected: Value '${type}' at 'responseType' failed to satisfy constraint: ` +
-        `Member must satisfy enum value set: [${GATEWAY_RESPONSE_TYPES.join(', ')}]`,
+        `Member must satisfy enum value set: [${ENUM_ORDER}]`,
     );
   return type as GatewayResponseType;
+}
+
+/** DEFAULT_4XX or DEFAULT_5XX: the one that stands for `type` unless the API set `type` itself. */
+function familyOf(type: GatewayResponseType): GatewayResponseType {
+  return gatewayResponseDefault(type).status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
 }
 
 export async function getGatewayResponses(
@@ -34,7 +48,9 @@ export async function getGatewayResponses(
       r,
     ]),
   );
-  const all = GATEWAY_RESPONSE_TYPES.map((type) => gatewayResponseWire(type, overrides.get(type)));
+  const all = GATEWAY_RESPONSE_TYPES.map((type) =>
+    gatewayResponseWire(type, overrides.get(type), overrides.get(familyOf(type))),
+  );
   return paginate(all, query);
 }
 
@@ -42,7 +58,10 @@ export async function getGatewayResponse(deps: ApiGatewayDeps, apiId: string, ty
   const responseType = checkType(type);
   await getApi(deps.store, apiId, deps.settings.accountId);
   const override = await deps.store.get<GatewayResponse>('gatewayresponse', apiId, responseType);
-  return gatewayResponseWire(responseType, override);
+  const family = override
+    ? undefined
+    : await deps.store.get<GatewayResponse>('gatewayresponse', apiId, familyOf(responseType));
+  return gatewayResponseWire(responseType, override, family);
 }
 
 const putGatewayResponseInput = z.object({

@@ -93,6 +93,7 @@ const INTEGRATION_RESPONSE_PATCH: PatchRule<IntegrationResponse>[] = [
 
 export const { update: updateIntegrationResponse, remove: deleteIntegrationResponse } =
   responseOperations(
+    { input: 'updateIntegrationResponseInput', style: 'listed' },
     (method) => requireIntegration(method).integrationResponses,
     INTEGRATION_RESPONSE_PATCH,
     checkResponse,

@@ -26,7 +26,8 @@ import {
 } from './patch-operations.js';
 import { integrationWire } from './wire.js';
 
-const TYPES: readonly IntegrationType[] = ['AWS', 'AWS_PROXY', 'HTTP', 'HTTP_PROXY', 'MOCK'];
+// In the order AWS's ValidationException lists them (test_put_integration_wrong_type).
+const TYPES: readonly IntegrationType[] = ['HTTP', 'MOCK', 'AWS_PROXY', 'HTTP_PROXY', 'AWS'];
 const PASSTHROUGH = ['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER'] as const;
 const CONTENT_HANDLING = ['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'] as const;
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
@@ -162,7 +163,7 @@ export async function updateIntegration(
   httpMethod: string,
   body: Body,
 ) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateIntegrationInput');
   const { resource, method } = await changeMethod(deps, apiId, resourceId, httpMethod, (m) => {
     const integration = requireIntegration(m);
     applyPatchOperations(integration, operations, INTEGRATION_PATCH);

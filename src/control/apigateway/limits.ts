@@ -4,7 +4,7 @@
 // against it (fields.ts, patch-operations.ts); refusals are BadRequestException, worded as the
 // Smithy validation errors AWS answers.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, ValidationError } from '../errors.js';
 
 /** Longest value, in characters, of each string member; members not listed use DEFAULT. */
 export const MAX_LENGTH: Readonly<Record<string, number>> = {
@@ -30,7 +30,7 @@ export function maxLengthOf(member: string): number {
 export function checkLength(member: string, value: string, where: string = member): void {
   const max = maxLengthOf(member);
   if (value.length > max)
-    throw new BadRequestError(
+    throw new ValidationError(
       `1 validation error detected: Value at '${where}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
     );
 }

@@ -14,6 +14,7 @@ import {
   booleanValue,
   mapEntry,
   readPatchOperations,
+  type PatchErrorStyle,
   type PatchRule,
 } from './patch-operations.js';
 
@@ -74,6 +75,7 @@ const METHOD_RESPONSE_PATCH: PatchRule<MethodResponse>[] = [
 ];
 
 export const { update: updateMethodResponse, remove: deleteMethodResponse } = responseOperations(
+  { input: 'updateMethodResponseInput', style: 'plain' },
   (method) => method.methodResponses,
   METHOD_RESPONSE_PATCH,
 );
@@ -83,6 +85,7 @@ export const { update: updateMethodResponse, remove: deleteMethodResponse } = re
  * steps on another map (`responsesOf` answers undefined, or throws, when there is none).
  */
 export function responseOperations<T extends object>(
+  wording: { input: string; style: PatchErrorStyle },
   responsesOf: (method: Method) => Record<string, T> | undefined,
   rules: PatchRule<T>[],
   check: (response: T, method: Method) => void = () => {},
@@ -96,11 +99,11 @@ export function responseOperations<T extends object>(
       statusCode: string,
       body: Body,
     ): Promise<T> => {
-      const operations = readPatchOperations(body);
+      const operations = readPatchOperations(body, wording.input);
       let updated: T | undefined;
       await changeMethod(deps, apiId, resourceId, httpMethod, (method) => {
         const response = requireResponse(responsesOf(method), statusCode);
-        applyPatchOperations(response, operations, rules);
+        applyPatchOperations(response, operations, rules, wording.style);
         check(response, method);
         updated = response;
       });

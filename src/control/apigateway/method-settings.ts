@@ -1,6 +1,8 @@
 // A stage's methodSettings, as UpdateStage sets them: `/{key}/{group}/{setting}` where the key is
-// `*\/*` (every method) or `{resource path, ~1 for /}/{METHOD}`; GetStage returns them keyed
-// `*\/*` or `{path without its leading /}/{METHOD}`, each entry with AWS's defaults filled in.
+// `*\/*` (every method) or `{resource path, ~1 for /}/{METHOD}`; GetStage returns them under the
+// same key (`*\/*`, `~1pets/GET`, `~1/GET` for the root), each entry with AWS's defaults filled in
+// and `loggingLevel` only once set — as the AWS CLI's update-stage reference shows AWS answering:
+// https://docs.aws.amazon.com/cli/latest/reference/apigateway/update-stage.html
 // Throttling is enforced (steps/throttle.ts); logging, metrics and caching are stored and returned.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_MethodSetting.html
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateStage-Patch
@@ -10,6 +12,7 @@ import type { Stage } from '../../model/types.js';
 import { BadRequestError } from '../errors.js';
 import type { PatchOperation } from './patch-operations.js';
 import { booleanValue, integerValue, requireValue, unescapeSegment } from './patch-operations.js';
+import { methodSettingKey } from '../../model/usage-plans.js';
 
 const NON_NEGATIVE = z.int().min(0);
 
@@ -17,7 +20,6 @@ const NON_NEGATIVE = z.int().min(0);
 function defaults(): MethodSetting {
   return {
     metricsEnabled: false,
-    loggingLevel: 'OFF',
     dataTraceEnabled: false,
     throttlingBurstLimit: ACCOUNT_THROTTLE.burstLimit,
     throttlingRateLimit: ACCOUNT_THROTTLE.rateLimit,
@@ -76,7 +78,7 @@ interface Parsed {
   setting: string;
 }
 
-/** `/*\/*\/throttling/rateLimit` → key `*\/*`; `/~1pets/GET/…` → key `pets/GET`; else undefined. */
+/** `/*\/*\/throttling/rateLimit` → key `*\/*`; `/~1pets/GET/…` → key `~1pets/GET`; else undefined. */
 function parse(path: string): Parsed | undefined {
   const segments = path.split('/').slice(1);
   if (segments.length < 4) return undefined;
@@ -86,7 +88,7 @@ function parse(path: string): Parsed | undefined {
   const resource = segments.slice(0, -3).map(unescapeSegment).join('/');
   if (resource === '*' && httpMethod === '*') return { key: '*/*', setting };
   if (!/^[A-Z]+$/.test(httpMethod) || !resource.startsWith('/')) return undefined;
-  return { key: `${resource.slice(1)}/${httpMethod}`, setting };
+  return { key: methodSettingKey(resource, httpMethod), setting };
 }
 
 /**

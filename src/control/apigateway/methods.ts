@@ -208,7 +208,7 @@ export async function updateMethod(
   httpMethod: string,
   body: Body,
 ) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateMethodInput');
   // `remove` of /authorizationScopes carries the scope as its value.
   for (const op of operations)
     if (op.op === 'remove' && op.path === '/authorizationScopes' && op.value === undefined)
@@ -221,7 +221,7 @@ export async function updateMethod(
     resourceId,
     httpMethod,
     async (method, _resource, tx) => {
-      applyPatchOperations(method, operations, METHOD_PATCH);
+      applyPatchOperations(method, operations, METHOD_PATCH, 'plain');
       await checkAuthorization(tx, apiId, method);
       await checkRequestValidation(tx, apiId, method);
     },

@@ -77,8 +77,9 @@ export async function getModelOp(deps: ApiGatewayDeps, apiId: string, modelName:
 
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateModel-Patch
 const MODEL_PATCH: PatchRule<Model>[] = [
-  stringField('/schema', 'schema', { check: checkSchema }),
+  // In the order AWS's error lists them ("Must be one of: [/description, /schema]").
   stringField('/description', 'description'),
+  stringField('/schema', 'schema', { check: checkSchema }),
 ];
 
 export async function updateModel(
@@ -87,7 +88,7 @@ export async function updateModel(
   modelName: string,
   body: Body,
 ) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateModelInput');
   const model = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const model = await getModel(tx, apiId, modelName);

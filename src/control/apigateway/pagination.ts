@@ -1,7 +1,7 @@
 // `limit` / `position` on API Gateway's list operations: at most `limit` items (default 25,
 // at most 500), and a `position` token for the next page when more remain.
 // https://docs.aws.amazon.com/apigateway/latest/api/API_GetRestApis.html
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, ValidationError } from '../errors.js';
 
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 500;
@@ -25,7 +25,7 @@ function parseLimit(raw: string | null): number {
   if (!Number.isInteger(limit))
     throw new BadRequestError(`Invalid value for parameter limit: ${raw}`);
   if (limit < 1 || limit > MAX_LIMIT) {
-    throw new BadRequestError(
+    throw new ValidationError(
       `1 validation error detected: Value '${raw}' at 'limit' failed to satisfy constraint: ` +
         `Member must have value ${limit < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_LIMIT}`}`,
     );

@@ -5,11 +5,13 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html
 // https://docs.aws.amazon.com/apigateway/latest/api/API_PatchOperation.html
 import { z } from 'zod';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, ValidationError } from '../errors.js';
 import { checkLength } from './limits.js';
 
 export type PatchOp = 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
 const OPS: readonly PatchOp[] = ['add', 'remove', 'replace', 'move', 'copy', 'test'];
+/** The op enum in the order AWS's ValidationException lists it. */
+const ENUM_ORDER = ['add', 'remove', 'move', 'test', 'replace', 'copy'];
 
 export interface PatchOperation {
   op: PatchOp;
@@ -28,29 +30,47 @@ export interface PatchRule<T> {
   get?: (doc: T, params: string[]) => string | undefined;
 }
 
-/** Reads `patchOperations` from an Update* body; BadRequestException when it is not a list. */
-export function readPatchOperations(body: Record<string, unknown>): PatchOperation[] {
+/**
+ * Reads `patchOperations` from an Update* body; BadRequestException when it is not a list.
+ * `input` names the operation's input shape (`updateRestApiInput`) for the ValidationException an
+ * op outside the six names gets — one error per such operation, numbered from 1, as AWS words it
+ * (LocalStack's test_apigateway_api.snapshot.json: test_update_rest_api_concatenation_of_errors,
+ * test_update_method_response_wrong_operations).
+ */
+export function readPatchOperations(
+  body: Record<string, unknown>,
+  input: string,
+): PatchOperation[] {
   const raw = body.patchOperations;
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw new BadRequestError('patchOperations must be a list');
-  return raw.map((item: unknown) => {
+  const badOps: string[] = [];
+  const operations = raw.map((item: unknown, i) => {
     if (item === null || typeof item !== 'object')
       throw new BadRequestError('Invalid patch operation specified');
     const { op, path, value, from } = item as Record<string, unknown>;
     if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op)) {
-      throw new BadRequestError(
-        `Invalid patch operation specified. Must be one of: [${OPS.join(', ')}]`,
+      const shown = typeof op === 'string' ? `'${op}'` : 'null';
+      badOps.push(
+        `Value ${shown} at '${input}.patchOperations.${i + 1}.member.op' failed to satisfy constraint: ` +
+          (op === undefined || op === null
+            ? 'Member must not be null'
+            : `Member must satisfy enum value set: [${ENUM_ORDER.join(', ')}]`),
       );
     }
+    // AWS: "Invalid patch path null" for a missing path (test_update_gateway_response).
     if (typeof path !== 'string' || !path.startsWith('/'))
-      throw new BadRequestError(
-        `Invalid patch path ${JSON.stringify(path ?? null)}: must start with /`,
-      );
+      throw new BadRequestError(`Invalid patch path ${typeof path === 'string' ? path : 'null'}`);
     const operation: PatchOperation = { op: op as PatchOp, path };
     if (value !== undefined && value !== null) operation.value = scalar(value);
     if (typeof from === 'string') operation.from = from;
     return operation;
   });
+  if (badOps.length > 0) {
+    const count = badOps.length === 1 ? '1 validation error' : `${badOps.length} validation errors`;
+    throw new ValidationError(`${count} detected: ${badOps.join('; ')}`);
+  }
+  return operations;
 }
 
 // Values are strings on the wire; tools that send JSON numbers or booleans get them read as text.
@@ -60,25 +80,43 @@ function scalar(value: unknown): string {
   throw new BadRequestError('Invalid patch value: must be a string');
 }
 
+/**
+ * How an entity's Update* words a path or op it does not take. AWS words it two ways:
+ * - `listed` (Resource, Model, RequestValidator, …): "Invalid patch path  '/x' specified for op
+ *   'replace'. Must be one of: [/a, /b]" (two spaces, as AWS), or "… Please choose supported
+ *   operations" when no path takes the op;
+ * - `plain` (RestApi, Method, MethodResponse): "Invalid patch path /x", or "Invalid patch
+ *   operation specified. Must be one of: [replace]" for a path it knows under another op.
+ * LocalStack's test_apigateway_api.snapshot.json (test_update_resource_behaviour,
+ * test_update_model, test_invalid_update_request_validator_operations,
+ * test_update_method_validation, test_update_rest_api_behaviour), recorded against AWS.
+ */
+export type PatchErrorStyle = 'listed' | 'plain';
+
 /** Applies every operation to `doc` in order; throws before anything is stored. */
 export function applyPatchOperations<T>(
   doc: T,
   operations: PatchOperation[],
   rules: readonly PatchRule<T>[],
+  style: PatchErrorStyle = 'listed',
 ): void {
-  for (const operation of operations) applyOne(doc, operation, rules);
+  for (const operation of operations) applyOne(doc, operation, rules, style);
 }
 
-function applyOne<T>(doc: T, operation: PatchOperation, rules: readonly PatchRule<T>[]): void {
+function applyOne<T>(
+  doc: T,
+  operation: PatchOperation,
+  rules: readonly PatchRule<T>[],
+  style: PatchErrorStyle,
+): void {
   const { op } = operation;
-  if (op === 'test') throw new BadRequestError("Patch operation 'test' is not supported");
   const target = match(operation.path, rules, op === 'copy' || op === 'move' ? 'add' : op);
-  if (!target) throw invalidPath(operation.path, op, rules);
+  if (!target || op === 'test') throw invalidPath(operation.path, op, rules, style);
   if (op === 'copy' || op === 'move') {
     if (operation.from === undefined)
       throw new BadRequestError(`Invalid patch operation: '${op}' requires 'from'`);
     const source = match(operation.from, rules, op === 'move' ? 'remove' : 'add');
-    if (!source?.rule.get) throw invalidPath(operation.from, op, rules);
+    if (!source?.rule.get) throw invalidPath(operation.from, op, rules, style);
     const value = source.rule.get(doc, source.params);
     if (value === undefined)
       throw new BadRequestError(`Invalid patch operation: nothing at '${operation.from}'`);
@@ -92,11 +130,11 @@ function applyOne<T>(doc: T, operation: PatchOperation, rules: readonly PatchRul
 function match<T>(
   path: string,
   rules: readonly PatchRule<T>[],
-  op: PatchOp,
+  op: PatchOp | undefined,
 ): { rule: PatchRule<T>; params: string[] } | undefined {
   const segments = path.split('/').slice(1);
   for (const rule of rules) {
-    if (!rule.ops.includes(op)) continue;
+    if (op !== undefined && !rule.ops.includes(op)) continue;
     const pattern = rule.path.split('/').slice(1);
     if (pattern.length !== segments.length) continue;
     const params: string[] = [];
@@ -123,11 +161,24 @@ export function escapeSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function invalidPath<T>(path: string, op: PatchOp, rules: readonly PatchRule<T>[]): Error {
+function invalidPath<T>(
+  path: string,
+  op: PatchOp,
+  rules: readonly PatchRule<T>[],
+  style: PatchErrorStyle,
+): Error {
+  if (style === 'plain') {
+    const known = match(path, rules, undefined);
+    if (!known) return new BadRequestError(`Invalid patch path ${path}`);
+    return new BadRequestError(
+      `Invalid patch operation specified. Must be one of: [${known.rule.ops.join(', ')}]`,
+    );
+  }
   const allowed = rules.filter((r) => r.ops.includes(op)).map((r) => r.path.replace(/\*/g, '{…}'));
-  return new BadRequestError(
-    `Invalid patch path '${path}' specified for op '${op}'. Must be one of: [${allowed.join(', ')}]`,
-  );
+  const where = `Invalid patch path  '${path}' specified for op '${op}'.`;
+  if (allowed.length === 0)
+    return new BadRequestError(`${where} Please choose supported operations`);
+  return new BadRequestError(`${where} Must be one of: [${allowed.join(', ')}]`);
 }
 
 // Value readers: AWS's patch values are strings; these give AWS's BadRequest when they are not

@@ -33,7 +33,13 @@ export async function createRequestValidator(deps: ApiGatewayDeps, apiId: string
     validateRequestParameters: input.validateRequestParameters ?? false,
   };
   await deps.store.transaction(async (tx) => {
-    await getApi(tx, apiId, deps.settings.accountId);
+    // AWS: BadRequestException here, not NotFound (test_create_request_validator_invalid_api_id).
+    await getApi(
+      tx,
+      apiId,
+      deps.settings.accountId,
+      () => new BadRequestError('Invalid REST API identifier specified'),
+    );
     await tx.insert('requestvalidator', apiId, validator.id, validator);
   });
   return requestValidatorWire(validator);
@@ -57,17 +63,18 @@ export async function getRequestValidatorOp(deps: ApiGatewayDeps, apiId: string,
 
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateRequestValidator-Patch
 const VALIDATOR_PATCH: PatchRule<RequestValidator>[] = [
+  // In the order AWS's error lists them.
   stringField('/name', 'name'),
-  {
-    path: '/validateRequestBody',
-    ops: ['replace'],
-    set: (v, value) => void (v.validateRequestBody = booleanValue(value, '/validateRequestBody')),
-  },
   {
     path: '/validateRequestParameters',
     ops: ['replace'],
     set: (v, value) =>
       void (v.validateRequestParameters = booleanValue(value, '/validateRequestParameters')),
+  },
+  {
+    path: '/validateRequestBody',
+    ops: ['replace'],
+    set: (v, value) => void (v.validateRequestBody = booleanValue(value, '/validateRequestBody')),
   },
 ];
 
@@ -77,7 +84,7 @@ export async function updateRequestValidator(
   id: string,
   body: Body,
 ) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateRequestValidatorInput');
   const validator = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const validator = await getRequestValidator(tx, apiId, id);

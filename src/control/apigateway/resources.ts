@@ -105,15 +105,16 @@ interface ResourceChange {
 
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateResource-Patch
 const RESOURCE_PATCH: PatchRule<ResourceChange>[] = [
-  {
-    path: '/pathPart',
-    ops: ['replace'],
-    set: (c, v) => void (c.pathPart = v ?? ''),
-  },
+  // In the order AWS's error lists them ("Must be one of: [/parentId, /pathPart]").
   {
     path: '/parentId',
     ops: ['replace'],
     set: (c, v) => void (c.parentId = v ?? ''),
+  },
+  {
+    path: '/pathPart',
+    ops: ['replace'],
+    set: (c, v) => void (c.pathPart = v ?? ''),
   },
 ];
 
@@ -123,7 +124,7 @@ export async function updateResource(
   resourceId: string,
   body: Body,
 ) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateResourceInput');
   const updated = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const resource = await getResource(tx, apiId, resourceId);

@@ -2,16 +2,21 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateRestApi.html
 import { z } from 'zod';
 import { awsId } from '../../model/ids.js';
+import { endpointOf } from '../../model/endpoint-configuration.js';
 import type { Resource, RestApi, Stage } from '../../model/types.js';
 import type { StoreTx } from '../../store/store.js';
 import { BadRequestError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import { getApi, rootResourceId } from './entities.js';
-import { enumOf, integerBetween, parseBody, type Body } from './fields.js';
+import {
+  readEndpointConfiguration,
+  replaceEndpointType,
+  replaceIpAddressType,
+} from './endpoint-configuration.js';
+import { enumOf, integerBetween, parseBody, stringMap, type Body } from './fields.js';
 import { paginate } from './pagination.js';
 import {
   applyPatchOperations,
-  integerValue,
   listEntry,
   readPatchOperations,
   stringField,
@@ -20,56 +25,45 @@ import {
 import { restApiWire } from './wire.js';
 
 const MAX_COMPRESSION = 10485760;
-const ENDPOINT_TYPES = ['EDGE', 'REGIONAL', 'PRIVATE'] as const;
 const API_KEY_SOURCES = ['HEADER', 'AUTHORIZER'] as const;
 const compressionSize = integerBetween(0, MAX_COMPRESSION);
-
-const INVALID_ENDPOINT =
-  'Invalid endpoint configuration: types must be one of EDGE, REGIONAL, PRIVATE';
-
-/** API Gateway takes exactly one endpoint type; EDGE when none is given; undefined if invalid. */
-function endpointTypes(raw: unknown): string[] | undefined {
-  if (raw === undefined || raw === null) return ['EDGE'];
-  const types = (raw as { types?: unknown }).types;
-  if (types === undefined) return ['EDGE'];
-  if (
-    !Array.isArray(types) ||
-    types.length !== 1 ||
-    !(ENDPOINT_TYPES as readonly unknown[]).includes(types[0])
-  )
-    return undefined;
-  return [types[0] as string];
-}
+// AWS's own words, not Smithy's, for this range (test_update_rest_api_compression).
+const INVALID_COMPRESSION = `Invalid minimum compression size, must be between 0 and ${MAX_COMPRESSION}`;
 
 const createRestApiInput = z.object({
   name: z.string().min(1),
   description: z.string().optional(),
   binaryMediaTypes: z.array(z.string()).default([]),
   apiKeySource: enumOf(API_KEY_SOURCES).default('HEADER'),
-  minimumCompressionSize: compressionSize.optional(),
-  endpointConfiguration: z
-    .unknown()
-    .optional()
-    .transform((raw, ctx) => {
-      const types = endpointTypes(raw);
-      if (!types) ctx.addIssue({ code: 'custom', message: INVALID_ENDPOINT });
-      return types ?? [];
-    }),
+  minimumCompressionSize: z.unknown().optional(),
+  tags: stringMap.optional(),
 });
 
 export async function createRestApi(deps: ApiGatewayDeps, body: Body) {
+  const endpointConfiguration = readEndpointConfiguration(
+    body.endpointConfiguration,
+    'createRestApiInput',
+  );
   const input = parseBody(createRestApiInput, body, 'createRestApi');
+  // AWS's own rules, after the model's (test_create_rest_api_with_optional_params).
+  if (input.description === '') throw new BadRequestError('Description cannot be an empty string');
+  if (
+    input.minimumCompressionSize !== undefined &&
+    !compressionSize.safeParse(input.minimumCompressionSize).success
+  )
+    throw new BadRequestError(INVALID_COMPRESSION);
   const api: RestApi = {
     id: awsId(10),
     name: input.name,
     createdDate: deps.now(),
     binaryMediaTypes: input.binaryMediaTypes,
     apiKeySource: input.apiKeySource,
-    endpointConfiguration: { types: input.endpointConfiguration },
+    endpointConfiguration,
   };
+  if (input.tags && Object.keys(input.tags).length > 0) api.tags = input.tags;
   if (input.description !== undefined) api.description = input.description;
   if (input.minimumCompressionSize !== undefined)
-    api.minimumCompressionSize = input.minimumCompressionSize;
+    api.minimumCompressionSize = input.minimumCompressionSize as number;
   // API Gateway creates the root resource `/` with every API; its id is 10 characters.
   const root: Resource = { id: awsId(10), path: '/', resourceMethods: {} };
   await deps.store.transaction(async (tx) => {
@@ -113,35 +107,37 @@ const REST_API_PATCH: PatchRule<RestApi>[] = [
     ops: ['replace'],
     set: (api, value) => {
       if (value === undefined || value === '') delete api.minimumCompressionSize;
-      else
-        api.minimumCompressionSize = integerValue(
-          value,
-          '/minimumCompressionSize',
-          compressionSize,
-        );
+      else if (!/^\d+$/.test(value) || !compressionSize.safeParse(Number(value)).success)
+        throw new BadRequestError(INVALID_COMPRESSION);
+      else api.minimumCompressionSize = Number(value);
     },
   },
   listEntry('binaryMediaTypes'),
   {
     path: '/endpointConfiguration/types/0',
     ops: ['replace'],
-    set: (api, value) => {
-      const types = endpointTypes({ types: [value] });
-      if (!types) throw new BadRequestError(INVALID_ENDPOINT);
-      api.endpointConfiguration = { types };
-    },
+    set: (api, value) =>
+      void (api.endpointConfiguration = replaceEndpointType(endpointOf(api), value)),
+  },
+  {
+    path: '/endpointConfiguration/ipAddressType',
+    ops: ['replace'],
+    set: (api, value) =>
+      void (api.endpointConfiguration = replaceIpAddressType(endpointOf(api), value)),
   },
 ];
 
 export async function updateRestApi(deps: ApiGatewayDeps, apiId: string, body: Body) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateRestApiInput');
   const api = await deps.store.transaction(async (tx) => {
     const api = await getApi(tx, apiId, deps.settings.accountId);
-    applyPatchOperations(api, operations, REST_API_PATCH);
+    applyPatchOperations(api, operations, REST_API_PATCH, 'plain');
     await tx.put('restapi', '', apiId, api);
     return api;
   });
-  return restApiWire(api, await rootResourceId(deps.store, apiId));
+  // UpdateRestApi's answer always carries `tags`, `{}` when there are none, where Create and Get
+  // leave it out (test_update_rest_api_operation_add_remove).
+  return { tags: {}, ...restApiWire(api, await rootResourceId(deps.store, apiId)) };
 }
 
 export async function deleteRestApi(deps: ApiGatewayDeps, apiId: string): Promise<void> {

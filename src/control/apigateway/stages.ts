@@ -169,7 +169,7 @@ export async function updateStage(
   stageName: string,
   body: Body,
 ) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateStageInput');
   const stage = await deps.store.transaction(async (tx) => {
     await getApi(tx, apiId, deps.settings.accountId);
     const stage = await getStage(tx, apiId, stageName);

@@ -253,7 +253,7 @@ function applyApiStages(plan: UsagePlan, operations: PatchOperation[]): PatchOpe
 }
 
 export async function updateUsagePlan(deps: ApiGatewayDeps, planId: string, body: Body) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateUsagePlanInput');
   const plan = await deps.store.transaction(async (tx) => {
     const plan = await getUsagePlan(tx, planId);
     applyPatchOperations(plan, applyApiStages(plan, operations), USAGE_PLAN_PATCH);

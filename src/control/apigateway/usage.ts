@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { meterOf } from '../../gateway/limits/counters.js';
 import { DAY_MS, dayOf, parseDay, quotaWindow } from '../../model/quota-period.js';
 import type { UsagePlan, UsagePlanKeyLink } from '../../model/usage-plans.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError, ValidationError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
 import type { Body } from './fields.js';
 import { paginate } from './pagination.js';
@@ -21,7 +21,7 @@ const MAX_DAYS = 90;
 function requiredDay(query: URLSearchParams, member: 'startDate' | 'endDate'): number {
   const text = query.get(member);
   if (text === null || text === '')
-    throw new BadRequestError(
+    throw new ValidationError(
       `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
     );
   const day = parseDay(text);
@@ -115,7 +115,7 @@ export async function getUsage(deps: ApiGatewayDeps, planId: string, query: URLS
  * https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateUsage-Patch
  */
 export async function updateUsage(deps: ApiGatewayDeps, planId: string, keyId: string, body: Body) {
-  const operations = readPatchOperations(body);
+  const operations = readPatchOperations(body, 'updateUsageInput');
   const plan = await getUsagePlan(deps.store, planId);
   if (!(await deps.store.get('usageplankey', planId, keyId)))
     throw new NotFoundError('Invalid API Key identifier specified');
@@ -123,7 +123,7 @@ export async function updateUsage(deps: ApiGatewayDeps, planId: string, keyId: s
   for (const operation of operations) {
     if (operation.op !== 'replace' || operation.path !== '/remaining')
       throw new BadRequestError(
-        `Invalid patch path '${operation.path}' specified for op '${operation.op}'. Must be one of: [/remaining]`,
+        `Invalid patch path  '${operation.path}' specified for op '${operation.op}'. Must be one of: [/remaining]`,
       );
     if (!quota) throw new BadRequestError(`Usage plan ${planId} has no quota`);
     const remaining = integerValue(operation.value, '/remaining', NON_NEGATIVE);

@@ -2,6 +2,7 @@
 // (field names, defaults AWS fills in, timestamps as epoch seconds).
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Types.html
 import { gatewayResponseDefault } from '../../gateway/responses.js';
+import { endpointOf } from '../../model/endpoint-configuration.js';
 import type {
   Authorizer,
   Deployment,
@@ -36,9 +37,10 @@ export function restApiWire(api: RestApi, rootResourceId: string | undefined): J
     binaryMediaTypes: api.binaryMediaTypes.length > 0 ? api.binaryMediaTypes : undefined,
     minimumCompressionSize: api.minimumCompressionSize,
     apiKeySource: api.apiKeySource,
-    endpointConfiguration: api.endpointConfiguration ?? { types: ['EDGE'] },
+    endpointConfiguration: endpointOf(api),
     disableExecuteApiEndpoint: false,
     rootResourceId,
+    tags: api.tags,
   });
 }
 
@@ -163,23 +165,30 @@ const DEFAULT_TEMPLATE = { 'application/json': '{"message":$context.error.messag
 export function gatewayResponseWire(
   type: GatewayResponseType,
   override: GatewayResponse | undefined,
+  /** The API's DEFAULT_4XX or DEFAULT_5XX, whichever covers `type`'s default status. */
+  family?: GatewayResponse,
 ): Json {
+  // DEFAULT_4XX and DEFAULT_5XX have no status of their own in GetGatewayResponses.
+  const generic = type === 'DEFAULT_4XX' || type === 'DEFAULT_5XX';
+  const ownStatus = generic ? undefined : String(gatewayResponseDefault(type).status);
   if (!override) {
-    // DEFAULT_4XX and DEFAULT_5XX have no status of their own in GetGatewayResponses.
-    const generic = type === 'DEFAULT_4XX' || type === 'DEFAULT_5XX';
+    // A type left at its default takes what the API set on its DEFAULT_4XX/5XX, and stays a
+    // default response (test_gateway_response_put: API_CONFIGURATION_ERROR after DEFAULT_5XX).
     return defined({
       responseType: type,
-      statusCode: generic ? undefined : String(gatewayResponseDefault(type).status),
-      responseParameters: {},
-      responseTemplates: DEFAULT_TEMPLATE,
+      statusCode: family?.statusCode ?? ownStatus,
+      responseParameters: family?.responseParameters ?? {},
+      responseTemplates: family?.responseTemplates ?? DEFAULT_TEMPLATE,
       defaultResponse: true,
     });
   }
+  // What PutGatewayResponse leaves out keeps the type's default: its status and AWS's template
+  // (test_gateway_response_put: status-only, response-parameters-only).
   return defined({
     responseType: type,
-    statusCode: override.statusCode,
+    statusCode: override.statusCode ?? ownStatus,
     responseParameters: override.responseParameters ?? {},
-    responseTemplates: override.responseTemplates ?? {},
+    responseTemplates: override.responseTemplates ?? DEFAULT_TEMPLATE,
     defaultResponse: false,
   });
 }

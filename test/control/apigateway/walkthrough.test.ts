@@ -34,7 +34,7 @@ test('walkthrough: create, integrate, authorize, deploy, test-invoke', async () 
   assert.ok(api.createdDate instanceof Date);
   assert.match(api.rootResourceId!, /^[a-z0-9]{10}$/);
   assert.equal(api.apiKeySource, 'HEADER');
-  assert.deepEqual(api.endpointConfiguration, { types: ['EDGE'] });
+  assert.deepEqual(api.endpointConfiguration, { types: ['EDGE'], ipAddressType: 'ipv4' });
 
   const resources = await client.send(new GetResourcesCommand({ restApiId: api.id }));
   assert.deepEqual(resources.items, [{ id: api.rootResourceId, path: '/' }]);
