@@ -72,7 +72,23 @@ interface Internals {
   getReferences(ast: Ast, isVal?: boolean): unknown;
 }
 
+/** velocityjs's handler list for a config: ours then its own, built once, not per render. */
+const handlerLists = new WeakMap<readonly Handler[], Handler[]>();
+
 export class ReferenceCompile extends Compile {
+  constructor(asts: ConstructorParameters<typeof Compile>[0], config: CompileConfig) {
+    super(asts, config);
+    // velocityjs concatenates its handlers to ours in every constructor: keep the first list,
+    // so `candidates` finds its cache on every render.
+    const own = config.customMethodHandlers;
+    const self = this as unknown as Internals;
+    if (own) {
+      const list = handlerLists.get(own);
+      if (list) self.config.customMethodHandlers = list;
+      else handlerLists.set(own, self.config.customMethodHandlers ?? []);
+    }
+  }
+
   /** `$a.b.c()` read from the context or a loop's locals; always quiet (undefined → ''). */
   protected override getReferences(ast: Ast, isVal?: boolean): string {
     const self = this as unknown as Internals;

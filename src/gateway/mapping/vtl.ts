@@ -141,12 +141,21 @@ export function compileTemplate(text: string): CompiledTemplate {
 
 function contextOf(variables: TemplateVariables): Record<string, unknown> {
   const input = variables.input;
-  return {
-    context: variables.context ?? {},
+  const out: Record<string, unknown> = {
     stageVariables: variables.stageVariables ?? {},
     util: UTIL,
     input: input && inputVariable(input),
   };
+  // `$context` is read through, so a template that never names it never builds it; a
+  // `#set($context = …)` replaces it as it would a plain value.
+  let context: unknown;
+  Object.defineProperty(out, 'context', {
+    enumerable: true,
+    configurable: true,
+    get: () => (context ??= variables.context ?? {}),
+    set: (value: unknown) => (context = value),
+  });
+  return out;
 }
 
 function inputVariable(input: TemplateInput) {
