@@ -115,38 +115,22 @@ const mapped = (templates?: Record<string, string>) => {
   return () => JSON.parse(map(exchange).toString()) as unknown;
 };
 
+/** What AWS_PROXY hands the invoker for this request. */
+const proxyValues = () =>
+  proxyEventValues(
+    exchange.request,
+    stage,
+    exchange.method,
+    exchange.pathParameters,
+    exchange.authorizer,
+    undefined,
+    true,
+  );
+
 /** [id for --only, label, one call]. */
 const cases: [string, string, () => unknown][] = [
-  [
-    'proxy-values',
-    'proxy event (values only, as AWS_PROXY sends them)',
-    () =>
-      proxyEventValues(
-        exchange.request,
-        stage,
-        exchange.method,
-        exchange.pathParameters,
-        exchange.authorizer,
-        undefined,
-        true,
-      ),
-  ],
-  [
-    'proxy-event',
-    'proxy event (values → event object)',
-    () =>
-      proxyEventOf(
-        proxyEventValues(
-          exchange.request,
-          stage,
-          exchange.method,
-          exchange.pathParameters,
-          exchange.authorizer,
-          undefined,
-          true,
-        ),
-      ),
-  ],
+  ['proxy-values', 'proxy event (values only, as AWS_PROXY sends them)', proxyValues],
+  ['proxy-event', 'proxy event (values → event object)', () => proxyEventOf(proxyValues())],
   ['passthrough', 'no template (passthrough), parsed as the event', mapped()],
   ['typical', 'typical template, parsed as the event', mapped({ 'application/json': TYPICAL })],
   [
