@@ -14,6 +14,7 @@ import type {
   Settings,
 } from '../model/types.js';
 import { parseModelUrl, rewriteRefs } from '../gateway/validation/model-ref.js';
+import { BUILT_IN_MODELS } from '../gateway/validation/built-in-models.js';
 
 export type ExportType = 'oas30' | 'swagger';
 
@@ -78,7 +79,7 @@ export function exportOpenApi(snapshot: ApiSnapshot, options: ExportOptions): Js
         paths,
       }
     : { swagger: '2.0', info, host, basePath: `/${options.stageName}`, schemes: ['https'], paths };
-  const models = modelSchemas(snapshot.models ?? [], oas3);
+  const models = modelSchemas(exportedModels(snapshot), oas3);
   if (Object.keys(schemes).length > 0 || models) {
     if (oas3)
       doc.components = defined({
@@ -93,6 +94,30 @@ export function exportOpenApi(snapshot: ApiSnapshot, options: ExportOptions): Js
   if (withIntegrations) addApiExtensions(doc, snapshot);
   return doc;
 }
+
+/**
+ * The models a document carries: all but `Empty` and `Error` as CreateRestApi made them and no
+ * method names, so an API that never touched them exports (and re-imports) as it was written.
+ */
+function exportedModels(snapshot: ApiSnapshot): readonly Model[] {
+  const used = new Set<string>();
+  for (const resource of snapshot.resources)
+    for (const method of Object.values(resource.resourceMethods)) {
+      for (const name of Object.values(method?.requestModels ?? {})) used.add(name);
+      for (const response of Object.values(method?.methodResponses ?? {}))
+        for (const name of Object.values(response.responseModels ?? {})) used.add(name);
+    }
+  return (snapshot.models ?? []).filter((model) => used.has(model.name) || !isBuiltIn(model));
+}
+
+const isBuiltIn = (model: Model) =>
+  BUILT_IN_MODELS.some(
+    (b) =>
+      b.name === model.name &&
+      b.schema === model.schema &&
+      b.description === model.description &&
+      b.contentType === model.contentType,
+  );
 
 /** Models as document schemas; AWS's model URLs become `#/components/schemas/X` or `#/definitions/X`. */
 function modelSchemas(models: readonly Model[], oas3: boolean): Json | undefined {

@@ -18,17 +18,21 @@ import {
   GetMethodCommand,
   GetModelCommand,
   GetModelsCommand,
+  GetModelTemplateCommand,
   GetRequestValidatorCommand,
   GetRequestValidatorsCommand,
   GetResourcesCommand,
   ImportRestApiCommand,
   PutIntegrationCommand,
   PutMethodCommand,
+  PutRestApiCommand,
   TestInvokeMethodCommand,
   UpdateMethodCommand,
   UpdateModelCommand,
   UpdateRequestValidatorCommand,
 } from '@aws-sdk/client-api-gateway';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { call, serve, type Served } from '../e2e/harness.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIASALLYPORTTEST001', secretAccessKey: 'x'.repeat(40) };
@@ -97,6 +101,153 @@ async function petsApi(name: string) {
 }
 
 describe('models', () => {
+  // AWS creates `Empty` and `Error` with every API; their texts as AWS returns them (exports of
+  // real APIs, e.g. terraformer's aws_api_gateway_model "This is a default empty schema model").
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/models-mappings-models.html
+  it('CreateRestApi creates the Empty and Error models, and export leaves them out unused', async () => {
+    const { apiId, rootId } = await newApi('builtin');
+    const root = { restApiId: apiId, resourceId: rootId, httpMethod: 'GET' };
+    await apigw.send(new PutMethodCommand({ ...root, authorizationType: 'NONE' }));
+    await apigw.send(new PutIntegrationCommand({ ...root, type: 'MOCK' }));
+    const list = await apigw.send(new GetModelsCommand({ restApiId: apiId }));
+    const byName = new Map(list.items?.map((m) => [m.name, m]));
+    assert.deepEqual(
+      ['Empty', 'Error'].map((name) => {
+        const m = byName.get(name)!;
+        return [m.name, m.description, m.contentType, m.schema, /^[a-z0-9]{6}$/.test(m.id!)];
+      }),
+      [
+        [
+          'Empty',
+          'This is a default empty schema model',
+          'application/json',
+          '{\n  "$schema": "http://json-schema.org/draft-04/schema#",\n  "title" : "Empty Schema",\n  "type" : "object"\n}',
+          true,
+        ],
+        [
+          'Error',
+          'This is a default error schema model',
+          'application/json',
+          '{\n  "$schema" : "http://json-schema.org/draft-04/schema#",\n  "title" : "Error Schema",\n  "type" : "object",\n  "properties" : {\n    "message" : { "type" : "string" }\n  }\n}',
+          true,
+        ],
+      ],
+    );
+    await apigw.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'dev' }));
+    const exported = await apigw.send(
+      new GetExportCommand({
+        restApiId: apiId,
+        stageName: 'dev',
+        exportType: 'oas30',
+        parameters: { extensions: 'apigateway' },
+      }),
+    );
+    const document = JSON.parse(Buffer.from(exported.body!).toString()) as {
+      components?: { schemas?: object };
+    };
+    assert.equal(document.components?.schemas, undefined);
+    // Re-importing into the same API by merge keeps one of each.
+    await apigw.send(
+      new PutRestApiCommand({ restApiId: apiId, mode: 'merge', body: exported.body! }),
+    );
+    const again = await apigw.send(new GetModelsCommand({ restApiId: apiId }));
+    assert.deepEqual(again.items?.map((m) => m.name).sort(), ['Empty', 'Error']);
+  });
+
+  // GetModelTemplate: https://docs.aws.amazon.com/apigateway/latest/api/API_GetModelTemplate.html
+  it('GetModelTemplate: Empty as the AWS CLI reference shows it, through the AWS CLI', async () => {
+    const { apiId } = await newApi('template');
+    const run = promisify(execFile);
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+    };
+    const { stdout } = await run(
+      'aws',
+      ['apigateway', 'get-model-template', '--rest-api-id', apiId, '--model-name', 'Empty'].concat([
+        '--endpoint-url',
+        s.admin!,
+        '--output',
+        'json',
+      ]),
+      { env },
+    );
+    // https://docs.aws.amazon.com/cli/latest/reference/apigateway/get-model-template.html
+    assert.deepEqual(JSON.parse(stdout), { value: "#set($inputRoot = $input.path('$'))\n{ }" });
+  });
+
+  it('GetModelTemplate: properties by type, nested objects, arrays, references to models', async () => {
+    const { apiId } = await newApi('template2');
+    const tag = {
+      type: 'object',
+      properties: { tagName: { type: 'string' }, tagValue: { type: 'string' } },
+    };
+    await apigw.send(
+      new CreateModelCommand({
+        restApiId: apiId,
+        name: 'Tag',
+        contentType: 'application/json',
+        schema: JSON.stringify(tag),
+      }),
+    );
+    await apigw.send(
+      new CreateModelCommand({
+        restApiId: apiId,
+        name: 'Device',
+        contentType: 'application/json',
+        schema: JSON.stringify({
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            age: { type: 'integer' },
+            owner: { type: 'object', properties: { active: { type: 'boolean' } } },
+            tags: {
+              type: 'array',
+              items: { $ref: `https://apigateway.amazonaws.com/restapis/${apiId}/models/Tag` },
+            },
+          },
+        }),
+      }),
+    );
+    const template = await apigw.send(
+      new GetModelTemplateCommand({ restApiId: apiId, modelName: 'Device' }),
+    );
+    // The console's generated templates (strings quoted, numbers not, arrays as a #foreach
+    // under AWS's ##TODO comment).
+    assert.equal(
+      template.value,
+      [
+        "#set($inputRoot = $input.path('$'))",
+        '{',
+        '  "name" : "$inputRoot.name",',
+        '  "age" : $inputRoot.age,',
+        '  "owner" : {',
+        '    "active" : $inputRoot.owner.active',
+        '  },',
+        '  "tags" : [',
+        '##TODO: Update this foreach loop to reference array from input json',
+        '#foreach($elem in $inputRoot.tags)',
+        ' {',
+        '  "tagName" : "$elem.tagName",',
+        '  "tagValue" : "$elem.tagValue"',
+        '} ',
+        '#if($foreach.hasNext),#end',
+        '#end',
+        '  ]',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      await failure(
+        apigw.send(new GetModelTemplateCommand({ restApiId: apiId, modelName: 'Nope' })),
+      ),
+      { name: 'NotFoundException', message: 'Invalid Model Name specified' },
+    );
+  });
+
   it('CreateModel, GetModel, GetModels, UpdateModel, DeleteModel', async () => {
     const { apiId } = await newApi('models');
     const created = await apigw.send(
@@ -117,10 +268,7 @@ describe('models', () => {
       { id: created.id, name: 'Pet', contentType: 'application/json', description: 'a pet' },
     );
     const list = await apigw.send(new GetModelsCommand({ restApiId: apiId }));
-    assert.deepEqual(
-      list.items?.map((m) => m.name),
-      ['Pet'],
-    );
+    assert.deepEqual(list.items?.map((m) => m.name).sort(), ['Empty', 'Error', 'Pet']);
     const updated = await apigw.send(
       new UpdateModelCommand({
         restApiId: apiId,

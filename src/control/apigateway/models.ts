@@ -16,6 +16,7 @@ import {
   stringField,
   type PatchRule,
 } from './patch-operations.js';
+import { modelTemplate } from './model-template.js';
 import { modelWire } from './wire.js';
 
 // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateModel.html#API_CreateModel_RequestSyntax
@@ -73,6 +74,14 @@ export async function getModels(deps: ApiGatewayDeps, apiId: string, query: URLS
 export async function getModelOp(deps: ApiGatewayDeps, apiId: string, modelName: string) {
   await getApi(deps.store, apiId, deps.settings.accountId);
   return modelWire(await getModel(deps.store, apiId, modelName));
+}
+
+/** GetModelTemplate: `{ value }`, the sample template generated from the model's schema. */
+export async function getModelTemplate(deps: ApiGatewayDeps, apiId: string, modelName: string) {
+  await getApi(deps.store, apiId, deps.settings.accountId);
+  const models = await deps.store.list<Model>('model', apiId);
+  const model = await getModel(deps.store, apiId, modelName);
+  return { value: modelTemplate(model, models) };
 }
 
 // https://docs.aws.amazon.com/apigateway/latest/api/patch-operations.html#UpdateModel-Patch

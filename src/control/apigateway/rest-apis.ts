@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { awsId } from '../../model/ids.js';
 import { endpointOf } from '../../model/endpoint-configuration.js';
 import type { Resource, RestApi, Stage } from '../../model/types.js';
+import { newBuiltInModels } from '../../gateway/validation/built-in-models.js';
 import type { StoreTx } from '../../store/store.js';
 import { BadRequestError } from '../errors.js';
 import type { ApiGatewayDeps } from './deps.js';
@@ -64,11 +65,13 @@ export async function createRestApi(deps: ApiGatewayDeps, body: Body) {
   if (input.description !== undefined) api.description = input.description;
   if (input.minimumCompressionSize !== undefined)
     api.minimumCompressionSize = input.minimumCompressionSize as number;
-  // API Gateway creates the root resource `/` with every API; its id is 10 characters.
+  // API Gateway creates the root resource `/` with every API; its id is 10 characters…
   const root: Resource = { id: awsId(10), path: '/', resourceMethods: {} };
   await deps.store.transaction(async (tx) => {
     await tx.insert('restapi', '', api.id, api);
     await tx.insert('resource', api.id, root.id, root);
+    // …and the models `Empty` and `Error` (GetModels lists them on a new API).
+    for (const model of newBuiltInModels()) await tx.insert('model', api.id, model.id, model);
   });
   return restApiWire(api, root.id);
 }

@@ -51,7 +51,14 @@ import {
   updateMethodResponse,
 } from './method-responses.js';
 import { deleteMethod, getMethodOp, putMethod, updateMethod } from './methods.js';
-import { createModel, deleteModel, getModelOp, getModels, updateModel } from './models.js';
+import {
+  createModel,
+  deleteModel,
+  getModelOp,
+  getModels,
+  getModelTemplate,
+  updateModel,
+} from './models.js';
 import {
   createRequestValidator,
   deleteRequestValidator,
@@ -295,6 +302,9 @@ const ROUTES: readonly Route[] = [
   route('GET', MODEL, 200, (d, _r, p) => getModelOp(d, p.restapi_id, p.model_name)),
   route('PATCH', MODEL, 200, (d, r, p) => updateModel(d, p.restapi_id, p.model_name, r.json())),
   route('DELETE', MODEL, 202, (d, _r, p) => deleteModel(d, p.restapi_id, p.model_name)),
+  route('GET', `${MODEL}/default_template`, 200, (d, _r, p) =>
+    getModelTemplate(d, p.restapi_id, p.model_name),
+  ),
 
   route('POST', `${API}/requestvalidators`, 201, (d, r, p) =>
     createRequestValidator(d, p.restapi_id, r.json()),

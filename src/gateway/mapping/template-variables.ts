@@ -10,15 +10,19 @@ import type { TemplateVariables } from './vtl.js';
 
 export function templateVariables(exchange: Exchange, payload: string): TemplateVariables {
   const { request, stage, method, pathParameters, authorizer, caller, apiKey } = exchange;
+  let context: Record<string, unknown> | undefined;
   return {
-    context: requestContext(
-      request,
-      stage,
-      method,
-      authorizer,
-      caller,
-      apiKey,
-    ) as unknown as Record<string, unknown>,
+    // Built when a template first reads `$context` (many read only `$input`), then kept.
+    get context() {
+      return (context ??= requestContext(
+        request,
+        stage,
+        method,
+        authorizer,
+        caller,
+        apiKey,
+      ) as unknown as Record<string, unknown>);
+    },
     stageVariables: stage.variables,
     input: {
       body: payload,

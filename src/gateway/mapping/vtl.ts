@@ -2,11 +2,12 @@
 // the variables API Gateway defines ($input, $util, $context, $stageVariables) and a budget, so
 // a template that loops or grows without bound fails in bounded time and memory.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
-import { Compile, parse } from 'velocityjs';
+import { parse, type Compile } from 'velocityjs';
 import { SallyportError } from '../../errors.js';
 import { JAVA_METHODS } from './java-compat.js';
 import { evaluateJsonPath } from './json-path.js';
 import { UTIL } from './util.js';
+import { ReferenceCompile } from './vtl-references.js';
 
 export interface TemplateVariables {
   context?: Record<string, unknown>;
@@ -42,7 +43,9 @@ type Ast = Parameters<Compile['renderAstList']>[0] extends (infer A)[] | undefin
 const CONFIG = { escape: false, customMethodHandlers: JAVA_METHODS };
 
 /** velocityjs, counting its work: every block, reference and range is charged to the render. */
-class BoundedCompile extends Compile {
+const STRING_ASTS = new WeakMap<object, Ast[]>();
+
+class BoundedCompile extends ReferenceCompile {
   #steps = 0;
 
   #charge(size = 0): void {
@@ -76,8 +79,17 @@ class BoundedCompile extends Compile {
   }
 
   protected override getLiteral(ast: Ast): string {
-    const literal = ast as { type: string; isRange?: boolean; value?: unknown[] };
-    if (literal.type === 'array' && literal.isRange === true && literal.value) {
+    const literal = ast as { type: string; isRange?: boolean; isEval?: boolean; value?: unknown };
+    // A double-quoted string with references: velocityjs parses its text on every evaluation;
+    // parsed once here, per AST node (so per deployment).
+    if (literal.type === 'string' && literal.isEval === true) {
+      const text = literal.value as string;
+      if (!text.includes('$') && !text.includes('#')) return text;
+      let asts = STRING_ASTS.get(ast);
+      if (!asts) STRING_ASTS.set(ast, (asts = parse(text)));
+      return this.renderAstList(asts, this.contextId);
+    }
+    if (literal.type === 'array' && literal.isRange === true && Array.isArray(literal.value)) {
       const [from, to] = literal.value.map((bound) =>
         typeof bound === 'object' ? Number(super.getReferences(bound as Ast, true)) : Number(bound),
       );
@@ -129,12 +141,21 @@ export function compileTemplate(text: string): CompiledTemplate {
 
 function contextOf(variables: TemplateVariables): Record<string, unknown> {
   const input = variables.input;
-  return {
-    context: variables.context ?? {},
+  const out: Record<string, unknown> = {
     stageVariables: variables.stageVariables ?? {},
     util: UTIL,
     input: input && inputVariable(input),
   };
+  // `$context` is read through, so a template that never names it never builds it; a
+  // `#set($context = …)` replaces it as it would a plain value.
+  let context: unknown;
+  Object.defineProperty(out, 'context', {
+    enumerable: true,
+    configurable: true,
+    get: () => (context ??= variables.context ?? {}),
+    set: (value: unknown) => (context = value),
+  });
+  return out;
 }
 
 function inputVariable(input: TemplateInput) {
