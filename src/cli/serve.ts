@@ -10,7 +10,9 @@ import {
   type LogFormat,
 } from '../observability/logger.js';
 import { fail } from './fail.js';
-import { dataDirFor, parsePort, parseThrottle, projectFor } from './options.js';
+import { addDevOptions, runtimeResolverFor, watchIfAsked, type DevOptions } from './dev-options.js';
+import { dataDirFor, parsePort, parseThrottle } from './options.js';
+import { projectFileSource, withEnvironment } from './project-source.js';
 import {
   REDIS_UNAVAILABLE_POLICIES,
   type RedisUnavailablePolicy,
@@ -25,7 +27,7 @@ import {
 } from './serve-workers.js';
 import { startNode, type AuthorizerCacheKind } from './start-node.js';
 
-interface ServeOptions {
+interface ServeOptions extends DevOptions {
   config?: string;
   port: string;
   host: string;
@@ -48,7 +50,7 @@ interface ServeOptions {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  const command = new Command('serve')
     .description(
       "serve every deployed stage and the admin API; with --config, deploy the project's APIs first",
     )
@@ -124,8 +126,8 @@ export function serveCommand(): Command {
         '--log-format <format>',
         'pretty: a coloured line per request; json: JSON lines (default: pretty on a terminal, else json)',
       ).choices(LOG_FORMATS),
-    )
-    .action((options: ServeOptions) => serve(options).catch(fail));
+    );
+  return addDevOptions(command).action((options: ServeOptions) => serve(options).catch(fail));
 }
 
 async function serve(options: ServeOptions): Promise<void> {
@@ -138,7 +140,9 @@ async function serve(options: ServeOptions): Promise<void> {
   // A worker runs this same command line; the primary has checked it and applied the project.
   const worker = cluster.isWorker ? cluster.worker : undefined;
   const workers = worker ? 1 : workerCount(options.workers, options.store, availableParallelism());
-  const project = await projectFor(options.config);
+  const source = withEnvironment(projectFileSource(options.config), options);
+  const sourced = await source.read();
+  const project = sourced?.project;
   const dataDir = dataDirFor(options.dataDir, project);
   const root = createLogger({
     level: options.logLevel,
@@ -163,6 +167,7 @@ async function serve(options: ServeOptions): Promise<void> {
     redisPrefix: options.redisPrefix,
     redisUnavailable: options.redisUnavailable,
     accountThrottle: parseThrottle('--account-throttle', options.accountThrottle),
+    runtimes: runtimeResolverFor(options),
   });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
@@ -276,6 +281,7 @@ async function serve(options: ServeOptions): Promise<void> {
         : 'Usage plans counted in this process (quota counts saved in the store)',
   );
   process.stdout.write(lines.join('\n') + '\n');
+  watchIfAsked(options, source, sourced, node);
 }
 
 /** A Redis URL fit to print: its password replaced. */

@@ -7,15 +7,8 @@ import type { Project } from '../config/project-file.js';
 import { loadAdminCredentials } from '../control/admin/credentials.js';
 import { createAdminServer } from '../control/admin/server.js';
 import { createSigV4Authenticator } from '../control/admin/sigv4.js';
-import {
-  applyAccessLogSettings,
-  createDeployment,
-  putRestApiFromOpenApi,
-  registerApiGatewayRoutes,
-} from '../control/apigateway/index.js';
-import { putUsagePlansFromProject } from '../control/apigateway/project-usage-plans.js';
+import { registerApiGatewayRoutes } from '../control/apigateway/index.js';
 import { loadFunctions } from '../control/lambda/load-functions.js';
-import { putFunctionFromFolder } from '../control/lambda/local-functions.js';
 import { FunctionPolicies } from '../control/lambda/resource-policy.js';
 import { registerLambdaRoutes } from '../control/lambda/routes.js';
 import { FunctionsInvoker } from '../functions/functions-invoker.js';
@@ -37,11 +30,13 @@ import type { Logger } from '../observability/logger.js';
 import { createMetrics, type MetricsRole } from '../observability/metrics.js';
 import { startRequestLog } from '../observability/request-log.js';
 import { AccessLogs, accessLogSink } from '../observability/access-log.js';
-import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { UsageCounters } from '../gateway/limits/counters.js';
 import type { Throttle } from '../gateway/limits/token-bucket.js';
+import type { RuntimeResolver } from '../functions/runtimes/runtime-resolver.js';
+import { join } from 'node:path';
+import { applyProject, type AppliedProject } from './apply-project.js';
 
 export interface NodeOptions {
   project: Project | undefined;
@@ -70,6 +65,8 @@ export interface NodeOptions {
   redisUnavailable?: RedisUnavailablePolicy | undefined;
   /** `serve --account-throttle`: per process; null: none; absent: AWS's 10,000 / 5,000. */
   accountThrottle?: Throttle | null | undefined;
+  /** `serve --python/--node/--strict-runtimes`: the interpreter of each runtime. */
+  runtimes?: RuntimeResolver | undefined;
 }
 
 export type AuthorizerCacheKind = 'memory' | 'redis';
@@ -81,6 +78,8 @@ export interface SallyportNode {
   invoker: FunctionsInvoker;
   /** Stages the project file deployed: `apiId/stage`. */
   projectStages: { apiId: string; stageName: string }[];
+  /** Applies a project again (`serve --watch`): checked first, nothing written when it fails. */
+  applyProject(project: Project): Promise<AppliedProject>;
   /** Reopens the access log file (SIGHUP, after logrotate moved it). */
   reopenLogs(): void;
   startAdmin(port: number, host: string): Promise<{ address: AddressInfo; generatedAt?: string }>;
@@ -104,6 +103,8 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
         }
       : {}),
     ...(options.isolation ? { defaultIsolation: options.isolation } : {}),
+    ...(options.runtimes ? { runtimes: options.runtimes } : {}),
+    buildRoot: join(dataDir, 'build'),
   });
   let functions: FunctionConfig[] = [];
   // One reload at a time, in the order asked: two overlapping reloads could otherwise finish out
@@ -138,7 +139,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     }
     const projectStages =
       project && options.applyProject !== false
-        ? await applyProject(project, store, invoker, reloadFunctions)
+        ? (await applyProject(project, store, invoker, reloadFunctions)).stages
         : [];
     await reloadFunctions();
     const policies = new FunctionPolicies(settings);
@@ -194,6 +195,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       gateway,
       invoker,
       projectStages,
+      applyProject: (next) => applyProject(next, store, invoker, reloadFunctions),
       reopenLogs: () => accessLogs.reopen(),
       async startAdmin(port, host) {
         const { credentials, generatedAt } = loaded;
@@ -251,50 +253,4 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     await store.close();
     throw error;
   }
-}
-
-/**
- * sallyport.yaml goes through the same operations as the admin API: functions stored, each API
- * put (overwrite, keeping ids) and deployed to its stages — idempotently, so a restart with an
- * unchanged project writes nothing.
- */
-async function applyProject(
-  project: Project,
-  store: Store,
-  invoker: FunctionsInvoker,
-  reloadFunctions: () => Promise<void>,
-): Promise<{ apiId: string; stageName: string }[]> {
-  const deps = { store, settings: project.settings, now: Date.now };
-  for (const fn of project.functions) await putFunctionFromFolder(deps, fn);
-  await reloadFunctions();
-  const modelDeps = { ...deps, functionExists: (name: string) => invoker.has(name) };
-  const stages: { apiId: string; stageName: string }[] = [];
-  for (const api of project.apis) {
-    // Imported once on its own first, so a mistake is reported as one line naming file and key.
-    await importOpenApi(api.openapiFile, {
-      apiId: api.id,
-      apiName: api.name,
-      settings: project.settings,
-      functionExists: modelDeps.functionExists,
-    });
-    const { document } = await readOpenApiFile(api.openapiFile);
-    await putRestApiFromOpenApi(modelDeps, {
-      id: api.id,
-      name: api.name,
-      document,
-      mode: 'overwrite',
-    });
-    for (const stage of api.stages) {
-      await createDeployment(modelDeps, api.id, {
-        stageName: stage.stageName,
-        variables: stage.variables,
-        reuseIfUnchanged: true,
-        replaceVariables: true,
-      });
-      await applyAccessLogSettings(modelDeps, api.id, stage.stageName, stage.accessLogSettings);
-      stages.push({ apiId: api.id, stageName: stage.stageName });
-    }
-  }
-  await putUsagePlansFromProject(deps, project.usagePlans);
-  return stages;
 }

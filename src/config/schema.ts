@@ -7,6 +7,7 @@ import {
 } from '../model/access-log-rules.js';
 import { z } from 'zod';
 import type { FunctionRuntime } from '../model/types.js';
+import { DEPRECATED_RUNTIME_NAMES } from '../functions/runtimes/runtime-versions.js';
 
 export const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x'] as const;
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html
@@ -123,7 +124,8 @@ const environmentSchema = z
 
 const functionSchema = z
   .strictObject({
-    Runtime: z.enum(RUNTIMES),
+    // Deprecated runtimes are accepted: old projects name them; they run on the nearest supported.
+    Runtime: z.enum([...RUNTIMES, ...DEPRECATED_RUNTIME_NAMES]),
     Handler: z
       .string()
       .max(128, { error: 'must be at most 128 characters' })
@@ -150,8 +152,8 @@ const functionSchema = z
   })
   .superRefine((fn, ctx) => {
     const { Runtime, Handler } = fn;
-    const node = (NODE_RUNTIMES as readonly string[]).includes(Runtime);
-    const python = (PYTHON_RUNTIMES as readonly string[]).includes(Runtime);
+    const node = Runtime.startsWith('nodejs');
+    const python = Runtime.startsWith('python');
     if (node && !NODE_HANDLER.test(Handler)) {
       ctx.addIssue({
         code: 'custom',
