@@ -11,6 +11,7 @@ import {
 import { putUsagePlansFromProject } from '../control/apigateway/project-usage-plans.js';
 import { putFunctionFromFolder, type FunctionChange } from '../control/lambda/local-functions.js';
 import type { FunctionsInvoker } from '../functions/functions-invoker.js';
+import { checkHandlerSyntax } from '../functions/node/syntax-check.js';
 import type { Stage } from '../model/types.js';
 import { importOpenApi, readOpenApiFile } from '../openapi/import.js';
 import type { Store } from '../store/store.js';
@@ -29,6 +30,8 @@ export async function applyProject(
   store: Store,
   invoker: FunctionsInvoker,
   reloadFunctions: () => Promise<void>,
+  /** A reload also refuses JavaScript that does not parse (syntax-check.ts). */
+  reloading = false,
 ): Promise<AppliedProject> {
   const deps = { store, settings: project.settings, now: Date.now };
   const declared = new Set(project.functions.map((f) => f.FunctionName));
@@ -36,6 +39,7 @@ export async function applyProject(
   // Checks first: each function can run here (runtime, isolation, TypeScript that compiles), and
   // each OpenAPI document imports, reported as one line naming file and key.
   invoker.check(project.functions);
+  if (reloading) for (const fn of project.functions) checkHandlerSyntax(fn);
   for (const api of project.apis) {
     await importOpenApi(api.openapiFile, {
       apiId: api.id,

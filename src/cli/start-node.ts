@@ -195,7 +195,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       gateway,
       invoker,
       projectStages,
-      applyProject: (next) => applyProject(next, store, invoker, reloadFunctions),
+      applyProject: (next) => applyProject(next, store, invoker, reloadFunctions, true),
       reopenLogs: () => accessLogs.reopen(),
       async startAdmin(port, host) {
         const { credentials, generatedAt } = loaded;

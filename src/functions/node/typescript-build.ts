@@ -17,9 +17,9 @@ import {
   wantedBy,
 } from '../runtimes/runtime-versions.js';
 
-/** The handler's module is TypeScript and esbuild cannot compile it. */
-export class TypeScriptBuildError extends SallyportError {
-  readonly code = 'ERR_TYPESCRIPT_BUILD';
+/** The handler module does not compile (TypeScript) or parse (JavaScript, on reload). */
+export class HandlerBuildError extends SallyportError {
+  readonly code = 'ERR_HANDLER_BUILD';
   constructor(message: string) {
     super(message);
   }
@@ -71,7 +71,7 @@ function build(config: FunctionConfig, entry: string, moduleName: string, out: s
     });
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw new TypeScriptBuildError(
+    throw new HandlerBuildError(
       `function ${config.FunctionName}: cannot compile ${entry}: ${buildMessages(error)}`,
     );
   }
