@@ -74,7 +74,7 @@ async function readEnvVars(file: string): Promise<Pick<Overrides, 'parameters' |
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${where}: not JSON (${(error as Error).message})`);
+    throw new Error(`${where}: not JSON (${(error as Error).message})`, { cause: error });
   }
   if (!isObject(parsed))
     throw new Error(`${where}: expected {"FunctionName": {"VAR": "value"}, "Parameters": {...}}`);
@@ -95,8 +95,9 @@ async function readEnvVars(file: string): Promise<Pick<Overrides, 'parameters' |
 
 /** As SAM passes values: true → "true", numbers as written, objects, arrays and null → "". */
 function stringified(value: unknown): string {
-  if (value === null || typeof value === 'object') return '';
-  return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

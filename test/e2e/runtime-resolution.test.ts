@@ -81,12 +81,12 @@ describe('runtime resolution', { skip: realPython ? false : 'no python3 on this 
   before(async () => {
     bin = mkdtempSync(join(tmpdir(), 'sallyport-fake-bin-'));
     pyenv = mkdtempSync(join(tmpdir(), 'sallyport-fake-pyenv-'));
-    fake(bin, 'python3.9', 'Python 3.9.18', realPython!);
-    fake(bin, 'python3', 'Python 3.11.7', realPython!);
+    fake(bin, 'python3.9', 'Python 3.9.18', realPython);
+    fake(bin, 'python3', 'Python 3.11.7', realPython);
     fake(bin, 'node', 'v22.3.0', process.execPath);
-    custom = fake(bin, 'custom-python', 'Python 3.12.1', realPython!);
+    custom = fake(bin, 'custom-python', 'Python 3.12.1', realPython);
     mkdirSync(join(pyenv, 'versions/3.13.0/bin'), { recursive: true });
-    fake(join(pyenv, 'versions/3.13.0/bin'), 'python3.13', 'Python 3.13.0', realPython!);
+    fake(join(pyenv, 'versions/3.13.0/bin'), 'python3.13', 'Python 3.13.0', realPython);
     const dir = project([
       { name: 'py39', runtime: 'python3.9' },
       { name: 'py310', runtime: 'python3.10' },
@@ -167,7 +167,7 @@ describe('runtime resolution', { skip: realPython ? false : 'no python3 on this 
 describe('--strict-runtimes', { skip: realPython ? false : 'no python3 on this machine' }, () => {
   it('refuses to start when a function would not run on its exact runtime', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'sallyport-fake-bin-'));
-    fake(bin, 'python3', 'Python 3.11.7', realPython!);
+    fake(bin, 'python3', 'Python 3.11.7', realPython);
     const dir = project([{ name: 'py310', runtime: 'python3.10' }]);
     const r = await run(
       ['serve', '--config', dir, '--strict-runtimes', '--port', '0', '--admin-port', '0'],

@@ -107,7 +107,9 @@ describe('serve --watch', () => {
     const openapi = join(dir, 'openapi.yaml');
     const text = readFileSync(openapi, 'utf8');
     const block =
-      /\n  \/sayhello:\n[\s\S]*?(?=\n  \/|\ncomponents:|\nsecurityDefinitions:|\nx-|$)/.exec(text);
+      /\n {2}\/sayhello:\n[\s\S]*?(?=\n {2}\/|\ncomponents:|\nsecurityDefinitions:|\nx-|$)/.exec(
+        text,
+      );
     assert.ok(block, 'openapi.yaml has a /sayhello path');
     writeFileSync(
       openapi,
