@@ -27,6 +27,8 @@ export const RUNTIMES = [
   ...PROVIDED_RUNTIMES,
 ] as const satisfies readonly FunctionRuntime[];
 
+const PROJECT_RUNTIMES = new Set<unknown>([...RUNTIMES, ...DEPRECATED_RUNTIME_NAMES]);
+
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-FunctionName
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-Handler
@@ -125,7 +127,14 @@ const environmentSchema = z
 const functionSchema = z
   .strictObject({
     // Deprecated runtimes are accepted: old projects name them; they run on the nearest supported.
-    Runtime: z.enum([...RUNTIMES, ...DEPRECATED_RUNTIME_NAMES]),
+    Runtime: z.custom<FunctionRuntime>(
+      (value) => PROJECT_RUNTIMES.has(value as string),
+      // The deprecated ones are accepted, not offered.
+      {
+        error: (issue) =>
+          `expected one of ${RUNTIMES.join(', ')}${issue.input === undefined ? '' : ` (got ${JSON.stringify(issue.input)})`}`,
+      },
+    ),
     Handler: z
       .string()
       .max(128, { error: 'must be at most 128 characters' })
