@@ -132,7 +132,9 @@ const functionSchema = z
       // The deprecated ones are accepted, not offered.
       {
         error: (issue) =>
-          `expected one of ${RUNTIMES.join(', ')}${issue.input === undefined ? '' : ` (got ${JSON.stringify(issue.input)})`}`,
+          issue.input === undefined
+            ? 'required'
+            : `expected one of ${RUNTIMES.join(', ')} (got ${JSON.stringify(issue.input)})`,
       },
     ),
     Handler: z
