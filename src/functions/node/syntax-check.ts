@@ -2,10 +2,10 @@
 // (`serve --watch`): at start-up the runtime's own Runtime.UserCodeSyntaxError stays the answer,
 // as on Lambda, but an edit with a typo must not take a serving function down.
 import { transformSync } from 'esbuild';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FunctionConfig } from '../../model/types.js';
-import { HandlerBuildError } from './typescript-build.js';
+import { handlerModule, HandlerBuildError, isFile } from './typescript-build.js';
 
 // Lambda's lookup order: https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
 const EXTENSIONS = ['.js', '.mjs', '.cjs'];
@@ -13,8 +13,7 @@ const EXTENSIONS = ['.js', '.mjs', '.cjs'];
 /** Throws, naming file, line and column, when the handler's module is not valid JavaScript. */
 export function checkHandlerSyntax(config: FunctionConfig): void {
   if (!config.Runtime.startsWith('nodejs')) return;
-  const slash = config.Handler.lastIndexOf('/');
-  const base = join(config.Code, config.Handler.slice(0, config.Handler.indexOf('.', slash + 1)));
+  const base = join(config.Code, handlerModule(config.Handler));
   const file = EXTENSIONS.map((ext) => base + ext).find(isFile);
   if (!file) return;
   try {
@@ -31,13 +30,5 @@ export function checkHandlerSyntax(config: FunctionConfig): void {
     throw new HandlerBuildError(
       `function ${config.FunctionName}: ${file}${where}: ${first?.text ?? (error as Error).message}`,
     );
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }

@@ -114,12 +114,12 @@ function buildMessages(error: unknown): string {
 }
 
 /** `dir/file.export` → `dir/file`. */
-function handlerModule(handler: string): string {
+export function handlerModule(handler: string): string {
   const slash = handler.lastIndexOf('/');
   return handler.slice(0, handler.indexOf('.', slash + 1));
 }
 
-function isFile(path: string): boolean {
+export function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch {
