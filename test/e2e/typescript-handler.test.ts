@@ -114,3 +114,29 @@ describe('sallyport invoke on a TypeScript handler', () => {
     assert.match(r.stderr, /function typed: cannot compile .*index\.ts: .*index\.ts:2:\d+: /);
   });
 });
+
+describe('a TypeScript handler under serve --watch', () => {
+  it('an edit to index.ts is compiled again and answers the next call; a compile error keeps the last good build', async () => {
+    const dir = typeScriptProject('thread');
+    const s = await serve(['--config', dir, '--watch']);
+    try {
+      await eventually(() => s.output().includes('Watching '));
+      assert.equal((await call(`${s.base}/dev/hello?name=a`)).body, '{"hello":"a","typed":true}');
+      writeFileSync(join(dir, 'fn/index.ts'), HANDLER.replace('typed: true', 'typed: 2'));
+      await eventually(() => s.output().includes('reloaded: functions typed (code)'));
+      assert.equal((await call(`${s.base}/dev/hello?name=b`)).body, '{"hello":"b","typed":2}');
+      writeFileSync(
+        join(dir, 'fn/index.ts'),
+        'export const handler = async () => {\n  return {;\n};\n',
+      );
+      await eventually(() => s.output().includes('reload failed'));
+      assert.match(
+        s.output(),
+        /reload failed, still serving the last good version: function typed: cannot compile/,
+      );
+      assert.equal((await call(`${s.base}/dev/hello?name=c`)).body, '{"hello":"c","typed":2}');
+    } finally {
+      await s.stop();
+    }
+  });
+});
