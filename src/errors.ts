@@ -90,6 +90,7 @@ export type FunctionErrorCode =
   | 'TooManyRequestsException'
   | 'ERR_FUNCTION_RUNTIME'
   | 'ERR_RUNTIME_UNAVAILABLE'
+  | 'ERR_HANDLER_BUILD'
   | 'ERR_ISOLATION_UNSUPPORTED'
   | 'ERR_SANDBOX_UNAVAILABLE'
   | 'ERR_SANDBOX_FUNCTION';

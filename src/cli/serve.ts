@@ -10,7 +10,8 @@ import {
   type LogFormat,
 } from '../observability/logger.js';
 import { fail } from './fail.js';
-import { dataDirFor, parsePort, parseThrottle, projectFor } from './options.js';
+import { addDevOptions, runtimeResolverFor, watchIfAsked, type DevOptions } from './dev-options.js';
+import { dataDirFor, parsePort, parseThrottle } from './options.js';
 import {
   REDIS_UNAVAILABLE_POLICIES,
   type RedisUnavailablePolicy,
@@ -19,9 +20,10 @@ import { preparePrivateDataDir } from './private-data-dir.js';
 import {
   addProjectSourceOptions,
   notEmulatedLines,
-  projectFromSource,
+  projectSourceFor,
+  withEnvironment,
   type ProjectSourceOptions,
-} from './project-sources.js';
+} from './project-source.js';
 import {
   checkPortFree,
   reportToPrimary,
@@ -32,7 +34,7 @@ import {
 import { startNode, type AuthorizerCacheKind } from './start-node.js';
 import { forwardLinesToPrimary, WorkerLines } from './worker-follow.js';
 
-interface ServeOptions extends ProjectSourceOptions {
+interface ServeOptions extends ProjectSourceOptions, DevOptions {
   port: string;
   host: string;
   dataDir?: string;
@@ -55,7 +57,7 @@ interface ServeOptions extends ProjectSourceOptions {
 }
 
 export function serveCommand(): Command {
-  return addProjectSourceOptions(new Command('serve'))
+  const command = addProjectSourceOptions(new Command('serve'))
     .description(
       "serve every deployed stage and the admin API; with --config, deploy the project's APIs first",
     )
@@ -135,8 +137,8 @@ export function serveCommand(): Command {
         '--log-format <format>',
         'pretty: a coloured line per request; json: JSON lines (default: pretty on a terminal, else json)',
       ).choices(LOG_FORMATS),
-    )
-    .action((options: ServeOptions) => serve(options).catch(fail));
+    );
+  return addDevOptions(command).action((options: ServeOptions) => serve(options).catch(fail));
 }
 
 async function serve(options: ServeOptions): Promise<void> {
@@ -152,7 +154,9 @@ async function serve(options: ServeOptions): Promise<void> {
   // `logs --follow` reaches the primary; the workers answer the requests and forward their lines.
   if (worker) forwardLinesToPrimary();
   const workerLines = workers > 1 ? new WorkerLines() : undefined;
-  const project = (await projectFromSource(options)) ?? (await projectFor(options.config));
+  const source = withEnvironment(projectSourceFor(options), options);
+  const sourced = await source.read();
+  const project = sourced?.project;
   const dataDir = dataDirFor(options.dataDir, project);
   const root = createLogger({
     level: options.logLevel,
@@ -181,6 +185,7 @@ async function serve(options: ServeOptions): Promise<void> {
     redisUnavailable: options.redisUnavailable,
     accountThrottle: parseThrottle('--account-throttle', options.accountThrottle),
     ...(workerLines && { followSource: workerLines.source }),
+    runtimes: runtimeResolverFor(options),
   });
 
   // Handlers first: a signal that arrives as soon as we print must still stop us cleanly.
@@ -301,6 +306,7 @@ async function serve(options: ServeOptions): Promise<void> {
         : 'Usage plans and throttles counted in this process (quota counts saved in the store)',
   );
   process.stdout.write(lines.join('\n') + '\n');
+  watchIfAsked(options, source, sourced, node);
 }
 
 /** A Redis URL fit to print: its password replaced. */

@@ -10,15 +10,8 @@ import { createSigV4Authenticator } from '../control/admin/sigv4.js';
 import { FOLLOW_LOGS_PATH, followLogsHandler } from '../control/admin/follow-logs.js';
 import { localLines, type LineSource } from '../observability/follow-lines.js';
 import { Followers } from '../observability/followers.js';
-import {
-  applyAccessLogSettings,
-  createDeployment,
-  putRestApiFromOpenApi,
-  registerApiGatewayRoutes,
-} from '../control/apigateway/index.js';
-import { putUsagePlansFromProject } from '../control/apigateway/project-usage-plans.js';
+import { registerApiGatewayRoutes } from '../control/apigateway/index.js';
 import { loadFunctions } from '../control/lambda/load-functions.js';
-import { putFunctionFromFolder } from '../control/lambda/local-functions.js';
 import { FunctionPolicies } from '../control/lambda/resource-policy.js';
 import { registerLambdaRoutes } from '../control/lambda/routes.js';
 import { FunctionsInvoker } from '../functions/functions-invoker.js';
@@ -41,12 +34,13 @@ import { createMetrics, type MetricsRole } from '../observability/metrics.js';
 import { startRequestLog } from '../observability/request-log.js';
 import { AccessLogs, accessLogSink } from '../observability/access-log.js';
 import { startExecutionLog } from '../observability/execution-log-sink.js';
-import { importOpenApiDocument, readOpenApiFile } from '../openapi/import.js';
-import { basename } from 'node:path';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { UsageCounters } from '../gateway/limits/counters.js';
 import type { Throttle } from '../gateway/limits/token-bucket.js';
+import type { RuntimeResolver } from '../functions/runtimes/runtime-resolver.js';
+import { join } from 'node:path';
+import { applyProject, type AppliedProject } from './apply-project.js';
 
 export interface NodeOptions {
   project: Project | undefined;
@@ -90,6 +84,8 @@ export interface NodeOptions {
    * workers' (`serve --workers`, serve-workers.ts).
    */
   followSource?: LineSource;
+  /** `serve --python/--node/--strict-runtimes`: the interpreter of each runtime. */
+  runtimes?: RuntimeResolver | undefined;
 }
 
 export type AuthorizerCacheKind = 'memory' | 'redis';
@@ -101,6 +97,8 @@ export interface SallyportNode {
   invoker: FunctionsInvoker;
   /** Stages the project file deployed: `apiId/stage`. */
   projectStages: { apiId: string; stageName: string }[];
+  /** Applies a project again (`serve --watch`): checked first, nothing written when it fails. */
+  applyProject(project: Project): Promise<AppliedProject>;
   /** Reopens the access log file (SIGHUP, after logrotate moved it). */
   reopenLogs(): void;
   startAdmin(port: number, host: string): Promise<{ address: AddressInfo; generatedAt?: string }>;
@@ -124,6 +122,8 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
         }
       : {}),
     ...(options.isolation ? { defaultIsolation: options.isolation } : {}),
+    ...(options.runtimes ? { runtimes: options.runtimes } : {}),
+    buildRoot: join(dataDir, 'build'),
   });
   let functions: FunctionConfig[] = [];
   // One reload at a time, in the order asked: two overlapping reloads could otherwise finish out
@@ -170,7 +170,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     }
     const projectStages =
       project && options.applyProject !== false
-        ? await applyProject(project, store, invoker, reloadFunctions)
+        ? (await applyProject(project, store, invoker, reloadFunctions)).stages
         : [];
     await reloadFunctions();
     const policies = new FunctionPolicies(settings);
@@ -227,6 +227,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       gateway,
       invoker,
       projectStages,
+      applyProject: (next) => applyProject(next, store, invoker, reloadFunctions, true),
       reopenLogs: () => {
         accessLogs.reopen();
         executionFile?.reopen();
@@ -291,55 +292,4 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     await store.close();
     throw error;
   }
-}
-
-/**
- * sallyport.yaml goes through the same operations as the admin API: functions stored, each API
- * put (overwrite, keeping ids) and deployed to its stages — idempotently, so a restart with an
- * unchanged project writes nothing.
- */
-async function applyProject(
-  project: Project,
-  store: Store,
-  invoker: FunctionsInvoker,
-  reloadFunctions: () => Promise<void>,
-): Promise<{ apiId: string; stageName: string }[]> {
-  const deps = { store, settings: project.settings, now: Date.now };
-  for (const fn of project.functions) await putFunctionFromFolder(deps, fn);
-  await reloadFunctions();
-  const modelDeps = { ...deps, functionExists: (name: string) => invoker.has(name) };
-  const stages: { apiId: string; stageName: string }[] = [];
-  for (const api of project.apis) {
-    // Imported once on its own first, so a mistake is reported as one line naming file and key.
-    // A SAM template or serverless.yml brings its document built; sallyport.yaml names a file.
-    const { document, source } =
-      api.document === undefined
-        ? await readOpenApiFile(api.openapiFile)
-        : { document: api.document, source: basename(api.openapiFile) };
-    importOpenApiDocument(document, {
-      apiId: api.id,
-      apiName: api.name,
-      settings: project.settings,
-      functionExists: modelDeps.functionExists,
-      source,
-    });
-    await putRestApiFromOpenApi(modelDeps, {
-      id: api.id,
-      name: api.name,
-      document,
-      mode: 'overwrite',
-    });
-    for (const stage of api.stages) {
-      await createDeployment(modelDeps, api.id, {
-        stageName: stage.stageName,
-        variables: stage.variables,
-        reuseIfUnchanged: true,
-        replaceVariables: true,
-      });
-      await applyAccessLogSettings(modelDeps, api.id, stage.stageName, stage.accessLogSettings);
-      stages.push({ apiId: api.id, stageName: stage.stageName });
-    }
-  }
-  await putUsagePlansFromProject(deps, project.usagePlans);
-  return stages;
 }

@@ -232,7 +232,7 @@ export async function checkHandlerCode(
   }
   const moduleName = handlerModule(handler);
   if (await findModule(code, moduleName)) return undefined;
-  const tried = NODE_MODULE_EXTENSIONS.map((ext) => moduleName + ext).join(', ');
+  const tried = [...NODE_MODULE_EXTENSIONS, '.ts'].map((ext) => moduleName + ext).join(', ');
   return {
     key: 'Handler',
     message: `handler module "${moduleName}" not found in ${codeArg} (looked for ${tried})`,
@@ -256,7 +256,8 @@ function handlerModule(handler: string): string {
 }
 
 async function findModule(codeDir: string, moduleName: string): Promise<boolean> {
-  for (const ext of NODE_MODULE_EXTENSIONS) {
+  // A .ts handler is compiled when its function starts (functions/node/typescript-build.ts).
+  for (const ext of [...NODE_MODULE_EXTENSIONS, '.ts']) {
     if (await isFile(join(codeDir, moduleName + ext))) return true;
   }
   return false;

@@ -7,6 +7,7 @@ import {
 } from '../model/access-log-rules.js';
 import { z } from 'zod';
 import type { FunctionRuntime } from '../model/types.js';
+import { DEPRECATED_RUNTIME_NAMES } from '../functions/runtimes/runtime-versions.js';
 
 export const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x'] as const;
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html
@@ -25,6 +26,8 @@ export const RUNTIMES = [
   ...PYTHON_RUNTIMES,
   ...PROVIDED_RUNTIMES,
 ] as const satisfies readonly FunctionRuntime[];
+
+const PROJECT_RUNTIMES = new Set<unknown>([...RUNTIMES, ...DEPRECATED_RUNTIME_NAMES]);
 
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-FunctionName
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -123,7 +126,17 @@ const environmentSchema = z
 
 export const functionSchema = z
   .strictObject({
-    Runtime: z.enum(RUNTIMES),
+    // Deprecated runtimes are accepted: old projects name them; they run on the nearest supported.
+    Runtime: z.custom<FunctionRuntime>(
+      (value) => PROJECT_RUNTIMES.has(value as string),
+      // The deprecated ones are accepted, not offered.
+      {
+        error: (issue) =>
+          issue.input === undefined
+            ? 'required'
+            : `expected one of ${RUNTIMES.join(', ')} (got ${JSON.stringify(issue.input)})`,
+      },
+    ),
     Handler: z
       .string()
       .max(128, { error: 'must be at most 128 characters' })
@@ -150,8 +163,8 @@ export const functionSchema = z
   })
   .superRefine((fn, ctx) => {
     const { Runtime, Handler } = fn;
-    const node = (NODE_RUNTIMES as readonly string[]).includes(Runtime);
-    const python = (PYTHON_RUNTIMES as readonly string[]).includes(Runtime);
+    const node = Runtime.startsWith('nodejs');
+    const python = Runtime.startsWith('python');
     if (node && !NODE_HANDLER.test(Handler)) {
       ctx.addIssue({
         code: 'custom',

@@ -28,6 +28,8 @@ export class FunctionsInvoker implements Invoker {
   private readonly logger: Logger;
   private readonly factory: PoolFactory;
   private pools = new Map<string, Pool>();
+  /** Each pool's configuration as given (a TypeScript pool runs a compiled copy). */
+  private readonly given = new WeakMap<Pool, FunctionConfig>();
 
   constructor(options: FunctionsInvokerOptions) {
     this.defaultIsolation = options.defaultIsolation ?? DEFAULT_ISOLATION;
@@ -49,14 +51,27 @@ export class FunctionsInvoker implements Invoker {
     const functions = this.withLevels(configs);
     const makers = functions.map((config) => {
       const current = this.pools.get(config.FunctionName);
-      return current && canonicalJson(current.config) === canonicalJson(config)
+      const given = current && this.given.get(current);
+      return given && canonicalJson(given) === canonicalJson(config)
         ? () => current
         : this.factory.prepare(config);
     });
     const next = new Map<string, Pool>();
-    functions.forEach((config, index) => next.set(config.FunctionName, makers[index]!()));
+    functions.forEach((config, index) => {
+      const pool = makers[index]!();
+      this.given.set(pool, config);
+      next.set(config.FunctionName, pool);
+    });
     for (const [name, pool] of this.pools) if (next.get(name) !== pool) this.retire(pool);
     this.pools = next;
+  }
+
+  /**
+   * Throws what setFunctions would throw for these functions (a runtime, isolation level or
+   * sandbox this machine cannot give, TypeScript that does not compile), changing nothing.
+   */
+  check(configs: FunctionConfig[]): void {
+    for (const config of this.withLevels(configs)) this.factory.prepare(config);
   }
 
   /** Each function with the level it runs at, resolved once here. */

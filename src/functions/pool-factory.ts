@@ -10,6 +10,8 @@ import type { WorkerScript } from './node/worker-script.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_QUEUE, type Pool } from './pool.js';
 import { ProcessPool, type ProcessPoolLimits } from './process/process-pool.js';
 import { launchFor } from './process/runtime-launchers.js';
+import { compiledIfTypeScript, defaultBuildRoot } from './node/typescript-build.js';
+import { RuntimeResolver } from './runtimes/runtime-resolver.js';
 import { CgroupLauncher } from './sandbox/cgroup-launcher.js';
 import { SandboxHost } from './sandbox/sandbox-host.js';
 
@@ -24,6 +26,10 @@ export interface PoolFactoryOptions {
   processes?: Partial<ProcessPoolLimits>;
   /** The worker threads' main script; default the built worker-entry.js beside function-pool. */
   workerScript?: WorkerScript;
+  /** Where TypeScript handlers are compiled to; default a folder under the system's tmpdir. */
+  buildRoot?: string;
+  /** Which interpreter runs each runtime (`serve --python/--node/--strict-runtimes`). */
+  runtimes?: RuntimeResolver;
 }
 
 export class PoolFactory {
@@ -32,6 +38,9 @@ export class PoolFactory {
   private sandboxHost: SandboxHost | undefined;
   /** undefined: not tried yet; null: this machine gives sallyport no cgroups. */
   private processCgroups: CgroupLauncher | null | undefined;
+  private readonly runtimes: RuntimeResolver;
+  /** Per function: what runs it instead of its exact runtime, when not exactly it. */
+  readonly runtimeNotices = new Map<string, string>();
 
   constructor(options: PoolFactoryOptions) {
     this.options = options;
@@ -42,15 +51,20 @@ export class PoolFactory {
       idleTimeoutMs: limits.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     };
     if (limits.killGraceMs !== undefined) this.processLimits.killGraceMs = limits.killGraceMs;
+    this.runtimes = options.runtimes ?? new RuntimeResolver();
   }
 
   /**
    * Checks that this machine can run the function at its level (a runtime on PATH, a sandbox it
-   * can build) and returns how to make its pool: nothing starts until the maker is called.
+   * can build, TypeScript that compiles) and returns how to make its pool: nothing starts until
+   * the maker is called. The pool's `config` is the compiled one for TypeScript.
    */
-  prepare(config: FunctionConfig): () => Pool {
+  prepare(source: FunctionConfig): () => Pool {
+    const runtime = this.runtimes.resolve(source);
+    const config = compiledIfTypeScript(source, this.options.buildRoot ?? defaultBuildRoot());
+    this.notice(config.FunctionName, runtime.notice);
     if (config.Isolation === 'thread') return () => this.threadPool(config);
-    const launch = launchFor(config);
+    const launch = launchFor(config, runtime.command);
     const sandbox = config.Isolation === 'sandbox' ? this.sandbox() : undefined;
     sandbox?.check(config, launch);
     return () =>
@@ -63,6 +77,16 @@ export class PoolFactory {
         sandbox,
         cgroups: config.Isolation === 'process' ? this.cgroupsForProcesses() : undefined,
       });
+  }
+
+  private notice(functionName: string, notice: string | undefined): void {
+    if (notice === undefined) {
+      this.runtimeNotices.delete(functionName);
+      return;
+    }
+    if (this.runtimeNotices.get(functionName) === notice) return;
+    this.runtimeNotices.set(functionName, notice);
+    this.options.logger.warn({ functionName }, notice);
   }
 
   /** Opens the sandbox host now: throws when this machine cannot sandbox. */

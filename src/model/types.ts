@@ -229,7 +229,25 @@ export type NodeRuntime = 'nodejs18.x' | 'nodejs20.x' | 'nodejs22.x';
 export type PythonRuntime = 'python3.9' | 'python3.10' | 'python3.11' | 'python3.12' | 'python3.13';
 /** OS-only runtimes: the function brings its own `bootstrap` executable. */
 export type ProvidedRuntime = 'provided' | 'provided.al2' | 'provided.al2023';
-export type FunctionRuntime = NodeRuntime | PythonRuntime | ProvidedRuntime;
+/**
+ * Runtimes AWS Lambda no longer runs, still named by old projects: each runs on the nearest
+ * supported one, with a warning (functions/runtimes/runtime-versions.ts).
+ */
+export type DeprecatedRuntime =
+  | 'python2.7'
+  | 'python3.6'
+  | 'python3.7'
+  | 'python3.8'
+  | 'nodejs'
+  | 'nodejs4.3'
+  | 'nodejs4.3-edge'
+  | 'nodejs6.10'
+  | 'nodejs8.10'
+  | 'nodejs10.x'
+  | 'nodejs12.x'
+  | 'nodejs14.x'
+  | 'nodejs16.x';
+export type FunctionRuntime = NodeRuntime | PythonRuntime | ProvidedRuntime | DeprecatedRuntime;
 
 /**
  * Where a function's execution environments live (Sallyport's own setting, not Lambda's): worker
@@ -252,6 +270,11 @@ export interface FunctionConfig {
   Environment: { Variables: Record<string, string> };
   /** Absent: `serve --isolation` (default `thread`; `process` for runtimes threads cannot run). */
   Isolation?: FunctionIsolation;
+  /**
+   * Which version of the code this is (the stored CodeHash): a new version gets fresh
+   * environments even when nothing else changed (`serve --watch`, UpdateFunctionCode).
+   */
+  CodeVersion?: string;
 }
 
 /** Where ARNs point: the account and region this gateway pretends to be. */

@@ -123,8 +123,8 @@ describe('loadProject: errors name the file and the key', () => {
   const cases: [string, string, string][] = [
     [
       'a runtime Sallyport does not run',
-      fn('').replace('nodejs20.x', 'python3.6'),
-      'sallyport.yaml: functions.fn.Runtime: expected one of nodejs18.x, nodejs20.x, nodejs22.x, python3.9, python3.10, python3.11, python3.12, python3.13, provided, provided.al2, provided.al2023 (got "python3.6")',
+      fn('').replace('nodejs20.x', 'java21'),
+      'sallyport.yaml: functions.fn.Runtime: expected one of nodejs18.x, nodejs20.x, nodejs22.x, python3.9, python3.10, python3.11, python3.12, python3.13, provided, provided.al2, provided.al2023 (got "java21")',
     ],
     [
       'Lambda function names: [a-zA-Z0-9-_]{1,64}',
@@ -164,7 +164,7 @@ describe('loadProject: errors name the file and the key', () => {
     [
       'a handler module that is not in the Code folder',
       fn('').replace('index.handler', 'lib/main.handler'),
-      'sallyport.yaml: functions.fn.Handler: handler module "lib/main" not found in ./fn (looked for lib/main.js, lib/main.mjs, lib/main.cjs)',
+      'sallyport.yaml: functions.fn.Handler: handler module "lib/main" not found in ./fn (looked for lib/main.js, lib/main.mjs, lib/main.cjs, lib/main.ts)',
     ],
     [
       'a reserved Lambda environment variable',

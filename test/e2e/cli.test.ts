@@ -31,7 +31,7 @@ describe('sallyport CLI', () => {
 
   it('an invalid key: the message names the file and the key', async () => {
     const dir = tempProject(
-      `functions:\n  f:\n    Runtime: python3.6\n    Handler: index.handler\n    Code: ${AUTHORIZER}\napis: []\n`,
+      `functions:\n  f:\n    Runtime: java8\n    Handler: index.handler\n    Code: ${AUTHORIZER}\napis: []\n`,
     );
     const r = await run(['serve', '--config', dir, '--port', '0']);
     assert.equal(r.code, 1);

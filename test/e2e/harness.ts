@@ -60,9 +60,11 @@ export function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Serv
 /** Runs a sallyport command to completion. */
 export function run(
   args: string[],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -35,5 +35,7 @@ export function toFunctionConfig(fn: StoredFunction, code: string): FunctionConf
     Environment: fn.Environment,
   };
   if (fn.Isolation !== undefined) config.Isolation = fn.Isolation;
+  // New code, fresh environments, even when nothing else changed (an edit under `serve --watch`).
+  config.CodeVersion = fn.CodeHash;
   return config;
 }

@@ -14,13 +14,17 @@ export interface LocalFunctionDeps {
   now: () => number;
 }
 
+/** What putFunctionFromFolder changed: nothing, or a new function, its code, its configuration. */
+export type FunctionChange =
+  'unchanged' | 'created' | 'code' | 'configuration' | 'code and configuration';
+
 /** Creates or updates the stored function; writes nothing when nothing changed. */
 export async function putFunctionFromFolder(
   deps: LocalFunctionDeps,
   config: FunctionConfig,
-): Promise<void> {
+): Promise<FunctionChange> {
   const code = await fingerprint(config.Code);
-  await deps.store.transaction(async (tx) => {
+  return deps.store.transaction(async (tx): Promise<FunctionChange> => {
     const current = await tx.get<StoredFunction>('function', '', config.FunctionName);
     if (
       current &&
@@ -28,7 +32,7 @@ export async function putFunctionFromFolder(
       current.CodeHash === code.hash &&
       sameConfig(current, config)
     ) {
-      return;
+      return 'unchanged';
     }
     const fn: StoredFunction = {
       ...config,
@@ -44,6 +48,10 @@ export async function putFunctionFromFolder(
     };
     await tx.put('function', '', config.FunctionName, fn);
     tx.notify({ kind: 'function', scope: '', id: config.FunctionName });
+    if (!current) return 'created';
+    const newCode = current.LocalCode !== config.Code || current.CodeHash !== code.hash;
+    const newConfig = !sameConfig(current, config);
+    return newCode && newConfig ? 'code and configuration' : newCode ? 'code' : 'configuration';
   });
 }
 

@@ -27,6 +27,11 @@ export async function loadHandler(taskRoot: string, fullHandler: string): Promis
       `'${fullHandler}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
     );
   }
+  // Node.js applies NODE_OPTIONS to processes, not threads: the switch AWS documents for
+  // source-mapped stacks (https://docs.aws.amazon.com/lambda/latest/dg/typescript-exceptions.html)
+  // is honoured here for both, before the module (and its map) is loaded.
+  if (process.env.NODE_OPTIONS?.includes('--enable-source-maps'))
+    process.setSourceMapsEnabled(true);
   const handlerPart = basename(fullHandler);
   const moduleRoot = fullHandler.slice(0, fullHandler.indexOf(handlerPart));
   const match = /^([^.]*)\.(.*)$/.exec(handlerPart);

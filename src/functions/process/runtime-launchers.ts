@@ -2,11 +2,10 @@
 // runtime has (AWS_LAMBDA_RUNTIME_API is added per environment, with its own server's address).
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
-import { SallyportError } from '../../errors.js';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionConfig } from '../../model/types.js';
+import { RuntimeResolver } from '../runtimes/runtime-resolver.js';
 
 export interface Launch {
   command: string;
@@ -23,24 +22,15 @@ const PYTHON_BOOTSTRAP = join(PYTHON_RUNTIME_DIR, 'bootstrap.py');
 // Same extension as this module: process-bootstrap.js from dist/, .ts under tsx.
 const NODE_BOOTSTRAP = resolve(dirname(thisFile), `../node/process-bootstrap${extname(thisFile)}`);
 
-/** A runtime this machine cannot run (python3 missing); thrown when the functions are loaded. */
-export class RuntimeUnavailableError extends SallyportError {
-  readonly code = 'ERR_RUNTIME_UNAVAILABLE';
-  constructor(message: string) {
-    super(message);
-  }
-}
-
-export function launchFor(config: FunctionConfig, pythonCommand = findPython()): Launch {
+/**
+ * `interpreter`: the python or node that runs the function (runtimes/runtime-resolver.ts); by
+ * default the first of this machine's, for tests.
+ */
+export function launchFor(config: FunctionConfig, interpreter?: string): Launch {
   const runtime = config.Runtime;
   if (runtime.startsWith('python')) {
-    if (pythonCommand === undefined) {
-      throw new RuntimeUnavailableError(
-        `function ${config.FunctionName}: ${runtime} runs on this machine's python3, which is not on PATH (install Python 3, or set SALLYPORT_PYTHON to its path)`,
-      );
-    }
     return {
-      command: pythonCommand,
+      command: interpreter ?? new RuntimeResolver().resolve(config).command!,
       // -s: no user site-packages (Lambda's image has none);
       // -u: unbuffered, so print() reaches the log before the invocation's END line.
       args: ['-s', '-u', PYTHON_BOOTSTRAP],
@@ -58,28 +48,9 @@ export function launchFor(config: FunctionConfig, pythonCommand = findPython()):
   const args = [`--max-old-space-size=${config.MemorySize}`];
   if (extname(thisFile) === '.ts') args.push('--import', import.meta.resolve('tsx'));
   args.push(NODE_BOOTSTRAP);
-  return { command: process.execPath, args, env: { LAMBDA_RUNTIME_DIR: dirname(NODE_BOOTSTRAP) } };
-}
-
-let pythonOnPath: string | undefined | null = null;
-
-/** SALLYPORT_PYTHON, else `python3` on PATH (looked up once). */
-export function findPython(): string | undefined {
-  if (process.env.SALLYPORT_PYTHON) return process.env.SALLYPORT_PYTHON;
-  if (pythonOnPath === null) pythonOnPath = findOnPath('python3');
-  return pythonOnPath;
-}
-
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return {
+    command: interpreter ?? process.execPath,
+    args,
+    env: { LAMBDA_RUNTIME_DIR: dirname(NODE_BOOTSTRAP) },
+  };
 }

@@ -190,6 +190,9 @@ export class SandboxHost {
       readOnly.push(bootstrapDir, ...outsideUsr(python.prefixes));
       return { command: [python.executable, ...launch.args], readOnly };
     }
+    // A Node.js other than the gateway's own (runtimes/runtime-resolver.ts) lives elsewhere.
+    if (config.Runtime.startsWith('nodejs') && launch.command !== process.execPath)
+      readOnly.push(...outsideUsr([dirname(launch.command)]));
     return { command: [launch.command, ...launch.args], readOnly };
   }
 

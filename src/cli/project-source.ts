@@ -1,9 +1,56 @@
-// The other ways to name a project: a SAM template (--template) or a serverless.yml
-// (--serverless), each converted into the project sallyport.yaml would give.
+// Where `serve` reads its project from, as something it can read again (`serve --watch`): each
+// read gives the project and every file it was made of. sallyport.yaml is one source; a SAM
+// template (--template) or a serverless.yml (--serverless) is another, converted on each read
+// into the project sallyport.yaml would give.
 import { Command } from 'commander';
+import { withEnvironmentFiles, type EnvironmentFileOptions } from '../config/environment-files.js';
 import type { Project } from '../config/project-file.js';
 import { loadSamTemplate } from '../config/sam/load-template.js';
 import { loadServerlessProject } from '../config/serverless/load-serverless.js';
+import { projectFor } from './options.js';
+
+export interface SourcedProject {
+  project: Project;
+  /**
+   * The files read to make it (project file, OpenAPI documents, environment files); the
+   * functions' code folders are watched as well, from `project.functions`.
+   */
+  files: string[];
+}
+
+export interface ProjectSource {
+  /** Reads the project (again); throws, as at start, on a mistake. Undefined: no project. */
+  read(): Promise<SourcedProject | undefined>;
+}
+
+/**
+ * `--template` or `--serverless`, else `--config`, else ./sallyport.yaml when there is one
+ * (options.ts, projectFor).
+ */
+export function projectSourceFor(options: ProjectSourceOptions): ProjectSource {
+  return {
+    async read() {
+      const project = (await projectFromSource(options)) ?? (await projectFor(options.config));
+      if (!project) return undefined;
+      return { project, files: [project.file, ...project.apis.map((api) => api.openapiFile)] };
+    },
+  };
+}
+
+/** The source's projects with `--env-vars` and `.env` applied; those files are read too. */
+export function withEnvironment(
+  source: ProjectSource,
+  options: EnvironmentFileOptions,
+): ProjectSource {
+  return {
+    async read() {
+      const sourced = await source.read();
+      if (!sourced) return undefined;
+      const { project, files } = await withEnvironmentFiles(sourced.project, options);
+      return { project, files: [...sourced.files, ...files] };
+    },
+  };
+}
 
 export interface ProjectSourceOptions {
   config?: string;
