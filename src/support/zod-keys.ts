@@ -12,7 +12,7 @@ interface Def {
   options?: z.ZodType[];
 }
 
-const defOf = (schema: z.ZodType): Def => schema._zod.def as unknown as Def;
+const defOf = (schema: z.ZodType): Def => schema._zod.def;
 
 /** The object schemas found at `path`, wrappers (optional, default, pipe …) looked through. */
 function objectsAt(schema: z.ZodType, path: readonly PropertyKey[]): Def[] {
