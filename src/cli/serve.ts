@@ -145,7 +145,13 @@ async function serve(options: ServeOptions): Promise<void> {
     format: options.logFormat ?? defaultLogFormat(),
   });
   const logger = worker ? root.child({ worker: worker.id }) : root;
-  if (!worker) preparePrivateDataDir(dataDir, logger);
+  if (!worker) {
+    // A taken port is found before anything is written: no data directory, no store.
+    await portFree('--port', 'API calls', options.host, port);
+    if (options.admin)
+      await portFree('--admin-port', 'the admin API', options.adminHost, adminPort);
+    preparePrivateDataDir(dataDir, logger);
+  }
   const node = await startNode({
     project,
     applyProject: !worker,
@@ -276,6 +282,25 @@ async function serve(options: ServeOptions): Promise<void> {
         : 'Usage plans counted in this process (quota counts saved in the store)',
   );
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** One clear line naming the port, what it was for and the option that changes it. */
+async function portFree(option: string, what: string, host: string, port: number): Promise<void> {
+  try {
+    await checkPortFree(port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is already in use'
+        : code === 'EACCES'
+          ? 'needs privileges this user does not have'
+          : `cannot be listened on (${(error as Error).message})`;
+    throw new Error(
+      `port ${port} on ${host} (${what}) ${why}: stop what holds it, or choose another with ${option} (0 picks a free one)`,
+      { cause: error },
+    );
+  }
 }
 
 /** A Redis URL fit to print: its password replaced. */
