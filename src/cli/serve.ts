@@ -9,6 +9,7 @@ import {
   LOG_FORMATS,
   type LogFormat,
 } from '../observability/logger.js';
+import { exitWithParent } from './exit-with-parent.js';
 import { fail } from './fail.js';
 import { dataDirFor, parsePort, parseThrottle, projectFor } from './options.js';
 import {
@@ -187,6 +188,11 @@ async function serve(options: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  if (!worker)
+    exitWithParent((why) => {
+      logger.warn(`${why}: stopping`);
+      stop('parent exited');
+    });
   // logrotate's postrotate: `kill -HUP <pid>` makes the access log start a new file. Only then:
   // otherwise SIGHUP keeps its meaning (the terminal closed: stop).
   if (options.accessLog !== '-') process.on('SIGHUP', () => node.reopenLogs());
