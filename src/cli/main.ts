@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { fail } from './fail.js';
 import { invokeCommand } from './invoke.js';
 import { explainCommand } from './explain.js';
+import { generateEventCommand } from './generate-event.js';
+import { initCommand } from './init.js';
 import { serveCommand } from './serve.js';
 import { storeCommands } from './store-commands.js';
 
@@ -24,6 +26,8 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(invokeCommand());
   for (const command of storeCommands()) program.addCommand(command);
   program.addCommand(explainCommand());
+  program.addCommand(generateEventCommand());
+  program.addCommand(initCommand());
   try {
     await program.parseAsync(argv);
   } catch (error) {
