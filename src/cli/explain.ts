@@ -15,6 +15,7 @@ import { createLambdaAuthorizerRunner } from '../gateway/steps/authorize-lambda.
 import { syntheticRequest } from '../gateway/synthetic-request.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { fail } from './fail.js';
+import { existingDataDir } from './find-data-dir.js';
 import { dataDirFor, projectFor } from './options.js';
 import { startNode, type SallyportNode } from './start-node.js';
 
@@ -54,7 +55,11 @@ async function explain(options: ExplainOptions): Promise<void> {
   const logger = createLogger({ level: 'warn', destination: process.stderr });
   const node = await startNode({
     project,
-    dataDir: dataDirFor(options.dataDir, project),
+    // Without a project to apply, only existing state can be explained: never create an empty one.
+    dataDir:
+      project || options.store !== undefined
+        ? dataDirFor(options.dataDir, project)
+        : existingDataDir(options.dataDir, undefined),
     store: options.store,
     logger,
   });

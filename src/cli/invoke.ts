@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { createLogger } from '../observability/logger.js';
 import { fail } from './fail.js';
 import { startProject } from './project-runtime.js';
@@ -6,6 +7,7 @@ import { startProject } from './project-runtime.js';
 interface InvokeOptions {
   config: string;
   payload: string;
+  event?: string;
 }
 
 export function invokeCommand(): Command {
@@ -14,15 +16,23 @@ export function invokeCommand(): Command {
     .argument('<name>', 'function name')
     .option('-c, --config <path>', 'sallyport.yaml, or the folder holding it', '.')
     .option('--payload <json>', 'the event, as JSON', '{}')
+    .option(
+      '-e, --event <file>',
+      'the event from a JSON file, or - for standard input (as sam local invoke -e)',
+    )
     .action((name: string, options: InvokeOptions) => invoke(name, options).catch(fail));
 }
 
 async function invoke(name: string, options: InvokeOptions): Promise<void> {
+  const [source, text] =
+    options.event === undefined
+      ? ['--payload', options.payload]
+      : ['--event', readFileSync(options.event === '-' ? 0 : options.event, 'utf8')];
   let event: unknown;
   try {
-    event = JSON.parse(options.payload);
+    event = JSON.parse(text);
   } catch {
-    throw new Error(`--payload: not valid JSON: ${options.payload}`);
+    throw new Error(`${source}: not valid JSON: ${text.slice(0, 200)}`);
   }
   // Function logs go to stderr so stdout carries only the payload.
   const logger = createLogger({ destination: process.stderr });

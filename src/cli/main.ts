@@ -7,6 +7,8 @@ import { invokeCommand } from './invoke.js';
 import { logsCommand } from './logs.js';
 import { debugTokenCommand } from './debug-token.js';
 import { explainCommand } from './explain.js';
+import { generateEventCommand } from './generate-event.js';
+import { initCommand } from './init.js';
 import { serveCommand } from './serve.js';
 import { storeCommands } from './store-commands.js';
 
@@ -28,6 +30,8 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(explainCommand());
   program.addCommand(logsCommand());
   program.addCommand(debugTokenCommand());
+  program.addCommand(generateEventCommand());
+  program.addCommand(initCommand());
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -9,6 +9,7 @@ import {
   LOG_FORMATS,
   type LogFormat,
 } from '../observability/logger.js';
+import { exitWithParent } from './exit-with-parent.js';
 import { fail } from './fail.js';
 import { addDevOptions, runtimeResolverFor, watchIfAsked, type DevOptions } from './dev-options.js';
 import { dataDirFor, parsePort, parseThrottle } from './options.js';
@@ -163,7 +164,13 @@ async function serve(options: ServeOptions): Promise<void> {
     format: options.logFormat ?? defaultLogFormat(),
   });
   const logger = worker ? root.child({ worker: worker.id }) : root;
-  if (!worker) preparePrivateDataDir(dataDir, logger);
+  if (!worker) {
+    // A taken port is found before anything is written: no data directory, no store.
+    await portFree('--port', 'API calls', options.host, port);
+    if (options.admin)
+      await portFree('--admin-port', 'the admin API', options.adminHost, adminPort);
+    preparePrivateDataDir(dataDir, logger);
+  }
   const node = await startNode({
     project,
     applyProject: !worker,
@@ -208,6 +215,11 @@ async function serve(options: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  if (!worker)
+    exitWithParent((why) => {
+      logger.warn(`${why}: stopping`);
+      stop('parent exited');
+    });
   // logrotate's postrotate: `kill -HUP <pid>` makes the access log start a new file. Only then:
   // otherwise SIGHUP keeps its meaning (the terminal closed: stop).
   const logFile = (f: string | undefined) => f !== undefined && f !== '-';
@@ -307,6 +319,25 @@ async function serve(options: ServeOptions): Promise<void> {
   );
   process.stdout.write(lines.join('\n') + '\n');
   watchIfAsked(options, source, sourced, node);
+}
+
+/** One clear line naming the port, what it was for and the option that changes it. */
+async function portFree(option: string, what: string, host: string, port: number): Promise<void> {
+  try {
+    await checkPortFree(port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is already in use'
+        : code === 'EACCES'
+          ? 'needs privileges this user does not have'
+          : `cannot be listened on (${(error as Error).message})`;
+    throw new Error(
+      `port ${port} on ${host} (${what}) ${why}: stop what holds it, or choose another with ${option} (0 picks a free one)`,
+      { cause: error },
+    );
+  }
 }
 
 /** A Redis URL fit to print: its password replaced. */

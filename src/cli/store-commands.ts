@@ -13,21 +13,39 @@ import { exportOpenApi } from '../openapi/export.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { fail } from './fail.js';
+import { existingDataDir } from './find-data-dir.js';
 
 interface StoreOptions {
-  dataDir: string;
+  dataDir?: string;
+  config?: string;
   store?: string;
 }
 
 function storeCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
-    .option('--data-dir <dir>', 'where Sallyport keeps its state', '.sallyport')
+    .option(
+      '--data-dir <dir>',
+      'where serve keeps its state (default: .sallyport beside the project file, or in the current folder)',
+    )
+    .option('-c, --config <path>', 'the project (sallyport.yaml or its folder) whose state to use')
     .option('--store <url>', 'postgres://… (default: SQLite in the data dir)');
 }
 
-async function withStore<T>(options: StoreOptions, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ store: options.store, dataDir: resolve(options.dataDir) });
+/**
+ * Opens the store serve used. SQLite: only one that exists (a reading command never leaves an
+ * empty data directory behind), except for `import` into an explicit `--data-dir`.
+ */
+async function withStore<T>(
+  options: StoreOptions,
+  fn: (store: Store) => Promise<T>,
+  creates = false,
+): Promise<T> {
+  const dataDir =
+    options.store !== undefined || (creates && options.dataDir !== undefined)
+      ? resolve(options.dataDir ?? '.sallyport')
+      : existingDataDir(options.dataDir, options.config);
+  const store = await openStore({ store: options.store, dataDir });
   try {
     return await fn(store);
   } finally {
@@ -91,17 +109,21 @@ export function storeCommands(): Command[] {
     .argument('<file>', 'OpenAPI 3.0 or Swagger 2.0, YAML or JSON')
     .option('--id <apiId>', 'overwrite this existing API instead (PutRestApi mode=overwrite)')
     .action((file: string, o: StoreOptions & { id?: string }) =>
-      withStore(o, async (store) => {
-        const parsed = parseYaml(await readFile(file, 'utf8'));
-        if (!parsed.ok)
-          throw new Error(`${file}:${parsed.line}:${parsed.column}: ${parsed.reason}`);
-        const names = await functionNames(store);
-        const api = await putRestApiFromOpenApi(
-          { store, settings, functionExists: (n) => names.has(n) },
-          { id: o.id ?? awsId(10), document: parsed.value, mode: 'overwrite' },
-        );
-        process.stdout.write(`✔ imported ${api.name} as ${api.id}\n`);
-      }).catch((error: Error) => fail(new Error(error.message.replace(/\s*\n\s*/g, ' ')))),
+      withStore(
+        o,
+        async (store) => {
+          const parsed = parseYaml(await readFile(file, 'utf8'));
+          if (!parsed.ok)
+            throw new Error(`${file}:${parsed.line}:${parsed.column}: ${parsed.reason}`);
+          const names = await functionNames(store);
+          const api = await putRestApiFromOpenApi(
+            { store, settings, functionExists: (n) => names.has(n) },
+            { id: o.id ?? awsId(10), document: parsed.value, mode: 'overwrite' },
+          );
+          process.stdout.write(`✔ imported ${api.name} as ${api.id}\n`);
+        },
+        true,
+      ).catch((error: Error) => fail(new Error(error.message.replace(/\s*\n\s*/g, ' ')))),
     );
 
   const exportCmd = storeCommand('export', 'print the OpenAPI of a deployed stage (GetExport)')

@@ -7,8 +7,11 @@ import type { AccessLogSettings, FunctionConfig, Settings } from '../model/types
 import { ProjectFileError } from './errors.js';
 import { projectFileSchema, type ProjectFile } from './schema.js';
 import { restApiIdFor } from '../support/stable-id.js';
-import { parseYaml } from '../support/yaml.js';
-import { formatKeyPath, formatZodIssue } from '../support/zod-issue.js';
+import { closest } from '../support/closest.js';
+import { parseYaml, yamlLocator, type YamlPosition } from '../support/yaml.js';
+import { formatKeyPath, formatZodIssue, type KeyPath } from '../support/zod-issue.js';
+import { knownKeysAt } from '../support/zod-keys.js';
+import type { z } from 'zod';
 
 export interface StageDefinition {
   stageName: string;
@@ -68,7 +71,8 @@ const NODE_MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
 export async function loadProject(pathArg: string): Promise<Project> {
   const file = await findProjectFile(resolve(pathArg), pathArg);
   const name = basename(file);
-  const raw = parseYaml(await readFile(file, 'utf8'));
+  const text = await readFile(file, 'utf8');
+  const raw = parseYaml(text);
   if (!raw.ok) {
     throw new ProjectFileError(
       'ERR_PROJECT_YAML_SYNTAX',
@@ -76,15 +80,13 @@ export async function loadProject(pathArg: string): Promise<Project> {
       `${name}:${raw.line}:${raw.column}: ${raw.reason}`,
     );
   }
+  const where: Where = { file, locate: yamlLocator(text) };
   const parsed = projectFileSchema.safeParse(raw.value ?? {}, { reportInput: true });
-  if (!parsed.success) {
-    const { path, message } = formatZodIssue(parsed.error.issues[0]!);
-    throw invalid(file, formatKeyPath(path), message);
-  }
+  if (!parsed.success) throw schemaProblems(where, parsed.error.issues);
   const dir = dirname(file);
-  const functions = await toFunctions(parsed.data, file, dir);
-  const apis = await toApis(parsed.data, file, dir);
-  const usagePlans = toUsagePlans(parsed.data, apis, file);
+  const functions = await toFunctions(parsed.data, where, dir);
+  const apis = await toApis(parsed.data, where, dir);
+  const usagePlans = toUsagePlans(parsed.data, apis, where);
   return { file, dir, settings: parsed.data.settings, functions, apis, usagePlans };
 }
 
@@ -92,7 +94,7 @@ export async function loadProject(pathArg: string): Promise<Project> {
 function toUsagePlans(
   data: ProjectFile,
   apis: ApiDefinition[],
-  file: string,
+  file: Where,
 ): UsagePlanDefinition[] {
   const keyPlans = new Map<string, string>();
   return Object.entries(data.usagePlans).map(([name, plan]) => {
@@ -149,11 +151,7 @@ async function findProjectFile(absolute: string, pathArg: string): Promise<strin
   );
 }
 
-async function toFunctions(
-  data: ProjectFile,
-  file: string,
-  dir: string,
-): Promise<FunctionConfig[]> {
+async function toFunctions(data: ProjectFile, file: Where, dir: string): Promise<FunctionConfig[]> {
   const functions: FunctionConfig[] = [];
   for (const [FunctionName, fn] of Object.entries(data.functions)) {
     const keyPath = `functions.${FunctionName}`;
@@ -178,7 +176,7 @@ async function toFunctions(
   return functions;
 }
 
-async function toApis(data: ProjectFile, file: string, dir: string): Promise<ApiDefinition[]> {
+async function toApis(data: ProjectFile, file: Where, dir: string): Promise<ApiDefinition[]> {
   const apis: ApiDefinition[] = [];
   const ids = new Map<string, number>();
   for (const [index, api] of data.apis.entries()) {
@@ -263,13 +261,69 @@ async function findModule(codeDir: string, moduleName: string): Promise<boolean>
   return false;
 }
 
-function invalid(file: string, keyPath: string, message: string): ProjectFileError {
-  const where = keyPath === '' ? '' : `${keyPath}: `;
+/** The project file and where each of its keys sits, for messages that name file:line:column. */
+interface Where {
+  file: string;
+  locate: (path: readonly PropertyKey[], key?: boolean) => YamlPosition;
+}
+
+/** One problem as a line: `sallyport.yaml:7:5: functions.fn.Runtime: message`. */
+function problemLine(where: Where, path: KeyPath, message: string, key?: string): string {
+  const { line, column } = where.locate(
+    key === undefined ? path : [...path, key],
+    key !== undefined,
+  );
+  const keyPath = formatKeyPath(path);
+  return `${basename(where.file)}:${line}:${column}: ${keyPath === '' ? '' : `${keyPath}: `}${message}`;
+}
+
+function invalid(where: Where, keyPath: string, message: string): ProjectFileError {
+  const path = keyPath.split(/\.|\[(\d+)\]/).filter((step) => step !== undefined && step !== '');
+  const steps = path.map((step) => (/^\d+$/.test(step) ? Number(step) : step));
   return new ProjectFileError(
     'ERR_PROJECT_INVALID',
-    file,
-    `${basename(file)}: ${where}${message}`,
+    where.file,
+    problemLine(where, steps, message),
     keyPath,
+  );
+}
+
+/** Every schema problem at once, each at its line, an unknown key with the nearest known one. */
+function schemaProblems(where: Where, issues: readonly z.core.$ZodIssue[]): ProjectFileError {
+  const problems: { line: number; text: string }[] = [];
+  // A misspelt required key is one mistake: "did you mean 'Runtime'?" says it; "Runtime: required" would repeat it.
+  const suggested = new Set<string>();
+  const add = (path: KeyPath, message: string, key?: string) =>
+    problems.push({
+      line: where.locate(key === undefined ? path : [...path, key], key !== undefined).line,
+      text: problemLine(where, path, message, key),
+    });
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const known = knownKeysAt(projectFileSchema, issue.path);
+    for (const key of issue.keys) {
+      const near = closest(key, known);
+      if (near) suggested.add(formatKeyPath([...issue.path, near]));
+      const hint = near ? ` — did you mean '${near}'?` : ` (known: ${known.join(', ')})`;
+      add(issue.path, `unknown key '${key}'${hint}`, key);
+    }
+  }
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') continue;
+    const { path, message } = formatZodIssue(issue);
+    if (message === 'required' && suggested.has(formatKeyPath(path))) continue;
+    add(path, message);
+  }
+  const lines = problems.sort((a, b) => a.line - b.line).map((p) => p.text);
+  const message =
+    lines.length === 1
+      ? lines[0]!
+      : `${basename(where.file)}: ${lines.length} problems\n${lines.map((l) => `  ${l}`).join('\n')}`;
+  return new ProjectFileError(
+    'ERR_PROJECT_INVALID',
+    where.file,
+    message,
+    formatKeyPath(issues[0]?.path ?? []),
   );
 }
 

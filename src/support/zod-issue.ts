@@ -46,6 +46,7 @@ export function formatZodIssue(issue: z.core.$ZodIssue): { path: KeyPath; messag
       return { path: issue.path, message: withInput(`expected ${expected}`, issue) };
     }
     case 'invalid_value':
+      if (issue.input === undefined) return { path: issue.path, message: 'required' };
       return {
         path: issue.path,
         message: withInput(`expected one of ${issue.values.map(String).join(', ')}`, issue),

@@ -113,7 +113,13 @@ describe('loadProject: errors name the file and the key', () => {
     const dir = await project(yaml);
     await assert.rejects(loadProject(dir), (error: unknown) => {
       assert.ok(error instanceof ProjectFileError);
-      assert.equal(error.message, message);
+      // Every problem names its line and column; the cases below compare the rest.
+      assert.match(error.message, /^sallyport\.yaml:(\d+:\d+: | \d+ problems\n)/);
+      const positioned = /^sallyport\.yaml:\d+:\d+:/;
+      const got = positioned.test(message)
+        ? error.message
+        : error.message.replace(positioned, 'sallyport.yaml:');
+      assert.equal(got, message);
       assert.equal(error.code, code);
       assert.equal(error.file, join(dir, 'sallyport.yaml'));
       return true;
@@ -171,7 +177,11 @@ describe('loadProject: errors name the file and the key', () => {
       fn('    Environment:\n      Variables:\n        AWS_REGION: x\n'),
       'sallyport.yaml: functions.fn.Environment.Variables.AWS_REGION: is reserved by Lambda and cannot be set',
     ],
-    ['a misspelt key', fn('    Timout: 3\n'), 'sallyport.yaml: functions.fn.Timout: unknown key'],
+    [
+      'a misspelt key',
+      fn('    Timout: 3\n'),
+      "sallyport.yaml: functions.fn: unknown key 'Timout' — did you mean 'Timeout'?",
+    ],
     [
       'a Python handler without a function (https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html)',
       fn('').replace('nodejs20.x', 'python3.12').replace('index.handler', 'lambda_function'),
@@ -261,6 +271,37 @@ describe('loadProject: errors name the file and the key', () => {
   for (const [what, yaml, message] of cases) {
     it(`rejects ${what}`, () => rejects(yaml, message));
   }
+
+  it('lists every problem at once, each at file:line:column, an unknown key with the nearest known one', () =>
+    rejects(
+      [
+        'functions:',
+        '  fn:',
+        '    Runtme: nodejs20.x',
+        '    Handler: index.handler',
+        '    Code: ./fn',
+        '    MemorySize: 64',
+        'apis:',
+        '  - name: a',
+        '    openapi: ./openapi.yaml',
+        '    stagse: {}',
+        'settings: { regoin: us-east-1 }',
+        '',
+      ].join('\n'),
+      [
+        'sallyport.yaml: 4 problems',
+        "  sallyport.yaml:3:5: functions.fn: unknown key 'Runtme' — did you mean 'Runtime'?",
+        '  sallyport.yaml:6:17: functions.fn.MemorySize: must be between 128 and 10240 MB (got 64)',
+        "  sallyport.yaml:10:5: apis[0]: unknown key 'stagse' — did you mean 'stages'?",
+        "  sallyport.yaml:11:13: settings: unknown key 'regoin' — did you mean 'region'?",
+      ].join('\n'),
+    ));
+
+  it('an unknown key far from every known one lists the known keys', () =>
+    rejects(
+      fn('    Colour: blue\n'),
+      "sallyport.yaml:6:5: functions.fn: unknown key 'Colour' (known: Runtime, Handler, Code, Timeout, MemorySize, Environment, Isolation)",
+    ));
 
   it('reports a YAML syntax error with line and column', () =>
     rejects(

@@ -36,7 +36,7 @@ describe('sallyport CLI', () => {
     const r = await run(['serve', '--config', dir, '--port', '0']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.match(r.stderr, /sallyport\.yaml: functions\.f\.Runtime: /);
+    assert.match(r.stderr, /sallyport\.yaml:\d+:\d+: functions\.f\.Runtime: /);
   });
 
   it('an integration naming an unknown function fails at load time, not at request time', async () => {
@@ -59,7 +59,7 @@ describe('sallyport CLI', () => {
     assert.match(
       r.stderr,
       new RegExp(
-        `^sallyport: cannot listen on 127\\.0\\.0\\.1:${port} \\(API calls\\): .*EADDRINUSE`,
+        `^sallyport: port ${port} on 127\\.0\\.0\\.1 \\(API calls\\) is already in use: .* --port`,
       ),
     );
   });

@@ -171,12 +171,7 @@ describe('--strict-runtimes', { skip: realPython ? false : 'no python3 on this m
     const dir = project([{ name: 'py310', runtime: 'python3.10' }]);
     const r = await run(
       ['serve', '--config', dir, '--strict-runtimes', '--port', '0', '--admin-port', '0'],
-      {
-        PATH: bin,
-        HOME: dir,
-        PYENV_ROOT: dir,
-        SALLYPORT_PYTHON: '',
-      },
+      { env: { PATH: bin, HOME: dir, PYENV_ROOT: dir, SALLYPORT_PYTHON: '' } },
     );
     assert.equal(r.code, 1);
     assert.match(
