@@ -87,7 +87,7 @@ describe('serve --watch', () => {
     await printed('reload failed', 2);
     assert.match(
       s.output(),
-      /reload failed, still serving the last good version: sallyport\.yaml: functions\.sayhello\.Timeout/,
+      /reload failed, still serving the last good version: sallyport\.yaml:\d+:\d+: functions\.sayhello\.Timeout/,
     );
     assert.equal(
       await greeting(),
