@@ -92,12 +92,12 @@ describe('the data directory is private', () => {
     }
   });
 
-  it('the CLI store commands keep a new data directory private too', async () => {
+  it('the CLI store commands never create a data directory (only serve does, privately)', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'sallyport-sec-')), 'state');
     const r = await run(['functions', '--data-dir', dataDir]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(mode(dataDir), '700');
-    assert.equal(mode(join(dataDir, 'sallyport.db')), '600');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no Sallyport state in .*state/);
+    assert.equal(existsSync(dataDir), false);
   });
 });
 
