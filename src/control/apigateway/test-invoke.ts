@@ -304,6 +304,8 @@ function testStage(
     variables,
     settings: deps.settings,
     binaryMediaTypes: snapshot.api.binaryMediaTypes,
+    // TestInvoke calls reach API Gateway directly, never through CloudFront.
+    edge: undefined,
     apiKeySource: snapshot.api.apiKeySource,
     methodSettings: {},
     router: new Router<CompiledMethod>(),
