@@ -217,7 +217,7 @@ export function compileAuthorizer(authorizer: Authorizer): CompiledAuthorizer {
   };
 }
 
-function compileJwtAuthorizer(authorizer: Authorizer): JwtAuthorizer {
+export function compileJwtAuthorizer(authorizer: Authorizer): JwtAuthorizer {
   checkAuthorizerRules(authorizer);
   try {
     return new JwtAuthorizer(authorizer);
