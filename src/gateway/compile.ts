@@ -40,6 +40,8 @@ import { BUILT_IN_MODELS } from './validation/built-in-models.js';
 import { CompiledModels } from './validation/models.js';
 import { compileRequestValidation } from './validation/request-validation.js';
 import { executionLogLevel } from './execution-trace.js';
+import { newEdgeHop } from './http/edge-headers.js';
+import { endpointOf } from '../model/endpoint-configuration.js';
 
 export interface CompileDeps {
   invoker: Invoker;
@@ -112,6 +114,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
     variables: { ...stage.variables },
     settings: deps.settings,
     binaryMediaTypes: [...snapshot.api.binaryMediaTypes],
+    edge: endpointOf(snapshot.api).types[0] === 'EDGE' ? newEdgeHop() : undefined,
     apiKeySource: snapshot.api.apiKeySource,
     methodSettings: stage.methodSettings ?? {},
     router,
@@ -214,7 +217,7 @@ export function compileAuthorizer(authorizer: Authorizer): CompiledAuthorizer {
   };
 }
 
-function compileJwtAuthorizer(authorizer: Authorizer): JwtAuthorizer {
+export function compileJwtAuthorizer(authorizer: Authorizer): JwtAuthorizer {
   checkAuthorizerRules(authorizer);
   try {
     return new JwtAuthorizer(authorizer);

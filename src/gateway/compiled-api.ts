@@ -3,6 +3,7 @@
 // templates.
 import type { AuthorizerType, Settings } from '../model/types.js';
 import type { MethodSetting } from '../model/usage-plans.js';
+import type { EdgeHop } from './http/edge-headers.js';
 import type { IdentitySource } from './authorizers/identity-source.js';
 import type { ExecutionLogLevel } from './execution-trace.js';
 import type { JwtAuthorizer } from './authorizers/jwt/jwt-authorizer.js';
@@ -95,6 +96,8 @@ export interface CompiledStage {
   variables: Record<string, string>;
   settings: Settings;
   binaryMediaTypes: readonly string[];
+  /** EDGE endpoint: the CloudFront hop its requests pass (http/edge-headers.ts); else undefined. */
+  edge: EdgeHop | undefined;
   /** Where a metered request's API key comes from. */
   apiKeySource: 'HEADER' | 'AUTHORIZER';
   /** As deployed, so the node can tell when a stage update changes them. */

@@ -61,6 +61,10 @@ export interface GatewayRequest {
   protocol: string;
   /** Headers keep the client's name case and order (only `node:http`'s rawHeaders does). */
   headers: MultiValueMap;
+  /** The local port the request came in on; absent for TestInvoke's requests (no CloudFront hop). */
+  listenerPort?: number;
+  /** An EDGE stage's event headers (http/edge-headers.ts), made once per request when needed. */
+  edgeHeaders?: MultiValueMap;
   /** Lowercased header name → last value, for lookups that AWS does case-insensitively. */
   headersLower: Map<string, string>;
   query: MultiValueMap;

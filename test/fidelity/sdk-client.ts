@@ -41,15 +41,33 @@ export async function untilStatus(
   }
 }
 
-/** CreateFunction for one of examples/sayhello's functions (`authorizer`, `hello`). */
-export function createExampleFunction(lambda: LambdaClient, name: string, example: string) {
+/** CreateFunction (nodejs20.x, `index.handler`) for a CommonJS function folder. */
+export function createFunctionFrom(lambda: LambdaClient, name: string, folder: string) {
   return lambda.send(
     new CreateFunctionCommand({
       FunctionName: name,
       Runtime: 'nodejs20.x',
       Role: 'arn:aws:iam::123456789012:role/lambda',
       Handler: 'index.handler',
-      Code: { ZipFile: zipOf(join(ROOT, 'examples/sayhello/functions', example)) },
+      Code: { ZipFile: zipOf(folder) },
+    }),
+  );
+}
+
+/** CreateFunction for one of examples/sayhello's functions (`authorizer`, `hello`). */
+export function createExampleFunction(lambda: LambdaClient, name: string, example: string) {
+  return createFunctionFrom(lambda, name, join(ROOT, 'examples/sayhello/functions', example));
+}
+
+/** The resource policy that lets API Gateway invoke a function from `sourceArn`. */
+export function allowApiGateway(lambda: LambdaClient, name: string, sourceArn: string) {
+  return lambda.send(
+    new AddPermissionCommand({
+      FunctionName: name,
+      StatementId: 'apigateway',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: sourceArn,
     }),
   );
 }
@@ -62,13 +80,5 @@ export async function createInvokableFunction(
   sourceArn: string,
 ) {
   await createExampleFunction(lambda, name, example);
-  await lambda.send(
-    new AddPermissionCommand({
-      FunctionName: name,
-      StatementId: 'apigateway',
-      Action: 'lambda:InvokeFunction',
-      Principal: 'apigateway.amazonaws.com',
-      SourceArn: sourceArn,
-    }),
-  );
+  await allowApiGateway(lambda, name, sourceArn);
 }

@@ -5,14 +5,17 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/API_TestInvokeAuthorizer.html
 import { z } from 'zod';
 import { AuthorizerCache } from '../../gateway/authorizers/cache.js';
-import { compileAuthorizer, compileStage } from '../../gateway/compile.js';
+import { compileAuthorizer, compileJwtAuthorizer, compileStage } from '../../gateway/compile.js';
 import type {
   CompiledAuthorizer,
   CompiledMethod,
   CompiledStage,
   Exchange,
   HttpAnswer,
+  MethodAuthorization,
 } from '../../gateway/compiled-api.js';
+import type { JwtAuthorizer } from '../../gateway/authorizers/jwt/jwt-authorizer.js';
+import { createAuthorizeJwtStep, ExpiredTokenError } from '../../gateway/steps/authorize-jwt.js';
 import {
   GatewayResponseError,
   MissingAuthenticationTokenError,
@@ -228,10 +231,57 @@ export async function testInvokeAuthorizer(
   const test = parseBody(testRequestInput, body, 'testInvokeAuthorizer');
   const snapshot = await readWorkingCopy(deps.store, apiId, deps.settings.accountId);
   const authorizer = await getAuthorizer(deps.store, apiId, authorizerId);
-  if (authorizer.type === 'COGNITO_USER_POOLS')
-    throw new BadRequestError(
-      'TestInvokeAuthorizer is not supported for COGNITO_USER_POOLS authorizers',
-    );
+  const started = deps.now();
+  const request = gatewayRequest(test, 'GET', '/', started);
+  const log = new ExecutionLog(deps.now);
+  // The runners write AWS's authorizer lines to the request's trace (execution-log.ts).
+  request.executionLog = log.trace;
+  const stage = testStage(snapshot, test.stageVariables, deps);
+  const done = (clientStatus: number, extra: Record<string, unknown> = {}) => ({
+    clientStatus,
+    log: log.text(request.requestId),
+    latency: deps.now() - started,
+    ...extra,
+  });
+  const refused = (error: unknown) => {
+    if (!(error instanceof GatewayResponseError)) throw error;
+    // A refused identity ends with the response's message, as recorded TestInvokeAuthorizer logs
+    // do (`Unauthorized request: {id}` then `Unauthorized`).
+    if (error instanceof UnauthorizedError || error instanceof ExpiredTokenError)
+      log.line(error.message);
+    return done(renderGatewayError(error, stage, request.requestId).statusCode);
+  };
+  const exchange = (authorization: MethodAuthorization): Exchange => ({
+    request,
+    stage,
+    method: testMethod(authorization),
+    pathParameters: null,
+    authorizer: undefined,
+    caller: undefined,
+  });
+
+  if (authorizer.type === 'COGNITO_USER_POOLS') {
+    // The data plane's own check of the token in the identity header, uncached; there is no
+    // method, so no authorizationScopes. AWS answers the token's claims.
+    let jwt: JwtAuthorizer;
+    try {
+      jwt = compileJwtAuthorizer({ ...authorizer, authorizerResultTtlInSeconds: 0 });
+    } catch (error) {
+      throw new BadRequestError((error as Error).message);
+    }
+    const authorization = { kind: 'jwt', authorizer: jwt, scopes: undefined } as const;
+    const cognito = exchange(authorization);
+    try {
+      await createAuthorizeJwtStep({ logger: deps.logger, now: deps.now })(cognito, authorization);
+    } catch (error) {
+      // Sallyport's line: why the token was refused (the data plane logs it the same way).
+      const why = request.authorization?.refusal;
+      if (why !== undefined) log.line(`[sallyport] ${authorizer.name}: ${why}`);
+      return refused(error);
+    }
+    return done(0, { claims: cognito.authorizer?.claims ?? {} });
+  }
+
   const target = parseLambdaInvocationUri(authorizer.authorizerUri ?? '');
   const functionName = target?.functionName;
   if (target === undefined || functionName === undefined || !deps.functionExists(functionName))
@@ -242,18 +292,6 @@ export async function testInvokeAuthorizer(
   } catch (error) {
     throw new BadRequestError((error as Error).message);
   }
-  const started = deps.now();
-  const request = gatewayRequest(test, 'GET', '/', started);
-  const log = new ExecutionLog(deps.now);
-  // The runner writes AWS's authorizer lines to the request's trace (execution-log.ts).
-  request.executionLog = log.trace;
-  const stage = testStage(snapshot, test.stageVariables, deps);
-  const done = (clientStatus: number, extra: Record<string, unknown> = {}) => ({
-    clientStatus,
-    log: log.text(request.requestId),
-    latency: deps.now() - started,
-    ...extra,
-  });
   // The pipeline's own Lambda authorizer, uncached: every test invokes the function.
   const run = createLambdaAuthorizerRunner({
     invoker: deps.invoker,
@@ -262,16 +300,12 @@ export async function testInvokeAuthorizer(
     now: deps.now,
   });
   const methodArn = executeApiArn(deps.settings, apiId, AUTHORIZER_TEST_STAGE, 'GET', '/');
-  const exchange: Exchange = {
-    request,
-    stage,
-    method: testMethod(compiled),
-    pathParameters: null,
-    authorizer: undefined,
-    caller: undefined,
-  };
   try {
-    const { result, payload } = await run(exchange, { ...compiled, ttlSeconds: 0 }, methodArn);
+    const { result, payload } = await run(
+      exchange({ kind: 'lambda', authorizer: compiled }),
+      { ...compiled, ttlSeconds: 0 },
+      methodArn,
+    );
     // Sallyport's line: what the policy says about the method ARN of the test.
     const note = { authorizer: authorizer.name, type: compiled.type, methodArn };
     log.line(`[sallyport] ${policyDecision({ ...note, policy: result.policy }, deps.now())}`);
@@ -283,11 +317,7 @@ export async function testInvokeAuthorizer(
       policy: JSON.stringify(output.policyDocument),
     });
   } catch (error) {
-    if (!(error instanceof GatewayResponseError)) throw error;
-    // A refused identity ends with the response's message, as recorded TestInvokeAuthorizer logs
-    // do (`Unauthorized request: {id}` then `Unauthorized`).
-    if (error instanceof UnauthorizedError) log.line('Unauthorized');
-    return done(renderGatewayError(error, stage, request.requestId).statusCode);
+    return refused(error);
   }
 }
 
@@ -304,6 +334,8 @@ function testStage(
     variables,
     settings: deps.settings,
     binaryMediaTypes: snapshot.api.binaryMediaTypes,
+    // TestInvoke calls reach API Gateway directly, never through CloudFront.
+    edge: undefined,
     apiKeySource: snapshot.api.apiKeySource,
     methodSettings: {},
     router: new Router<CompiledMethod>(),
@@ -311,12 +343,12 @@ function testStage(
   };
 }
 
-function testMethod(authorizer: CompiledAuthorizer): CompiledMethod {
+function testMethod(authorization: MethodAuthorization): CompiledMethod {
   return {
     httpMethod: 'GET',
     resourceId: '',
     resourcePath: '/',
-    authorization: { kind: 'lambda', authorizer },
+    authorization,
     apiKeyRequired: false,
     validateRequest: undefined,
     throttle: undefined,

@@ -17,7 +17,14 @@ import {
 } from '../../functions/lambda-proxy-event.js';
 import { anyKeyMap } from '../any-key-map.js';
 import type { CompiledMethod, CompiledStage } from '../compiled-api.js';
-import type { AuthorizerOutcome, GatewayRequest, IamCaller, UsedApiKey } from '../request.js';
+import { edgeHeaders } from '../http/edge-headers.js';
+import type {
+  AuthorizerOutcome,
+  GatewayRequest,
+  IamCaller,
+  MultiValueMap,
+  UsedApiKey,
+} from '../request.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
@@ -54,13 +61,14 @@ export function proxyEventValues(
   apiKey?: UsedApiKey,
 ): ProxyEventValues {
   const dot = request.domainName.indexOf('.');
+  const headers = eventHeaders(request, stage);
   const binary = withBody && request.body.length > 0 && isBinary(request, stage.binaryMediaTypes);
   return [
     method.resourcePath,
     request.path,
     request.httpMethod,
-    orNull(request.headers.single),
-    orNull(request.headers.multi),
+    orNull(headers.single),
+    orNull(headers.multi),
     orNull(request.query.single),
     orNull(request.query.multi),
     pathParameters,
@@ -91,6 +99,16 @@ export function proxyEventValues(
     apiKey ? apiKey.value : null,
     apiKey ? apiKey.id : null,
   ];
+}
+
+/**
+ * The headers the function sees: the client's, or, behind an EDGE stage's CloudFront hop, the
+ * hop's (made once per request: the authorizer's event and the function's share them). TestInvoke
+ * requests have no listener and, as on AWS, no CloudFront hop.
+ */
+function eventHeaders(request: GatewayRequest, stage: CompiledStage): MultiValueMap {
+  if (!stage.edge || request.listenerPort === undefined) return request.headers;
+  return (request.edgeHeaders ??= edgeHeaders(request, stage.edge, request.listenerPort));
 }
 
 /** `requestContext.authorizer`, or undefined when no authorizer ran. */

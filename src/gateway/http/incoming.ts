@@ -97,6 +97,7 @@ export function toGatewayRequest(
     domainName: lower.get('host') ?? 'localhost',
     protocol: `HTTP/${req.httpVersion}`,
     headers,
+    listenerPort: req.socket.localPort,
     headersLower: lower,
     query: queryMaps(rawQuery),
     body,
