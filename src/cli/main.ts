@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fail } from './fail.js';
 import { invokeCommand } from './invoke.js';
 import { logsCommand } from './logs.js';
+import { corsCommand } from './cors.js';
 import { debugTokenCommand } from './debug-token.js';
 import { explainCommand } from './explain.js';
 import { serveCommand } from './serve.js';
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(explainCommand());
   program.addCommand(logsCommand());
   program.addCommand(debugTokenCommand());
+  program.addCommand(corsCommand());
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -13,6 +13,7 @@ import type {
   Resource,
   Settings,
 } from '../model/types.js';
+import { withBuiltInModels } from '../gateway/validation/built-in-models.js';
 import { parseModelUrl, rewriteRefs } from '../gateway/validation/model-ref.js';
 
 export type ExportType = 'oas30' | 'swagger';
@@ -78,7 +79,18 @@ export function exportOpenApi(snapshot: ApiSnapshot, options: ExportOptions): Js
         paths,
       }
     : { swagger: '2.0', info, host, basePath: `/${options.stageName}`, schemes: ['https'], paths };
-  const models = modelSchemas(snapshot.models ?? [], oas3);
+  // AWS exports Empty and Error, which every API has, when a method names them.
+  const used = new Set(
+    snapshot.resources.flatMap((r) =>
+      Object.values(r.resourceMethods).flatMap((m) => [
+        ...Object.values(m?.requestModels ?? {}),
+        ...Object.values(m?.methodResponses ?? {}).flatMap((mr) =>
+          Object.values(mr.responseModels ?? {}),
+        ),
+      ]),
+    ),
+  );
+  const models = modelSchemas(withBuiltInModels(snapshot.models ?? [], used), oas3);
   if (Object.keys(schemes).length > 0 || models) {
     if (oas3)
       doc.components = defined({
@@ -247,6 +259,13 @@ function methodResponses(responses: Record<string, MethodResponse>, oas3: boolea
       entry.headers = Object.fromEntries(
         headers.map((h) => [h, oas3 ? { schema: { type: 'string' } } : { type: 'string' }]),
       );
+    const models = Object.entries(response.responseModels ?? {});
+    // Swagger 2 has one response schema: the first model's.
+    if (oas3 && models.length > 0)
+      entry.content = Object.fromEntries(
+        models.map(([type, name]) => [type, { schema: { $ref: `#/components/schemas/${name}` } }]),
+      );
+    else if (models.length > 0) entry.schema = { $ref: `#/definitions/${models[0]![1]}` };
     out[code] = entry;
   }
   return out;

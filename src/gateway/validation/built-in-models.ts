@@ -29,3 +29,9 @@ export const BUILT_IN_MODELS: readonly Model[] = [
     }),
   },
 ];
+
+/** The API's own models, and the built-in ones `used` names that the API does not define. */
+export function withBuiltInModels(models: readonly Model[], used: ReadonlySet<string>): Model[] {
+  const names = new Set(models.map((m) => m.name));
+  return [...models, ...BUILT_IN_MODELS.filter((m) => used.has(m.name) && !names.has(m.name))];
+}
