@@ -70,3 +70,72 @@ export function optionsIntegrationResponse(values: CorsValues) {
 export function isProxy(integrationType: string | undefined): boolean {
   return integrationType === 'AWS_PROXY' || integrationType === 'HTTP_PROXY';
 }
+
+/** A preflight answer's static values, each an API Gateway literal (`'*'`), as templates give them. */
+export interface PreflightLiterals {
+  origin: string;
+  methods?: string;
+  headers?: string;
+  maxAge?: string;
+  credentials?: boolean;
+}
+
+/**
+ * An OpenAPI `options` operation answering the preflight with a MOCK integration, as SAM writes
+ * it for an Api's `Cors` and the Serverless Framework for `cors: true`: a header is declared and
+ * mapped only when it has a value.
+ * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-corsconfiguration.html
+ */
+export function preflightOperation(
+  literals: PreflightLiterals,
+  oas3: boolean,
+): Record<string, unknown> {
+  const values: [string, string | undefined][] = [
+    ['Access-Control-Allow-Origin', literals.origin],
+    ['Access-Control-Allow-Headers', literals.headers],
+    ['Access-Control-Allow-Methods', literals.methods],
+    ['Access-Control-Max-Age', literals.maxAge],
+    ['Access-Control-Allow-Credentials', literals.credentials ? "'true'" : undefined],
+  ];
+  const present = values.filter((v): v is [string, string] => v[1] !== undefined);
+  const type = oas3 ? { schema: { type: 'string' } } : { type: 'string' };
+  return {
+    summary: 'CORS support',
+    responses: {
+      '200': {
+        description: 'Default response for CORS method',
+        headers: Object.fromEntries(present.map(([name]) => [name, type])),
+      },
+    },
+    'x-amazon-apigateway-integration': {
+      type: 'mock',
+      requestTemplates: MOCK_REQUEST_TEMPLATES,
+      responses: {
+        default: {
+          statusCode: '200',
+          responseParameters: Object.fromEntries(
+            present.map(([name, value]) => [`method.response.header.${name}`, value]),
+          ),
+        },
+      },
+    },
+  };
+}
+
+const OPENAPI_METHOD_KEYS: Record<string, string> = {
+  get: 'GET',
+  put: 'PUT',
+  post: 'POST',
+  delete: 'DELETE',
+  patch: 'PATCH',
+  head: 'HEAD',
+  options: 'OPTIONS',
+  'x-amazon-apigateway-any-method': 'ANY',
+};
+
+/** The methods an OpenAPI path item defines, in API Gateway's names. */
+export function pathItemMethods(item: Record<string, unknown>): string[] {
+  return Object.keys(item)
+    .map((k) => OPENAPI_METHOD_KEYS[k.toLowerCase()])
+    .filter((m): m is string => m !== undefined);
+}
