@@ -11,6 +11,7 @@ import { parseStatusFilter } from '../observability/followers.js';
 import { fail } from './fail.js';
 import { paintFor, prettyLine } from './follow-format.js';
 import { adminCredentialsFor } from './admin-credentials.js';
+import { messageOf } from './admin-client.js';
 
 interface LogsOptions {
   follow?: boolean;
@@ -96,13 +97,4 @@ async function follow(options: LogsOptions): Promise<void> {
     );
     req.end();
   });
-}
-
-function messageOf(body: string): string {
-  try {
-    const message = (JSON.parse(body) as { message?: unknown }).message;
-    return typeof message === 'string' ? message : body;
-  } catch {
-    return body;
-  }
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fail } from './fail.js';
 import { invokeCommand } from './invoke.js';
 import { logsCommand } from './logs.js';
+import { corsCommand } from './cors.js';
 import { debugTokenCommand } from './debug-token.js';
 import { explainCommand } from './explain.js';
 import { generateEventCommand } from './generate-event.js';
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(debugTokenCommand());
   program.addCommand(generateEventCommand());
   program.addCommand(initCommand());
+  program.addCommand(corsCommand());
   try {
     await program.parseAsync(argv);
   } catch (error) {

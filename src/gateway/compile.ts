@@ -36,7 +36,7 @@ import type { Bucket } from './limits/token-bucket.js';
 import { hasStageVariables, withStageVariables } from './mapping/stage-variables.js';
 import { GatewayResponses } from './responses.js';
 import { Router } from './router.js';
-import { BUILT_IN_MODELS } from './validation/built-in-models.js';
+import { withBuiltInModels } from './validation/built-in-models.js';
 import { CompiledModels } from './validation/models.js';
 import { compileRequestValidation } from './validation/request-validation.js';
 import { executionLogLevel } from './execution-trace.js';
@@ -84,7 +84,7 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
       jwtAuthorizers.set(authorizer.id, compileJwtAuthorizer(authorizer));
     else authorizers.set(authorizer.id, compileAuthorizer(authorizer));
   }
-  const models = new CompiledModels(snapshot.api.id, withBuiltInModels(snapshot));
+  const models = new CompiledModels(snapshot.api.id, apiModels(snapshot));
   const validators = new Map((snapshot.requestValidators ?? []).map((v) => [v.id, v]));
   const router = new Router<CompiledMethod>();
   for (const resource of snapshot.resources) {
@@ -126,15 +126,13 @@ function compile(snapshot: ApiSnapshot, stage: StageInput, deps: CompileDeps): C
  * The API's models, and AWS's Empty and Error models where a method names them and the API has
  * none of that name (an API without models costs no schema compiler at all).
  */
-function withBuiltInModels(snapshot: ApiSnapshot): Model[] {
-  const models = snapshot.models ?? [];
-  const names = new Set(models.map((m) => m.name));
+function apiModels(snapshot: ApiSnapshot): Model[] {
   const used = new Set(
     snapshot.resources.flatMap((r) =>
       Object.values(r.resourceMethods).flatMap((m) => Object.values(m?.requestModels ?? {})),
     ),
   );
-  return [...models, ...BUILT_IN_MODELS.filter((m) => used.has(m.name) && !names.has(m.name))];
+  return withBuiltInModels(snapshot.models ?? [], used);
 }
 
 /**

@@ -13,8 +13,8 @@ import type {
   Resource,
   Settings,
 } from '../model/types.js';
+import { BUILT_IN_MODELS, withBuiltInModels } from '../gateway/validation/built-in-models.js';
 import { parseModelUrl, rewriteRefs } from '../gateway/validation/model-ref.js';
-import { BUILT_IN_MODELS } from '../gateway/validation/built-in-models.js';
 
 export type ExportType = 'oas30' | 'swagger';
 
@@ -99,6 +99,11 @@ export function exportOpenApi(snapshot: ApiSnapshot, options: ExportOptions): Js
  * The models a document carries: all but `Empty` and `Error` as CreateRestApi made them and no
  * method names, so an API that never touched them exports (and re-imports) as it was written.
  */
+/**
+ * The API's models, without Empty and Error while unchanged and unused (CreateRestApi stores
+ * them; an export → import must not grow them), plus those two when a method names them and the
+ * API (an imported one) does not store them: AWS exports them then.
+ */
 function exportedModels(snapshot: ApiSnapshot): readonly Model[] {
   const used = new Set<string>();
   for (const resource of snapshot.resources)
@@ -107,7 +112,8 @@ function exportedModels(snapshot: ApiSnapshot): readonly Model[] {
       for (const response of Object.values(method?.methodResponses ?? {}))
         for (const name of Object.values(response.responseModels ?? {})) used.add(name);
     }
-  return (snapshot.models ?? []).filter((model) => used.has(model.name) || !isBuiltIn(model));
+  const own = (snapshot.models ?? []).filter((model) => used.has(model.name) || !isBuiltIn(model));
+  return withBuiltInModels(own, used);
 }
 
 const isBuiltIn = (model: Model) =>
@@ -272,6 +278,13 @@ function methodResponses(responses: Record<string, MethodResponse>, oas3: boolea
       entry.headers = Object.fromEntries(
         headers.map((h) => [h, oas3 ? { schema: { type: 'string' } } : { type: 'string' }]),
       );
+    const models = Object.entries(response.responseModels ?? {});
+    // Swagger 2 has one response schema: the first model's.
+    if (oas3 && models.length > 0)
+      entry.content = Object.fromEntries(
+        models.map(([type, name]) => [type, { schema: { $ref: `#/components/schemas/${name}` } }]),
+      );
+    else if (models.length > 0) entry.schema = { $ref: `#/definitions/${models[0]![1]}` };
     out[code] = entry;
   }
   return out;

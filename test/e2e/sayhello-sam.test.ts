@@ -1,11 +1,11 @@
 // examples/sayhello-sam: the walkthrough as a SAM template, served by `serve --template`, with the
 // same answers as examples/sayhello; and a template's mistakes named with file:line:column.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { call, run, serve, type Served } from './harness.js';
+import { call, ROOT, run, serve, type Served } from './harness.js';
 import { itAnswersTheWalkthrough } from './walkthrough-answers.js';
 
 describe('examples/sayhello-sam, served by `sallyport serve --template`', () => {
@@ -84,15 +84,15 @@ describe('serve --template: a mistake is one line naming file:line:column and th
     assert.match(r.stderr, /template\.yaml:5:16: unknown tag: !Reff/);
   });
 
-  it('a setting that changes request handling and is not reproduced (Cors)', async () => {
+  it('a setting that changes request handling and is not reproduced (CanarySetting)', async () => {
     const dir = template(
-      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: dev\n      Cors: "\'*\'"\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: dev\n      CanarySetting: { PercentTraffic: 10 }\n',
     );
     const r = await run(['serve', '--template', dir, '--store', 'memory', '--no-admin']);
     assert.notEqual(r.code, 0);
     assert.match(
       r.stderr,
-      /template\.yaml:7:13: Resources\.Api\.Properties\.Cors: Cors is not converted yet/,
+      /template\.yaml:7:22: Resources\.Api\.Properties\.CanarySetting: canary deployments are not emulated/,
     );
   });
 });
@@ -131,5 +131,56 @@ describe('serve --template: the implicit API with a REQUEST authorizer from Glob
     const r = await call(`${s.base}/Prod/b`);
     assert.equal(r.status, 200);
     assert.deepEqual(r.json(), { message: 'Hi from Lambda!', principalId: 'anonymous' });
+  });
+});
+
+// https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-corsconfiguration.html
+describe('serve --template: an Api with Cors gets the OPTIONS MOCK method SAM generates', () => {
+  let s: Served;
+  const preflight = (path: string) =>
+    call(`${s.base}/dev${path}`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'GET' },
+    });
+  before(async () => {
+    const functions = join(ROOT, 'examples/sayhello-sam/functions');
+    const text = readFileSync(join(ROOT, 'examples/sayhello-sam/template.yaml'), 'utf8')
+      .replaceAll('CodeUri: functions/', `CodeUri: ${functions}/`)
+      .replace(
+        '      Auth:\n',
+        `      Cors:
+        AllowOrigin: "'https://app.example.com'"
+        AllowHeaders: "'jwt_token,Content-Type'"
+        MaxAge: "'600'"
+        AllowCredentials: true
+      Auth:
+        AddDefaultAuthorizerToCorsPreflight: false
+`,
+      );
+    const dir = mkdtempSync(join(tmpdir(), 'sallyport-sam-cors-'));
+    writeFileSync(join(dir, 'template.yaml'), text);
+    s = await serve(['--template', join(dir, 'template.yaml')]);
+  });
+  after(async () => {
+    assert.equal(await s.stop(), 0);
+  });
+
+  it('the preflight answers 200 with the configured headers and no body, no token needed', async () => {
+    const r = await preflight('/sayhello');
+    assert.equal(r.status, 200);
+    assert.equal(r.body, '');
+    assert.equal(r.headers['access-control-allow-origin'], 'https://app.example.com');
+    assert.equal(r.headers['access-control-allow-methods'], 'GET,OPTIONS');
+    assert.equal(r.headers['access-control-allow-headers'], 'jwt_token,Content-Type');
+    assert.equal(r.headers['access-control-max-age'], '600');
+    assert.equal(r.headers['access-control-allow-credentials'], 'true');
+  });
+
+  it('the GET still answers the walkthrough: its authorizer guards it', async () => {
+    assert.equal((await call(`${s.base}/dev/sayhello`)).status, 401);
+    assert.equal(
+      (await call(`${s.base}/dev/sayhello`, { headers: { jwt_token: 'allow' } })).status,
+      200,
+    );
   });
 });

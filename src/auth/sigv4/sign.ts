@@ -1,6 +1,6 @@
-// Signs a bodiless request with SigV4, as the AWS SDKs do, for the CLI commands that talk to a
-// running `serve`'s admin listener (`sallyport logs --follow`). The same canonical form the
-// verifier (verify.ts) recomputes.
+// Signs a request with SigV4, as the AWS SDKs do, for the CLI commands that talk to a running
+// `serve`'s admin listener (`sallyport logs --follow`, `sallyport cors`). The same canonical form
+// the verifier (verify.ts) recomputes.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
 import { createHmac } from 'node:crypto';
 import { canonicalHeaders, canonicalPath, canonicalQuery, splitUrl } from './canonical.js';
@@ -13,6 +13,8 @@ export interface SigningTarget {
   service: string;
   region?: string;
   now?: number;
+  /** The body sent, if any (its SHA-256 is signed as x-amz-content-sha256). */
+  body?: string;
 }
 
 /** The headers to send: host, x-amz-date, x-amz-content-sha256 and Authorization. */
@@ -24,7 +26,7 @@ export function signedHeaders(target: SigningTarget, key: AccessKey): Record<str
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
   const date = amzDate.slice(0, 8);
-  const payloadHash = sha256Hex('');
+  const payloadHash = sha256Hex(target.body ?? '');
   const headers: Record<string, string> = {
     host: url.host,
     'x-amz-content-sha256': payloadHash,

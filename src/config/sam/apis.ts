@@ -18,6 +18,13 @@ import {
   lambdaUri,
   securitySchemes,
 } from './authorizers.js';
+import {
+  allowedMethods,
+  pathItemMethods,
+  preflightOperation,
+  quoted,
+  type PreflightLiterals,
+} from '../../cors/console-cors.js';
 import { withGlobals } from './globals.js';
 import type { Template } from './template.js';
 
@@ -53,6 +60,9 @@ interface ApiBuild {
   schemes: Set<string>;
   defaultAuthorizer?: string;
   apiKeyRequired: boolean;
+  cors?: PreflightLiterals;
+  /** Auth.AddDefaultAuthorizerToCorsPreflight: SAM's default is true. */
+  authorizePreflight: boolean;
 }
 
 export function convertServerlessApis(template: Template): ConvertedApi[] {
@@ -98,6 +108,7 @@ export function convertServerlessApis(template: Template): ConvertedApi[] {
     }
   }
   return [...builds.values()].map((api) => {
+    if (api.cors) addPreflights(api, api.cors);
     const converted: ConvertedApi = {
       name: api.name,
       id: restApiIdFor(api.logicalId),
@@ -118,7 +129,6 @@ function buildApi(template: Template, logicalId: string, props: Json, base: Path
     if (kind) template.accept(kind, key);
   }
   refuse(template, props, base, {
-    Cors: 'Cors is not converted yet: answer OPTIONS in the definition (DefinitionBody) or use sallyport.yaml',
     Models: 'Models are not converted: put them in DefinitionBody (definitions)',
     CanarySetting: 'canary deployments are not emulated',
   });
@@ -136,7 +146,9 @@ function buildApi(template: Template, logicalId: string, props: Json, base: Path
     stages: [{ stageName, variables, where: template.where([...base, 'StageName']) }],
     schemes: new Set(),
     apiKeyRequired: false,
+    authorizePreflight: true,
   };
+  if (props.Cors !== undefined) api.cors = corsOf(template, value('Cors'), [...base, 'Cors']);
   if (openapiFile) api.openapiFile = openapiFile;
   applyStageAndApiSettings(template, api, value, base);
   if (props.Auth !== undefined) readAuth(template, api, props.Auth, [...base, 'Auth']);
@@ -288,6 +300,54 @@ function readAuth(template: Template, api: ApiBuild, raw: unknown, at: Path): vo
     api.defaultAuthorizer = name;
   }
   api.apiKeyRequired = auth.ApiKeyRequired === true;
+  api.authorizePreflight = auth.AddDefaultAuthorizerToCorsPreflight !== false;
+}
+
+// https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-corsconfiguration.html
+// A string is AllowOrigin; every value is an API Gateway literal, quotes included ("'*'").
+function corsOf(template: Template, raw: unknown, at: Path): PreflightLiterals {
+  if (typeof raw === 'string') return { origin: raw };
+  if (!isObject(raw)) template.fail(at, 'expected an origin ("\'*\'") or a CorsConfiguration');
+  const keys = ['AllowOrigin', 'AllowMethods', 'AllowHeaders', 'MaxAge', 'AllowCredentials'];
+  for (const key of Object.keys(raw))
+    if (!keys.includes(key)) template.fail([...at, key], 'unknown property of Cors');
+  const literal = (key: string): string | undefined => {
+    const v = raw[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' && typeof v !== 'number')
+      template.fail([...at, key], 'expected a quoted literal, e.g. "\'*\'"');
+    return String(v);
+  };
+  const origin = literal('AllowOrigin');
+  if (origin === undefined) template.fail(at, 'AllowOrigin is required');
+  const cors: PreflightLiterals = { origin, credentials: raw.AllowCredentials === true };
+  for (const [key, field] of [
+    ['AllowMethods', 'methods'],
+    ['AllowHeaders', 'headers'],
+    ['MaxAge', 'maxAge'],
+  ] as const) {
+    const v = literal(key);
+    if (v !== undefined) cors[field] = v;
+  }
+  return cors;
+}
+
+/**
+ * SAM's preflight: an OPTIONS MOCK method on every path that has none, AllowMethods defaulting
+ * to the path's methods, with the default authorizer unless AddDefaultAuthorizerToCorsPreflight
+ * is false (SAM's default puts the preflight behind it).
+ */
+function addPreflights(api: ApiBuild, cors: PreflightLiterals): void {
+  const oas3 = typeof api.document.openapi === 'string';
+  for (const item of Object.values((api.document.paths ?? {}) as Json)) {
+    if (!isObject(item) || item.options !== undefined) continue;
+    const methods = cors.methods ?? quoted(allowedMethods(pathItemMethods(item)).join(','));
+    const operation = preflightOperation({ ...cors, methods }, oas3);
+    const authorizer = api.defaultAuthorizer;
+    if (api.authorizePreflight && authorizer !== undefined && authorizer !== 'NONE')
+      operation.security = [{ [authorizer]: [] }];
+    item.options = operation;
+  }
 }
 
 function addScheme(api: ApiBuild, name: string, scheme: Json): void {

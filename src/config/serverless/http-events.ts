@@ -4,6 +4,7 @@
 import { isObject, text, type Json } from '../source/values.js';
 import type { Path } from '../source/located-yaml.js';
 import { BUILT_IN_SCHEMES, customScheme, lambdaUri } from '../sam/authorizers.js';
+import { preflightOperation, quoted, type PreflightLiterals } from '../../cors/console-cors.js';
 
 export interface HttpEventContext {
   region: string;
@@ -37,11 +38,6 @@ export function addHttpEvent(
   if (!isObject(http)) ctx.fail(at, 'expected "METHOD path" or a mapping with path and method');
   for (const key of Object.keys(http))
     if (!EVENT_KEYS.has(key)) ctx.fail([...at, key], 'unknown property of an http event');
-  if (http.cors !== undefined && http.cors !== false)
-    ctx.fail(
-      [...at, 'cors'],
-      'cors is not converted yet: answer OPTIONS from a function, or use sallyport.yaml with an OpenAPI file',
-    );
   const integration = text(http.integration ?? 'lambda-proxy').toLowerCase();
   if (integration !== 'lambda-proxy' && integration !== 'aws_proxy' && integration !== 'aws-proxy')
     ctx.fail(
@@ -88,6 +84,84 @@ export function addHttpEvent(
   if (Object.keys(security).length > 0) operation.security = [security];
   if (http.request !== undefined)
     operation.parameters = requestParameters(ctx, http.request, [...at, 'request']);
+  if (http.cors !== undefined && http.cors !== false)
+    addPreflight(
+      ctx,
+      [...at, 'cors'],
+      item,
+      key === 'x-amazon-apigateway-any-method' ? 'ANY' : method.toUpperCase(),
+      corsOf(ctx, http.cors, [...at, 'cors']),
+    );
+}
+
+// The Framework's `cors: true`: origin '*', its default header list, no credentials.
+// https://www.serverless.com/framework/docs/providers/aws/events/apigateway#enabling-cors
+const FRAMEWORK_CORS_HEADERS = [
+  'Content-Type',
+  'X-Amz-Date',
+  'Authorization',
+  'X-Api-Key',
+  'X-Amz-Security-Token',
+  'X-Amz-User-Agent',
+  'X-Amzn-Trace-Id',
+];
+
+function corsOf(ctx: HttpEventContext, raw: unknown, at: Path): PreflightLiterals {
+  const spec: Json =
+    raw === true ? {} : isObject(raw) ? raw : ctx.fail(at, 'expected true or a mapping');
+  for (const key of Object.keys(spec))
+    if (!['origin', 'origins', 'headers', 'allowCredentials', 'maxAge'].includes(key))
+      ctx.fail(
+        [...at, key],
+        key === 'cacheControl'
+          ? 'cacheControl is not converted: a preflight here carries the Access-Control-* headers only'
+          : 'unknown property of cors',
+      );
+  const origins = spec.origins ?? (spec.origin === undefined ? ['*'] : [spec.origin]);
+  if (!Array.isArray(origins) || origins.length !== 1 || typeof origins[0] !== 'string')
+    ctx.fail(
+      [...at, spec.origins === undefined ? 'origin' : 'origins'],
+      "one origin (or *) is converted: several origins need the Framework's origin-matching template",
+    );
+  const headers = spec.headers ?? FRAMEWORK_CORS_HEADERS;
+  if (!Array.isArray(headers) || !headers.every((h) => typeof h === 'string'))
+    ctx.fail([...at, 'headers'], 'expected a list of header names');
+  const cors: PreflightLiterals = {
+    origin: quoted(origins[0]),
+    headers: quoted(headers.join(',')),
+    credentials: spec.allowCredentials === true,
+  };
+  if (spec.maxAge !== undefined) {
+    if (typeof spec.maxAge !== 'number' || !Number.isInteger(spec.maxAge) || spec.maxAge < 0)
+      ctx.fail([...at, 'maxAge'], 'expected whole seconds');
+    cors.maxAge = quoted(String(spec.maxAge));
+  }
+  return cors;
+}
+
+/** Each path item's methods with cors, in event order, for its Access-Control-Allow-Methods. */
+const corsMethods = new WeakMap<Json, string[]>();
+
+/**
+ * The Framework's OPTIONS MOCK method for a path (no authorizer): Allow-Methods is OPTIONS and
+ * then each cors event's method, as its compiled template lists them.
+ */
+function addPreflight(
+  ctx: HttpEventContext,
+  at: Path,
+  item: Json,
+  method: string,
+  cors: PreflightLiterals,
+): void {
+  if (item.options !== undefined && !corsMethods.has(item))
+    ctx.fail(
+      at,
+      'cors on a path whose OPTIONS is an event of a function: one answers the preflight',
+    );
+  const methods = corsMethods.get(item) ?? ['OPTIONS'];
+  if (!methods.includes(method)) methods.push(method);
+  corsMethods.set(item, methods);
+  item.options = preflightOperation({ ...cors, methods: quoted(methods.join(',')) }, false);
 }
 
 function shorthand(event: string, ctx: HttpEventContext, at: Path): Json {

@@ -30,3 +30,9 @@ export const BUILT_IN_MODELS: readonly Model[] = [
 export function newBuiltInModels(): Model[] {
   return BUILT_IN_MODELS.map((model) => ({ ...model, id: awsId(6) }));
 }
+
+/** The API's own models, and the built-in ones `used` names that the API does not define. */
+export function withBuiltInModels(models: readonly Model[], used: ReadonlySet<string>): Model[] {
+  const names = new Set(models.map((m) => m.name));
+  return [...models, ...BUILT_IN_MODELS.filter((m) => used.has(m.name) && !names.has(m.name))];
+}

@@ -257,6 +257,62 @@ Resources:
     assert.deepEqual(at(doc, 'paths', '/new', 'post', 'security'), [{ Tok: [] }]);
   });
 
+  // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-corsconfiguration.html
+  it("Cors: a string is AllowOrigin; every path gets SAM's OPTIONS MOCK method, behind the DefaultAuthorizer by default", async () => {
+    const p = await loadSamTemplate(
+      project(`${HEAD}Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      Cors: "'*'"
+      Auth:
+        DefaultAuthorizer: Tok
+        Authorizers:
+          Tok: { FunctionArn: !GetAtt Auth.Arn }
+  Auth:
+    Type: AWS::Serverless::Function
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Get: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /a, Method: get } }
+        Post: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /a, Method: post } }
+        Any: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /b, Method: any } }
+`),
+    );
+    const doc = p.apis[0]!.document;
+    const options = at(doc, 'paths', '/a', 'options');
+    assert.deepEqual(at(options, 'x-amazon-apigateway-integration'), {
+      type: 'mock',
+      requestTemplates: { 'application/json': '{"statusCode": 200}' },
+      responses: {
+        default: {
+          statusCode: '200',
+          responseParameters: {
+            'method.response.header.Access-Control-Allow-Origin': "'*'",
+            'method.response.header.Access-Control-Allow-Methods': "'GET,OPTIONS,POST'",
+          },
+        },
+      },
+    });
+    assert.deepEqual(at(options, 'security'), [{ Tok: [] }]);
+    assert.equal(
+      at(
+        doc,
+        'paths',
+        '/b',
+        'options',
+        'x-amazon-apigateway-integration',
+        'responses',
+        'default',
+        'responseParameters',
+        'method.response.header.Access-Control-Allow-Methods',
+      ),
+      "'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT'",
+    );
+  });
+
   it('errors name file:line:column and the key path', async () => {
     await assert.rejects(
       loadSamTemplate(

@@ -69,20 +69,62 @@ describe('serverless.yml → project', () => {
     assert.ok(at(doc, 'paths', '/orders', 'post', 'x-amazon-apigateway-integration'));
   });
 
-  it('a typo, cors and httpApi events are errors naming file:line:column', async () => {
+  it('a typo, several cors origins and httpApi events are errors naming file:line:column', async () => {
     await assert.rejects(
       loadServerlessProject(service(`${HEAD}    hander: x\n`)),
       /serverless\.yml:8:13: functions\.auth\.hander: not a function setting Sallyport knows \(a typo\?\)/,
     );
     await assert.rejects(
       loadServerlessProject(
-        service(`${HEAD}    events:\n      - http: { path: a, method: get, cors: true }\n`),
+        service(
+          `${HEAD}    events:\n      - http: { path: a, method: get, cors: { origins: [a, b] } }\n`,
+        ),
       ),
-      /serverless\.yml:9:45: functions\.auth\.events\[0\]\.http\.cors: cors is not converted yet/,
+      /serverless\.yml:9:\d+: functions\.auth\.events\[0\]\.http\.cors\.origins: one origin \(or \*\) is converted/,
     );
     await assert.rejects(
       loadServerlessProject(service(`${HEAD}    events:\n      - httpApi: GET /a\n`)),
       /functions\.auth\.events\[0\]\.httpApi: httpApi events \(API Gateway v2\) are not served/,
     );
+  });
+
+  // https://www.serverless.com/framework/docs/providers/aws/events/apigateway#enabling-cors
+  it("cors: true gives the path the Framework's OPTIONS MOCK method; a cors object sets its values", async () => {
+    const p = await loadServerlessProject(
+      service(`${HEAD}    events:
+      - http: { path: a, method: get, cors: true }
+      - http: { path: a, method: post, cors: true }
+      - http:
+          path: b
+          method: get
+          cors: { origin: 'https://app.example.com', headers: [jwt_token], allowCredentials: true, maxAge: 86400 }
+`),
+    );
+    const doc = p.apis[0]!.document;
+    const params = (path: string) =>
+      at(
+        doc,
+        'paths',
+        path,
+        'options',
+        'x-amazon-apigateway-integration',
+        'responses',
+        'default',
+        'responseParameters',
+      );
+    assert.deepEqual(params('/a'), {
+      'method.response.header.Access-Control-Allow-Origin': "'*'",
+      'method.response.header.Access-Control-Allow-Headers':
+        "'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,X-Amz-User-Agent,X-Amzn-Trace-Id'",
+      'method.response.header.Access-Control-Allow-Methods': "'OPTIONS,GET,POST'",
+    });
+    assert.deepEqual(params('/b'), {
+      'method.response.header.Access-Control-Allow-Origin': "'https://app.example.com'",
+      'method.response.header.Access-Control-Allow-Headers': "'jwt_token'",
+      'method.response.header.Access-Control-Allow-Methods': "'OPTIONS,GET'",
+      'method.response.header.Access-Control-Max-Age': "'86400'",
+      'method.response.header.Access-Control-Allow-Credentials': "'true'",
+    });
+    assert.equal(at(doc, 'paths', '/a', 'options', 'security'), undefined);
   });
 });
