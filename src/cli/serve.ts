@@ -104,7 +104,7 @@ export function serveCommand(): Command {
     )
     .option(
       '--redis <url>',
-      'redis://… shared by every node and worker: usage-plan, stage, method and account throttles and quotas, and (see --authorizer-cache) authorizer results; docs/many-nodes.md',
+      'redis://… shared by every node and worker: usage-plan, stage and method throttles and quotas, and (see --authorizer-cache) authorizer results; docs/many-nodes.md',
     )
     .addOption(
       new Option(
@@ -116,7 +116,7 @@ export function serveCommand(): Command {
     )
     .option(
       '--account-throttle <rate:burst|off>',
-      "the account-level throttle, as AWS's per account and region: for this machine's workers, or every node on --redis",
+      "the account-level throttle, as AWS's per account and region: per node, each worker counting its share",
       '10000:5000',
     )
     .option('--redis-prefix <prefix>', 'prefix of the keys Sallyport writes in Redis', 'sallyport:')

@@ -191,6 +191,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       ...(options.accountThrottle !== undefined
         ? { accountThrottle: options.accountThrottle }
         : {}),
+      accountShare: share,
       invoker,
       settings,
       logger,

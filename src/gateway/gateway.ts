@@ -38,6 +38,8 @@ export interface GatewayOptions {
   counters?: UsageCounters;
   /** The account throttle (`serve --account-throttle`); default AWS's; null: none. */
   accountThrottle?: Throttle | null;
+  /** How many processes share the machine's account throttle (`--workers`; steps/throttle.ts). */
+  accountShare?: number;
   /** The authorizer cache; default this process's own (in memory). */
   authorizerCache?: AuthorizerResultCache;
 }
@@ -65,6 +67,7 @@ export class Gateway {
       now,
       secrets: secretsOf(options.accessKeys ?? []),
       catalog: () => this.usageCatalog,
+      ...(options.accountShare !== undefined ? { accountShare: options.accountShare } : {}),
       ...(options.accountThrottle !== undefined
         ? { accountThrottle: options.accountThrottle }
         : {}),

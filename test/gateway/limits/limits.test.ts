@@ -194,6 +194,15 @@ describe('the throttle step (stage method throttle, then the account)', () => {
     const aws = createThrottleStep({ now: () => T0, counters: new MemoryCounters() });
     assert.equal(statuses(aws, 5_001).filter((s) => s === 200).length, 5_000);
   });
+
+  it('each of N workers counts its share of the account throttle (rate and burst over N)', () => {
+    const worker = createThrottleStep({
+      now: () => T0,
+      counters: new MemoryCounters(),
+      accountShare: 2,
+    });
+    assert.equal(statuses(worker, 2_501).filter((s) => s === 200).length, 2_500);
+  });
 });
 
 describe('serve --account-throttle', () => {
