@@ -10,7 +10,14 @@ import {
   type LogFormat,
 } from '../observability/logger.js';
 import { fail } from './fail.js';
-import { dataDirFor, parsePort, parseThrottle, projectFor } from './options.js';
+import {
+  dataDirFor,
+  parsePort,
+  parsePositiveInteger,
+  parseThrottle,
+  projectFor,
+} from './options.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES } from '../gateway/authorizers/cache.js';
 import {
   REDIS_UNAVAILABLE_POLICIES,
   type RedisUnavailablePolicy,
@@ -48,6 +55,8 @@ interface ServeOptions extends ProjectSourceOptions {
   isolation: FunctionIsolation;
   redis?: string;
   authorizerCache: AuthorizerCacheKind;
+  authorizerCacheEntries: string;
+  authorizerCacheMib: string;
   workers: string;
   redisPrefix: string;
   redisUnavailable: RedisUnavailablePolicy;
@@ -112,6 +121,16 @@ export function serveCommand(): Command {
         .default('memory'),
     )
     .option(
+      '--authorizer-cache-entries <n>',
+      'most Lambda authorizer results one process keeps in memory (each worker its own); the oldest go first',
+      String(DEFAULT_MAX_ENTRIES),
+    )
+    .option(
+      '--authorizer-cache-mib <n>',
+      'most MiB (estimated) those results take in one process; the oldest go first',
+      String(DEFAULT_MAX_BYTES / 2 ** 20),
+    )
+    .option(
       '--account-throttle <rate:burst|off>',
       "the account-level throttle, as AWS's per account and region: for this machine's workers, or every node on --redis",
       '10000:5000',
@@ -171,6 +190,14 @@ async function serve(options: ServeOptions): Promise<void> {
     logger,
     isolation: options.isolation,
     authorizerCache: options.authorizerCache,
+    authorizerCacheBounds: {
+      maxEntries: parsePositiveInteger(
+        '--authorizer-cache-entries',
+        options.authorizerCacheEntries,
+      ),
+      maxBytes:
+        parsePositiveInteger('--authorizer-cache-mib', options.authorizerCacheMib) * 2 ** 20,
+    },
     ...(options.redis === undefined ? {} : { redis: options.redis }),
     accessLog: options.accessLog,
     ...(options.executionLog === undefined ? {} : { executionLog: options.executionLog }),
