@@ -11,7 +11,7 @@ export async function runScale(quick: boolean): Promise<void> {
   const started = Date.now();
   const settings = {
     requests: quick ? 5_000 : 50_000,
-    lookups: quick ? 200_000 : 2_000_000,
+    lookups: quick ? 200_000 : 500_000,
     rounds: quick ? 1 : 5,
     deployRounds: quick ? 1 : 3,
   };
