@@ -1,4 +1,5 @@
 // `npm run bench [-- --quick]`: the gateway's cost per request against a bare node:http server.
+// `npm run bench -- --scale [--quick]`: how the cost grows with the project (bench/scale/).
 // Each configuration runs as its own process; autocannon drives them one at a time, interleaved
 // (A B C … A B C …) over several rounds, and every configuration is reported as a ratio to the
 // baseline measured in the same round. Ratios, not absolute req/s: the load generator shares the
@@ -376,7 +377,11 @@ async function main(): Promise<void> {
   process.stdout.write(`results: ${file}\n`);
 }
 
-main().catch((error: unknown) => {
+// `--scale`: the cost as a project grows, in this process (bench/scale/main.ts).
+const running = args.includes('--scale')
+  ? import('./scale/main.js').then((m) => m.runScale(quick))
+  : main();
+running.catch((error: unknown) => {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

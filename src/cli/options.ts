@@ -32,3 +32,11 @@ export function parseThrottle(
   if (!m) throw new Error(`${option}: expected rate:burst (e.g. 10000:5000) or off, got ${value}`);
   return { rateLimit: Number(m[1]), burstLimit: Number(m[2]) };
 }
+
+/** A count or size option: a whole number ≥ 1, else one clear error naming the option. */
+export function parsePositiveInteger(option: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new Error(`${option}: expected a whole number of at least 1, got ${value}`);
+  return n;
+}

@@ -12,7 +12,8 @@ import {
 import { exitWithParent } from './exit-with-parent.js';
 import { fail } from './fail.js';
 import { addDevOptions, runtimeResolverFor, watchIfAsked, type DevOptions } from './dev-options.js';
-import { dataDirFor, parsePort, parseThrottle } from './options.js';
+import { dataDirFor, parsePort, parsePositiveInteger, parseThrottle } from './options.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES } from '../gateway/authorizers/cache.js';
 import {
   REDIS_UNAVAILABLE_POLICIES,
   type RedisUnavailablePolicy,
@@ -51,6 +52,8 @@ interface ServeOptions extends ProjectSourceOptions, DevOptions {
   isolation: FunctionIsolation;
   redis?: string;
   authorizerCache: AuthorizerCacheKind;
+  authorizerCacheEntries: string;
+  authorizerCacheMib: string;
   workers: string;
   redisPrefix: string;
   redisUnavailable: RedisUnavailablePolicy;
@@ -113,6 +116,16 @@ export function serveCommand(): Command {
       )
         .choices(['memory', 'redis'])
         .default('memory'),
+    )
+    .option(
+      '--authorizer-cache-entries <n>',
+      'most Lambda authorizer results one process keeps in memory (each worker its own); the oldest go first',
+      String(DEFAULT_MAX_ENTRIES),
+    )
+    .option(
+      '--authorizer-cache-mib <n>',
+      'most MiB (estimated) those results take in one process; the oldest go first',
+      String(DEFAULT_MAX_BYTES / 2 ** 20),
     )
     .option(
       '--account-throttle <rate:burst|off>',
@@ -182,6 +195,14 @@ async function serve(options: ServeOptions): Promise<void> {
     logger,
     isolation: options.isolation,
     authorizerCache: options.authorizerCache,
+    authorizerCacheBounds: {
+      maxEntries: parsePositiveInteger(
+        '--authorizer-cache-entries',
+        options.authorizerCacheEntries,
+      ),
+      maxBytes:
+        parsePositiveInteger('--authorizer-cache-mib', options.authorizerCacheMib) * 2 ** 20,
+    },
     ...(options.redis === undefined ? {} : { redis: options.redis }),
     accessLog: options.accessLog,
     ...(options.executionLog === undefined ? {} : { executionLog: options.executionLog }),

@@ -55,6 +55,8 @@ export interface NodeOptions {
   redis?: string;
   /** `serve --authorizer-cache`: this process's own (default), or shared in Redis. */
   authorizerCache?: AuthorizerCacheKind;
+  /** `serve --authorizer-cache-entries/-mib`: this process's cache (or Redis's local fallback). */
+  authorizerCacheBounds?: { maxEntries?: number; maxBytes?: number };
   /**
    * `serve --workers`: how many data-plane processes share this machine. Each gets its share of
    * the function pools' default limits, so N workers run as many environments as one process.
@@ -149,7 +151,8 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
     options.executionLog === undefined ? undefined : accessLogSink(options.executionLog);
   const stopExecutionLog = startExecutionLog(logger, executionFile);
   try {
-    let authorizerCache: AuthorizerResultCache | undefined;
+    const localCache = new AuthorizerCache({ now, ...options.authorizerCacheBounds });
+    let authorizerCache: AuthorizerResultCache = localCache;
     if (options.authorizerCache === 'redis' && !options.redis)
       throw new Error('a shared authorizer cache needs a Redis URL');
     if (options.redis) {
@@ -165,8 +168,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
         meanwhile.push('authorizer results cached by this process only (flushes still reach it)');
       redis = new RedisConnection({ url: options.redis, logger, fallback: meanwhile.join('; ') });
       await redis.start();
-      if (sharedCache)
-        authorizerCache = new RedisAuthorizerCache(redis, new AuthorizerCache({ now }));
+      if (sharedCache) authorizerCache = new RedisAuthorizerCache(redis, localCache);
     }
     const projectStages =
       project && options.applyProject !== false
@@ -198,7 +200,7 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       functionTimeout: (name) => functions.find((f) => f.FunctionName === name)?.Timeout,
       accessKeys: [loaded.credentials],
       permissions: policies,
-      ...(authorizerCache ? { authorizerCache } : {}),
+      authorizerCache,
     });
     const onlyApi = project?.apis.length === 1 ? project.apis[0]!.id : undefined;
     if (onlyApi) gateway.stages.defaultApiId = onlyApi;

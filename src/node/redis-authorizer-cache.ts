@@ -59,7 +59,7 @@ export class RedisAuthorizerCache implements AuthorizerResultCache {
 
   set(key: string, value: AuthorizerResult, ttlSeconds: number, payload: string): void {
     if (!(ttlSeconds > 0)) return;
-    this.#local.set(key, value, ttlSeconds);
+    this.#local.set(key, value, ttlSeconds, payload);
     if (!this.#redis.up) return;
     this.#redis.client
       .set(this.#redisKey(key), payload, { expiration: { type: 'PX', value: ttlSeconds * 1000 } })

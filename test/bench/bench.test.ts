@@ -39,3 +39,25 @@ it(
     assert.match(r.stdout, /results: .*bench\/results\/.*-quick\.json/);
   },
 );
+
+// `--scale --quick`: the growth tables, each with every size, in one process; again no timing.
+it(
+  'npm run bench -- --scale --quick prints routing, authorizer-cache and import tables',
+  { timeout: 900_000 },
+  () => {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--scale', '--quick'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 840_000 },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    // (a) every route count, each with its ratio; the cached authorizer asked once per API.
+    for (const routes of ['10', '1,000', '10,000'])
+      assert.match(r.stdout, new RegExp(`^${routes} +(\\d+\\.\\d+ +){4}1$`, 'm'), routes);
+    // (b) 100,000 tokens held to the default bound of 10,000 entries.
+    assert.match(r.stdout, /^100,000 tokens, default bound +10,000 /m);
+    // (c) 1,000 operations imported and deployed.
+    assert.match(r.stdout, /^1,000 +\d+ +\d+\.\d+ +\d+\.\d$/m);
+    assert.match(r.stdout, /results: .*bench\/results\/.*-scale-quick\.json/);
+  },
+);

@@ -77,6 +77,24 @@ describe('sallyport CLI', () => {
     assert.equal(r.stderr.trim(), 'sallyport: --payload: not valid JSON: {nope');
   });
 
+  it('serve refuses an authorizer cache bound that is not a whole number ≥ 1', async () => {
+    const r = await run([
+      'serve',
+      '--port',
+      '0',
+      '--store',
+      'memory',
+      '--no-admin',
+      '--authorizer-cache-mib',
+      '0',
+    ]);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      'sallyport: --authorizer-cache-mib: expected a whole number of at least 1, got 0',
+    );
+  });
+
   it('invoke of a function that fails prints its error payload and exits 1', async () => {
     const r = await run([
       'invoke',

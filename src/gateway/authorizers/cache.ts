@@ -7,8 +7,6 @@
 // https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
 import type { AuthorizerResult } from './output.js';
 
-export const DEFAULT_MAX_ENTRIES = 10_000;
-
 // NUL separates the fixed parts (ids and stage names never contain it); identity values are
 // length-prefixed so that no value, whatever it contains, can make two identities collide.
 const SEP = '\u0000';
@@ -56,55 +54,92 @@ export interface AuthorizerResultCache {
   flushLocal(prefix: string): void;
 }
 
+/** `serve --authorizer-cache-entries`: entries one process keeps (each worker its own). */
+export const DEFAULT_MAX_ENTRIES = 10_000;
+/** `serve --authorizer-cache-mib`: the estimated bytes one process's entries may take. */
+export const DEFAULT_MAX_BYTES = 64 * 2 ** 20;
+/**
+ * Estimated heap of an entry besides its key and the authorizer's answer as text: the entry, the
+ * result object and its compiled policy (measured by `npm run bench -- --scale`: about 1 KiB for a
+ * one-statement policy with a small context; docs/performance.md).
+ */
+export const ENTRY_OVERHEAD_BYTES = 1024;
+
 interface Entry {
   value: AuthorizerResult;
   /** Clock milliseconds after which the entry is stale. */
   expiresAt: number;
+  /** The estimate counted against maxBytes. */
+  bytes: number;
+}
+
+export interface AuthorizerCacheOptions {
+  now?: () => number;
+  maxEntries?: number;
+  maxBytes?: number;
 }
 
 /**
- * Bounded, TTL-expiring map. A hit is one Map lookup and one clock read; eviction drops the
- * oldest-written entry (Map insertion order). Hits do not reorder entries: with TTLs of at most an
- * hour, first-in-first-out costs a few extra authorizer calls at worst and keeps hits free of
- * writes.
+ * Bounded, TTL-expiring map. A hit is one Map lookup and one clock read; an entry is never served
+ * at or past its TTL. Bounds: at most maxEntries entries and maxBytes estimated bytes (strings at
+ * two bytes a character plus ENTRY_OVERHEAD_BYTES); past either, the oldest-written entries go
+ * first (Map insertion order; for one authorizer, whose TTL is fixed, that is also the one closest
+ * to expiring). Hits do not reorder entries: with TTLs of at most an hour, first-in-first-out costs
+ * a few extra authorizer calls at worst and keeps hits free of writes.
  */
 export class AuthorizerCache implements AuthorizerResultCache {
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
-  private readonly maxEntries: number;
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  private heldBytes = 0;
 
-  constructor(options: { now?: () => number; maxEntries?: number } = {}) {
+  constructor(options: AuthorizerCacheOptions = {}) {
     this.now = options.now ?? Date.now;
     this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+    this.maxBytes = Math.max(1, options.maxBytes ?? DEFAULT_MAX_BYTES);
   }
 
   get(key: string): AuthorizerResult | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (this.now() >= entry.expiresAt) {
-      this.entries.delete(key);
+      this.remove(key, entry);
       return undefined;
     }
     return entry.value;
   }
 
-  /** TTL 0 (or less) means caching is off: nothing is stored. */
-  set(key: string, value: AuthorizerResult, ttlSeconds: number): void {
+  /**
+   * TTL 0 (or less) means caching is off: nothing is stored. `payload`: the authorizer's answer as
+   * text, which sizes the entry. An entry bigger than maxBytes on its own is not kept.
+   */
+  set(key: string, value: AuthorizerResult, ttlSeconds: number, payload = ''): void {
     if (!(ttlSeconds > 0)) return;
     const expiresAt = this.now() + ttlSeconds * 1000;
+    const bytes = 2 * (key.length + payload.length) + ENTRY_OVERHEAD_BYTES;
     // Re-inserting moves the key to the newest position.
-    if (!this.entries.delete(key) && this.entries.size >= this.maxEntries) this.evictOldest();
-    this.entries.set(key, { value, expiresAt });
+    const previous = this.entries.get(key);
+    if (previous !== undefined) this.remove(key, previous);
+    if (bytes > this.maxBytes) return;
+    while (
+      this.entries.size > 0 &&
+      (this.entries.size >= this.maxEntries || this.heldBytes + bytes > this.maxBytes)
+    )
+      this.evictOldest();
+    this.entries.set(key, { value, expiresAt, bytes });
+    this.heldBytes += bytes;
   }
 
   /** Drops every entry, or those whose key starts with `prefix` (see authorizerCachePrefix). */
   flush(prefix?: string): void {
     if (prefix === undefined || prefix === '') {
       this.entries.clear();
+      this.heldBytes = 0;
       return;
     }
-    for (const key of this.entries.keys()) {
-      if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const [key, entry] of this.entries) {
+      if (key.startsWith(prefix)) this.remove(key, entry);
     }
   }
 
@@ -117,8 +152,18 @@ export class AuthorizerCache implements AuthorizerResultCache {
     return this.entries.size;
   }
 
+  /** The estimated bytes of the entries held (what maxBytes bounds). */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  private remove(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.heldBytes -= entry.bytes;
+  }
+
   private evictOldest(): void {
-    const oldest = this.entries.keys().next();
-    if (oldest.done !== true) this.entries.delete(oldest.value);
+    const oldest = this.entries.entries().next();
+    if (oldest.done !== true) this.remove(oldest.value[0], oldest.value[1]);
   }
 }
