@@ -1,12 +1,8 @@
 // `serve --template template.yaml`: a SAM (or plain CloudFormation) template as a Sallyport project.
 // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification.html
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../model/types.js';
-import { ProjectFileError } from '../errors.js';
 import type { Project } from '../project-file.js';
-import { findProjectSource } from '../source/find-file.js';
-import { parseLocatedYaml } from '../source/located-yaml.js';
+import { readProjectYaml } from '../source/read-project-yaml.js';
 import { toProject, type ConvertedFunction } from '../source/to-project.js';
 import { convertRestApis } from './apigateway-resources.js';
 import { convertServerlessApis } from './apis.js';
@@ -59,20 +55,8 @@ export async function loadSamTemplate(
   pathArg: string,
   options: TemplateOptions = {},
 ): Promise<Project> {
-  const file = await findProjectSource(pathArg, ['template.yaml', 'template.yml']);
-  const parsed = parseLocatedYaml(await readFile(file, 'utf8'), basename(file));
-  if (!parsed.ok)
-    throw new ProjectFileError(
-      'ERR_PROJECT_YAML_SYNTAX',
-      file,
-      `${basename(file)}:${parsed.line}:${parsed.column}: ${parsed.reason}`,
-    );
-  const template = new Template(
-    parsed.yaml,
-    file,
-    DEFAULT_SETTINGS,
-    options.parameterOverrides ?? {},
-  );
+  const { file, yaml } = await readProjectYaml(pathArg, ['template.yaml', 'template.yml']);
+  const template = new Template(yaml, file, DEFAULT_SETTINGS, options.parameterOverrides ?? {});
   checkTopLevel(template);
   const functions: ConvertedFunction[] = [];
   for (const resource of template.resources.values()) {

@@ -2,14 +2,13 @@
 // Sallyport project: its functions, and the REST API its `http` events deploy.
 // https://www.serverless.com/framework/docs/providers/aws/guide/serverless.yml
 import { isObject, type Json } from '../source/values.js';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../model/types.js';
 import { restApiIdFor } from '../../support/stable-id.js';
 import { ProjectFileError } from '../errors.js';
 import type { Project } from '../project-file.js';
-import { findProjectSource } from '../source/find-file.js';
-import { parseLocatedYaml, type LocatedYaml, type Path } from '../source/located-yaml.js';
+import { readProjectYaml } from '../source/read-project-yaml.js';
+import type { LocatedYaml, Path } from '../source/located-yaml.js';
 import { ACCEPTED_RESOURCE_TYPES } from '../sam/not-emulated.js';
 import { toProject, type ConvertedFunction } from '../source/to-project.js';
 import { addHttpEvent } from './http-events.js';
@@ -107,15 +106,8 @@ export async function loadServerlessProject(
   pathArg: string,
   options: ServerlessOptions = {},
 ): Promise<Project> {
-  const file = await findProjectSource(pathArg, ['serverless.yml', 'serverless.yaml']);
-  const parsed = parseLocatedYaml(await readFile(file, 'utf8'), basename(file));
-  if (!parsed.ok)
-    throw new ProjectFileError(
-      'ERR_PROJECT_YAML_SYNTAX',
-      file,
-      `${basename(file)}:${parsed.line}:${parsed.column}: ${parsed.reason}`,
-    );
-  return new ServerlessService(parsed.yaml, file, options).toProject();
+  const { file, yaml } = await readProjectYaml(pathArg, ['serverless.yml', 'serverless.yaml']);
+  return new ServerlessService(yaml, file, options).toProject();
 }
 
 class ServerlessService {
