@@ -1,7 +1,7 @@
 // `serve`'s options for working on a project: interpreters per runtime, environment files, and
 // hot reload. Kept here so serve.ts only forwards them.
 import type { Command } from 'commander';
-import { RUNTIMES } from '../config/schema.js';
+import { RUNTIMES } from '../config/runtimes.js';
 import { RuntimeResolver } from '../functions/runtimes/runtime-resolver.js';
 import type { ProjectSource, SourcedProject } from './project-source.js';
 import type { SallyportNode } from './start-node.js';
@@ -18,7 +18,8 @@ export interface DevOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function addDevOptions(command: Command): Command {
+/** `--python`, `--node`, `--strict-runtimes`: which interpreter runs each runtime. */
+export function addRuntimeOptions(command: Command): Command {
   return command
     .option(
       '--python <runtime=path>',
@@ -35,7 +36,12 @@ export function addDevOptions(command: Command): Command {
     .option(
       '--strict-runtimes',
       'refuse a function when this machine lacks the exact version its Runtime names',
-    )
+    );
+}
+
+/** `--env-vars`, `--env-file`: the functions' environment variables kept in files. */
+export function addEnvironmentFileOptions(command: Command): Command {
+  return command
     .option(
       '--env-vars <file>',
       'environment variables as `sam local --env-vars` reads them: {"Function": {...}, "Parameters": {...}}',
@@ -43,11 +49,14 @@ export function addDevOptions(command: Command): Command {
     .option(
       '--env-file <file>',
       'a .env file whose values fill the variables functions declare (default: .env beside the project file, if any)',
-    )
-    .option(
-      '--watch',
-      'reload handler code, the project file and its OpenAPI files when they change, without a restart',
     );
+}
+
+export function addDevOptions(command: Command): Command {
+  return addEnvironmentFileOptions(addRuntimeOptions(command)).option(
+    '--watch',
+    'reload handler code, the project file and its OpenAPI files when they change, without a restart',
+  );
 }
 
 /** `--python`/`--node` and `--strict-runtimes` as the function plane's runtime resolver. */

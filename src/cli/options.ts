@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadProject, type Project } from '../config/project-file.js';
+import type { Project } from '../config/project-file.js';
 
 /** A port option: an integer 0–65535, else one clear error naming the option. */
 export function parsePort(option: string, value: string): number {
@@ -12,9 +12,10 @@ export function parsePort(option: string, value: string): number {
 
 /** `--config`, else ./sallyport.yaml when there is one, else no project. */
 export async function projectFor(config: string | undefined): Promise<Project | undefined> {
-  if (config !== undefined) return loadProject(config);
-  if (existsSync('sallyport.yaml') || existsSync('sallyport.yml')) return loadProject('.');
-  return undefined;
+  if (config === undefined && !existsSync('sallyport.yaml') && !existsSync('sallyport.yml'))
+    return undefined;
+  const { loadProject } = await import('../config/project-file.js');
+  return loadProject(config ?? '.');
 }
 
 /** `--data-dir`, else `.sallyport` beside the project file, else in the current folder. */

@@ -3,10 +3,8 @@
 // template (--template) or a serverless.yml (--serverless) is another, converted on each read
 // into the project sallyport.yaml would give.
 import { Command } from 'commander';
-import { withEnvironmentFiles, type EnvironmentFileOptions } from '../config/environment-files.js';
+import type { EnvironmentFileOptions } from '../config/environment-files.js';
 import type { Project } from '../config/project-file.js';
-import { loadSamTemplate } from '../config/sam/load-template.js';
-import { loadServerlessProject } from '../config/serverless/load-serverless.js';
 import { projectFor } from './options.js';
 
 export interface SourcedProject {
@@ -46,6 +44,7 @@ export function withEnvironment(
     async read() {
       const sourced = await source.read();
       if (!sourced) return undefined;
+      const { withEnvironmentFiles } = await import('../config/environment-files.js');
       const { project, files } = await withEnvironmentFiles(sourced.project, options);
       return { project, files: [...sourced.files, ...files] };
     },
@@ -99,15 +98,20 @@ export async function projectFromSource(
     throw new Error('--parameter-overrides goes with --template');
   if ((options.stage || options.region) && !options.serverless)
     throw new Error('--stage and --region go with --serverless');
-  if (options.template)
+  // The loaders are imported when named, so commands that only define these options stay light.
+  if (options.template) {
+    const { loadSamTemplate } = await import('../config/sam/load-template.js');
     return loadSamTemplate(options.template, {
       parameterOverrides: parseParameterOverrides(options.parameterOverrides ?? []),
     });
-  if (options.serverless)
+  }
+  if (options.serverless) {
+    const { loadServerlessProject } = await import('../config/serverless/load-serverless.js');
     return loadServerlessProject(options.serverless, {
       ...(options.stage ? { stage: options.stage } : {}),
       ...(options.region ? { region: options.region } : {}),
     });
+  }
   return undefined;
 }
 

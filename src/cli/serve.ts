@@ -3,12 +3,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS } from '../functions/isolation.js';
 import type { FunctionIsolation } from '../model/types.js';
-import {
-  createLogger,
-  defaultLogFormat,
-  LOG_FORMATS,
-  type LogFormat,
-} from '../observability/logger.js';
+import { defaultLogFormat, LOG_FORMATS, type LogFormat } from '../observability/log-format.js';
 import { exitWithParent } from './exit-with-parent.js';
 import { fail } from './fail.js';
 import { addDevOptions, runtimeResolverFor, watchIfAsked, type DevOptions } from './dev-options.js';
@@ -33,7 +28,7 @@ import {
   workerCount,
   type Workers,
 } from './serve-workers.js';
-import { startNode, type AuthorizerCacheKind } from './start-node.js';
+import type { AuthorizerCacheKind } from './start-node.js';
 import { forwardLinesToPrimary, WorkerLines } from './worker-follow.js';
 
 interface ServeOptions extends ProjectSourceOptions, DevOptions {
@@ -156,6 +151,11 @@ export function serveCommand(): Command {
 }
 
 async function serve(options: ServeOptions): Promise<void> {
+  // The gateway is loaded when serve runs, so `--help` and the other commands start at once.
+  const [{ startNode }, { createLogger }] = await Promise.all([
+    import('./start-node.js'),
+    import('../observability/logger.js'),
+  ]);
   const port = parsePort('--port', options.port);
   const adminPort = parsePort('--admin-port', options.adminPort);
   if (options.authorizerCache === 'redis' && options.redis === undefined)

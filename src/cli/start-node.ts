@@ -18,7 +18,7 @@ import { FunctionsInvoker } from '../functions/functions-invoker.js';
 import { AuthorizerCache, type AuthorizerResultCache } from '../gateway/authorizers/cache.js';
 import { Gateway } from '../gateway/gateway.js';
 import { RedisAuthorizerCache } from '../node/redis-authorizer-cache.js';
-import { RedisConnection } from '../node/redis-connection.js';
+import type { RedisConnection } from '../node/redis-connection.js';
 import { StageLoader } from '../node/stage-loader.js';
 import { openCounters, type CountersRole } from '../node/usage-counters.js';
 import { UsageLoader } from '../node/usage-loader.js';
@@ -166,6 +166,8 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       ];
       if (sharedCache)
         meanwhile.push('authorizer results cached by this process only (flushes still reach it)');
+      // Loaded only here: the Redis client is hundreds of modules a node without Redis never needs.
+      const { RedisConnection } = await import('../node/redis-connection.js');
       redis = new RedisConnection({ url: options.redis, logger, fallback: meanwhile.join('; ') });
       await redis.start();
       if (sharedCache) authorizerCache = new RedisAuthorizerCache(redis, localCache);

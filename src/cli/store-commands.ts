@@ -3,14 +3,9 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { stringify } from 'yaml';
-import { createDeployment, putRestApiFromOpenApi } from '../control/apigateway/index.js';
 import type { StoredFunction } from '../control/lambda/function-configuration.js';
-import { parseYaml } from '../support/yaml.js';
 import { awsId } from '../model/ids.js';
 import { DEFAULT_SETTINGS, type Deployment, type RestApi, type Stage } from '../model/types.js';
-import { exportOpenApi } from '../openapi/export.js';
-import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { fail } from './fail.js';
 import { existingDataDir } from './find-data-dir.js';
@@ -45,6 +40,8 @@ async function withStore<T>(
     options.store !== undefined || (creates && options.dataDir !== undefined)
       ? resolve(options.dataDir ?? '.sallyport')
       : existingDataDir(options.dataDir, options.config);
+  // The store, the control plane and YAML are loaded when a command runs, not for `--help`.
+  const { openStore } = await import('../store/open-store.js');
   const store = await openStore({ store: options.store, dataDir });
   try {
     return await fn(store);
@@ -93,6 +90,7 @@ export function storeCommands(): Command[] {
     .option('--description <text>', 'deployment description')
     .action((apiId: string, stageName: string, o: StoreOptions & { description?: string }) =>
       withStore(o, async (store) => {
+        const { createDeployment } = await import('../control/apigateway/index.js');
         const names = await functionNames(store);
         const deployment = await createDeployment(
           { store, settings, functionExists: (n) => names.has(n) },
@@ -112,6 +110,10 @@ export function storeCommands(): Command[] {
       withStore(
         o,
         async (store) => {
+          const [{ parseYaml }, { putRestApiFromOpenApi }] = await Promise.all([
+            import('../support/yaml.js'),
+            import('../control/apigateway/index.js'),
+          ]);
           const parsed = parseYaml(await readFile(file, 'utf8'));
           if (!parsed.ok)
             throw new Error(`${file}:${parsed.line}:${parsed.column}: ${parsed.reason}`);
@@ -140,6 +142,10 @@ export function storeCommands(): Command[] {
           if (!stage) throw new Error(`no stage ${stageName} in API ${apiId}`);
           const deployment = await store.get<Deployment>('deployment', apiId, stage.deploymentId);
           if (!deployment) throw new Error(`stage ${stageName} points at a missing deployment`);
+          const [{ exportOpenApi }, { stringify }] = await Promise.all([
+            import('../openapi/export.js'),
+            import('yaml'),
+          ]);
           const document = exportOpenApi(deployment.snapshot, {
             exportType: o.type,
             stageName,

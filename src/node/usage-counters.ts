@@ -8,7 +8,6 @@ import {
   type RedisUnavailablePolicy,
 } from '../gateway/limits/fallback-counters.js';
 import { MemoryCounters, type CountersSnapshot } from '../gateway/limits/memory-counters.js';
-import { RedisCounters } from '../gateway/limits/redis-counters.js';
 import type { UsageCounters } from '../gateway/limits/counters.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
@@ -37,6 +36,7 @@ export async function openCounters(options: CountersOptions): Promise<UsageCount
   if (redis) {
     // State changes go to the fallback once it exists (it reads the state it starts in).
     const holder: { fallback?: FallbackCounters } = {};
+    const { RedisCounters } = await import('../gateway/limits/redis-counters.js');
     const counters = new RedisCounters({
       client: redis.client,
       prefix: `${options.redisPrefix ?? 'sallyport:'}usage:`,

@@ -1,16 +1,10 @@
 import { pino, type Logger } from 'pino';
 import { isColorSupported } from 'pino-pretty';
+import type { LogFormat } from './log-format.js';
 import { prettyStream } from './pretty.js';
 
 export type { Logger };
-
-export const LOG_FORMATS = ['pretty', 'json'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
-
-/** Pretty on a terminal, JSON lines for machines (pipes, files, log shippers). */
-export function defaultLogFormat(stream: { isTTY?: boolean } = process.stdout): LogFormat {
-  return stream.isTTY ? 'pretty' : 'json';
-}
+export { defaultLogFormat, LOG_FORMATS, type LogFormat } from './log-format.js';
 
 /** Structured logs, one event per line. Tokens, API keys and signatures are never logged in clear. */
 export function createLogger(

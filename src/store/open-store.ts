@@ -5,7 +5,6 @@ import { SallyportError } from '../errors.js';
 import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MemoryStore } from './memory-store.js';
-import { PostgresStore } from './postgres/postgres-store.js';
 import { createPrivateFile, makePrivateDir, makePrivateFile } from './private-files.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
@@ -66,6 +65,8 @@ async function openPostgres(spec: string): Promise<Store> {
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(schema))
     throw new StoreOpenError(`--store schema must be letters, digits and _: "${schema}"`);
   const where = `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
+  // Loaded only here: a node on SQLite or memory never needs the PostgreSQL client.
+  const { PostgresStore } = await import('./postgres/postgres-store.js');
   try {
     return await PostgresStore.open({
       connectionString: url.toString(),

@@ -2,6 +2,7 @@
 // `--help` everywhere; SIGINT/SIGTERM stop cleanly.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, run, serve, tempProject } from './harness.js';
@@ -109,6 +110,50 @@ describe('sallyport CLI', () => {
     assert.equal(payload.errorType, 'Error');
     assert.equal(payload.errorMessage, 'Unauthorized');
     assert.match(r.stderr, /X-Amz-Function-Error: Unhandled/);
+  });
+
+  // As `sam local invoke -t template.yaml --env-vars env.json`: the function reads what the
+  // template and the env file give it.
+  // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-cli-command-reference-sam-local-invoke.html
+  it('invoke takes a SAM template and --env-vars, as sam local invoke does', async () => {
+    const envVars = join(tempProject('apis: []\n'), 'env.json');
+    writeFileSync(envVars, JSON.stringify({ sayhello: { GREETING: 'Howdy' } }));
+    const event = JSON.stringify({ requestContext: { authorizer: { principalId: 'me' } } });
+    const sam = await run([
+      'invoke',
+      'sayhello',
+      '--template',
+      'examples/sayhello-sam',
+      '--env-vars',
+      envVars,
+      '--payload',
+      event,
+    ]);
+    assert.equal(sam.code, 0, sam.stderr);
+    const answer = JSON.parse(sam.stdout) as { statusCode: number; body: string };
+    assert.equal(answer.statusCode, 200);
+    assert.deepEqual(JSON.parse(answer.body), { message: 'Howdy from Lambda!', principalId: 'me' });
+
+    // Serverless names its functions {service}-{stage}-{key}, as deployed.
+    const sls = await run([
+      'invoke',
+      'sayhello-dev-sayhello',
+      '--serverless',
+      'examples/sayhello-serverless',
+      '--payload',
+      event,
+    ]);
+    assert.equal(sls.code, 0, sls.stderr);
+    assert.equal((JSON.parse(sls.stdout) as { statusCode: number }).statusCode, 200);
+  });
+
+  it('invoke of a function the project lacks names the ones it has', async () => {
+    const r = await run(['invoke', 'sayhelo', '--config', 'examples/sayhello']);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      'sallyport: function not found: sayhelo (this project has: api-authorizer, sayhello)',
+    );
   });
 
   it('SIGINT stops serve cleanly (exit 0)', async () => {
