@@ -8,6 +8,7 @@
 // Before/after: bundle each version with esbuild and run both; compare the ratios.
 import { proxyEventOf } from '../src/functions/lambda-proxy-event.js';
 import { proxyEventValues } from '../src/gateway/events/proxy-event.js';
+import { lambdaEvent } from '../src/gateway/integrations/aws-lambda.js';
 import { toHttpAnswer } from '../src/gateway/integrations/aws-proxy.js';
 import type { Exchange } from '../src/gateway/compiled-api.js';
 import { compileRequestBody } from '../src/gateway/mapping/request-body.js';
@@ -193,6 +194,19 @@ const validation = (validateRequestBody: boolean, validateRequestParameters: boo
 const checkAll = validation(true, true);
 const checkParameters = validation(false, true);
 const checkBody = validation(true, false);
+/** A check returns nothing when the request passes: the case returns that it passed. */
+const passes = (check: (x: Exchange) => void) => () => {
+  check(exchange);
+  return true;
+};
+
+/** The console's default: the validated body passed through as the Lambda event (aws-lambda.ts). */
+const passthroughBody = compileRequestBody(integration());
+const validatedEvent = () => {
+  const x: Exchange = { ...exchange }; // what validation learns about a request stays on it
+  checkBody(x);
+  return lambdaEvent(x, passthroughBody(x));
+};
 
 /** The same request with a body the model refuses (three findings). */
 const invalidExchange: Exchange = {
@@ -274,9 +288,10 @@ const cases: [string, string, () => unknown][] = [
     'console passthrough template, parsed as the event',
     mapped({ 'application/json': CONSOLE_PASSTHROUGH }),
   ],
-  ['validate-all', 'validated parameters and body (valid)', () => checkAll(exchange)],
+  ['validate-all', 'validated parameters and body (valid)', passes(checkAll)],
   ['validate-params', 'validated parameters only (valid)', () => checkParameters(exchange)],
-  ['validate-body', 'validated body only (valid)', () => checkBody(exchange)],
+  ['validate-body', 'validated body only (valid)', passes(checkBody)],
+  ['validate-event', 'validated body passed through as the Lambda event', validatedEvent],
   ['validate-refused', 'invalid body → validationErrorString', refused],
   [
     'proxy-answer',
