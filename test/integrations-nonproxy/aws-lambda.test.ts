@@ -248,6 +248,24 @@ describe('the response: integration responses', () => {
   });
 });
 
+describe('contentHandling with a Lambda function', () => {
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html
+  // (binary payload, a template, CONVERT_TO_TEXT: "converted to a Base64-encoded string before
+  // the mapping template is applied"; text answer, CONVERT_TO_BINARY: "a binary blob decoded
+  // from the Base64-encoded string resulting from the mapping")
+  it('CONVERT_TO_TEXT hands the template base64; CONVERT_TO_BINARY decodes the mapped answer', async () => {
+    const bytes = Buffer.from([0, 1, 2, 255, 254, 10]);
+    const r = await call(url('binary-event'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/octet-stream' },
+      body: bytes,
+    });
+    assert.equal(r.status, 200, r.body);
+    assert.equal(r.headers['content-type'], 'application/octet-stream');
+    assert.deepEqual(r.bodyBytes, bytes);
+  });
+});
+
 describe('MOCK on the same machinery', () => {
   // "the integration request template … {"statusCode": 200} … the status code selects the
   // integration response" (how-to-mock-integration.html); selectionPattern matches the status.
