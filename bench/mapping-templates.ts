@@ -1,6 +1,8 @@
 // What a non-proxy integration's request mapping costs per request, as a ratio to building the
 // Lambda proxy event for the same request, measured in the same run: no HTTP, no function, just
 // the data plane's work between "routed and authorized" and "event handed to the invoker".
+// Also request validation (validate-*) and the response side (response-*, next to AWS_PROXY's
+// own answer reading, proxy-answer): the work after the function answered.
 // Interleaved rounds, medians. Run: node --import tsx bench/mapping-templates.ts [--quick]
 // [--only typical,console] [--calls N]
 // Profile one case: node --cpu-prof --import tsx bench/mapping-templates.ts --only console
