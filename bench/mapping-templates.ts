@@ -1,6 +1,8 @@
 // What a non-proxy integration's request mapping costs per request, as a ratio to building the
 // Lambda proxy event for the same request, measured in the same run: no HTTP, no function, just
 // the data plane's work between "routed and authorized" and "event handed to the invoker".
+// Also request validation (validate-*) and the response side (response-*, next to AWS_PROXY's
+// own answer reading, proxy-answer): the work after the function answered.
 // Interleaved rounds, medians. Run: node --import tsx bench/mapping-templates.ts [--quick]
 // [--only typical,console] [--calls N]
 // Profile one case: node --cpu-prof --import tsx bench/mapping-templates.ts --only console
@@ -8,9 +10,15 @@
 // Before/after: bundle each version with esbuild and run both; compare the ratios.
 import { proxyEventOf } from '../src/functions/lambda-proxy-event.js';
 import { proxyEventValues } from '../src/gateway/events/proxy-event.js';
+import { lambdaEvent } from '../src/gateway/integrations/aws-lambda.js';
+import { toHttpAnswer } from '../src/gateway/integrations/aws-proxy.js';
 import type { Exchange } from '../src/gateway/compiled-api.js';
 import { compileRequestBody } from '../src/gateway/mapping/request-body.js';
-import type { Integration } from '../src/model/types.js';
+import { compileIntegrationResponses } from '../src/gateway/mapping/integration-responses.js';
+import { CompiledModels } from '../src/gateway/validation/models.js';
+import { compileRequestValidation } from '../src/gateway/validation/request-validation.js';
+import { GatewayResponseError } from '../src/gateway/errors.js';
+import type { Integration, Method, Model } from '../src/model/types.js';
 import { exchangeFor, method, snapshot, stageOf } from '../test/gateway/fixtures.js';
 
 const quick = process.argv.includes('--quick');
@@ -127,6 +135,150 @@ const proxyValues = () =>
     true,
   );
 
+/** The bench project's Pet model (bench/projects/openapi.yaml), under a request that has a pet. */
+const MODELS: Model[] = [
+  {
+    id: 'pet001',
+    name: 'Pet',
+    contentType: 'application/json',
+    schema: JSON.stringify({
+      type: 'object',
+      required: ['name', 'type'],
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 64 },
+        type: { type: 'string', enum: ['dog', 'cat', 'fish'] },
+        tags: { type: 'array', items: { type: 'string' } },
+        age: { type: 'integer', minimum: 0 },
+      },
+    }),
+  },
+  {
+    id: 'req001',
+    name: 'PetRequest',
+    contentType: 'application/json',
+    schema: JSON.stringify({
+      type: 'object',
+      required: ['pet'],
+      properties: {
+        pet: { $ref: `https://apigateway.amazonaws.com/restapis/any/models/Pet` },
+        age: { type: 'integer', minimum: 0 },
+      },
+    }),
+  },
+];
+
+/** A method's check as a deployment compiles it (compile.ts): validator `all` or one side. */
+const validation = (validateRequestBody: boolean, validateRequestParameters: boolean) => {
+  const validated: Method = {
+    httpMethod: 'POST',
+    authorizationType: 'NONE',
+    apiKeyRequired: false,
+    requestValidatorId: 'all',
+    requestParameters: {
+      'method.request.path.id': true,
+      'method.request.querystring.name': true,
+      'method.request.header.User-Agent': true,
+      'method.request.querystring.sort': false,
+    },
+    requestModels: { 'application/json': 'PetRequest' },
+    methodIntegration: integration(),
+  };
+  const validators = new Map([
+    ['all', { id: 'all', validateRequestBody, validateRequestParameters }],
+  ]);
+  return compileRequestValidation(
+    validated,
+    validators,
+    new CompiledModels('abc', MODELS),
+    'POST /pets/{id}',
+  )!;
+};
+const checkAll = validation(true, true);
+const checkParameters = validation(false, true);
+const checkBody = validation(true, false);
+/** A check returns nothing when the request passes: the case returns that it passed. */
+const passes = (check: (x: Exchange) => void) => () => {
+  check(exchange);
+  return true;
+};
+
+/** The console's default: the validated body passed through as the Lambda event (aws-lambda.ts). */
+const passthroughBody = compileRequestBody(integration());
+const validatedEvent = () => {
+  const x: Exchange = { ...exchange }; // what validation learns about a request stays on it
+  checkBody(x);
+  return lambdaEvent(x, passthroughBody(x));
+};
+
+/** The same request with a body the model refuses (three findings). */
+const invalidExchange: Exchange = {
+  ...exchange,
+  request: {
+    ...exchange.request,
+    body: Buffer.from(JSON.stringify({ pet: { name: '', type: 'cow', tags: [1] }, age: 3 })),
+  },
+};
+/** A refusal's cost: the check, and the validationErrorString AWS's 400 carries. */
+const refused = () => {
+  try {
+    checkBody(invalidExchange);
+  } catch (error) {
+    if (error instanceof GatewayResponseError) return error.validationErrorString;
+    throw error;
+  }
+  throw new Error('the invalid body passed');
+};
+
+/**
+ * A non-proxy Lambda integration's response side: selection by selectionPattern on the
+ * errorMessage (a success selects the default), responseParameters from the answer's body and
+ * literals, and (one case) a small response template.
+ */
+const lambdaResponses = (template: boolean) =>
+  compileIntegrationResponses(
+    {
+      type: 'AWS',
+      timeoutInMillis: 29_000,
+      integrationResponses: {
+        '200': {
+          statusCode: '200',
+          responseParameters: {
+            'method.response.header.X-Pet-Name': 'integration.response.body.pet.name',
+            'method.response.header.X-Pet-Type': 'integration.response.body.pet.type',
+            'method.response.header.X-Stage': 'context.stage',
+            'method.response.header.Cache-Control': "'no-store'",
+          },
+          ...(template
+            ? { responseTemplates: { 'application/json': '{"name": $input.json(\'$.pet.name\')}' } }
+            : {}),
+        },
+        '400': { statusCode: '400', selectionPattern: '.*\\[BadRequest\\].*' },
+        '404': { statusCode: '404', selectionPattern: '.*\\[NotFound\\].*' },
+        '500': { statusCode: '500', selectionPattern: '(\\n|.)+' },
+      },
+    },
+    'POST /pets/{id}',
+  );
+const LAMBDA_RESULT = {
+  body: JSON.stringify({ pet: { name: 'Rex', type: 'dog', tags: ['a', 'b'] }, age: 3 }),
+};
+const LAMBDA_ERROR = {
+  body: JSON.stringify({ errorMessage: '[NotFound] no pet 7', errorType: 'Error', stackTrace: [] }),
+};
+/** The same answer from an AWS_PROXY function: its document, read as toHttpAnswer reads it. */
+const PROXY_RESULT = JSON.stringify({
+  statusCode: 200,
+  headers: {
+    'X-Pet-Name': 'Rex',
+    'X-Pet-Type': 'dog',
+    'X-Stage': 'prod',
+    'Cache-Control': 'no-store',
+  },
+  body: LAMBDA_RESULT.body,
+});
+const selected = lambdaResponses(false);
+const templated = lambdaResponses(true);
+
 /** [id for --only, label, one call]. */
 const cases: [string, string, () => unknown][] = [
   ['proxy-values', 'proxy event (values only, as AWS_PROXY sends them)', proxyValues],
@@ -137,6 +289,31 @@ const cases: [string, string, () => unknown][] = [
     'console',
     'console passthrough template, parsed as the event',
     mapped({ 'application/json': CONSOLE_PASSTHROUGH }),
+  ],
+  ['validate-all', 'validated parameters and body (valid)', passes(checkAll)],
+  ['validate-params', 'validated parameters only (valid)', () => checkParameters(exchange)],
+  ['validate-body', 'validated body only (valid)', passes(checkBody)],
+  ['validate-event', 'validated body passed through as the Lambda event', validatedEvent],
+  ['validate-refused', 'invalid body → validationErrorString', refused],
+  [
+    'proxy-answer',
+    'AWS_PROXY answer → HTTP answer (4 headers)',
+    () => toHttpAnswer(PROXY_RESULT, exchange),
+  ],
+  [
+    'response-selected',
+    'Lambda success → default response + 4 headers',
+    () => selected.answer(exchange, undefined, LAMBDA_RESULT),
+  ],
+  [
+    'response-error',
+    'Lambda error → selectionPattern match (2nd of 3)',
+    () => selected.answer(exchange, '[NotFound] no pet 7', LAMBDA_ERROR),
+  ],
+  [
+    'response-template',
+    'Lambda success → default + headers + template',
+    () => templated.answer(exchange, undefined, LAMBDA_RESULT),
   ],
 ];
 

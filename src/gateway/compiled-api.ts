@@ -35,6 +35,11 @@ export interface Exchange {
   caller: IamCaller | undefined;
   /** apiKeyRequired: the key the request was admitted with (steps/api-key.ts). */
   apiKey?: UsedApiKey | undefined;
+  /**
+   * The request body as JSON when body validation parsed it (an empty body reads as `{}`), so a
+   * passthrough Lambda event does not parse it again. Read-only: the invoker copies the event.
+   */
+  requestJson?: unknown;
 }
 
 /** An HTTP answer; headers as [name, value] pairs so repeated headers and case survive. */

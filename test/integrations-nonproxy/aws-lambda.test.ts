@@ -75,6 +75,35 @@ describe('the request: templates and passthrough', () => {
     assert.equal(r.body, '{"message":"Unsupported Media Type"}');
   });
 
+  // The behaviours' table: "WHEN_NO_MATCH passes the method request body through the integration
+  // request to the back end without transformation when the method request content type does not
+  // match any content types associated with the mapping templates"; "WHEN_NO_TEMPLATES passes the
+  // method request body through … when there are no mapping templates defined"; "NEVER rejects the
+  // method request with an HTTP 415 Unsupported Media Type response when … the content type does
+  // not match" (integration-passthrough-behaviors.html).
+  it('WHEN_NO_MATCH with templates defined: an unmatched Content-Type passes through', async () => {
+    const r = await post('when-no-match', '{"raw":1}');
+    assert.equal(r.status, 200);
+    assert.equal(r.body, '{"raw":1}');
+    const templated = await post('when-no-match', '<x/>', { 'Content-Type': 'application/xml' });
+    assert.deepEqual(templated.json(), { fromTemplate: true });
+  });
+
+  it('WHEN_NO_TEMPLATES with no templates at all: the payload passes through', async () => {
+    const r = await post('when-no-templates-none', '{"raw":2}', { 'Content-Type': 'text/plain' });
+    assert.equal(r.status, 200);
+    assert.equal(r.body, '{"raw":2}');
+  });
+
+  it('NEVER with a template: a matching Content-Type renders, another is refused with 415', async () => {
+    const r = await post('never-templated', '{"n":3}');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json(), { fromTemplate: 3 });
+    const refused = await post('never-templated', '{"n":3}', { 'Content-Type': 'text/plain' });
+    assert.equal(refused.status, 415);
+    assert.equal(refused.body, '{"message":"Unsupported Media Type"}');
+  });
+
   it('the template is chosen by Content-Type (application/xml here)', async () => {
     const r = await post('templated/7', '<a>1</a>', { 'Content-Type': 'application/xml' });
     assert.equal(r.status, 200);
@@ -216,6 +245,41 @@ describe('the response: integration responses', () => {
     assert.equal(r.status, 201);
     assert.equal(r.headers['x-greeting'], 'hello');
     assert.deepEqual(r.json(), { said: 'hello', count: 123 });
+  });
+});
+
+describe('contentHandling with a Lambda function', () => {
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html
+  // (binary payload, a template, CONVERT_TO_TEXT: "converted to a Base64-encoded string before
+  // the mapping template is applied"; text answer, CONVERT_TO_BINARY: "a binary blob decoded
+  // from the Base64-encoded string resulting from the mapping")
+  it('CONVERT_TO_TEXT hands the template base64; CONVERT_TO_BINARY decodes the mapped answer', async () => {
+    const bytes = Buffer.from([0, 1, 2, 255, 254, 10]);
+    const r = await call(url('binary-event'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/octet-stream' },
+      body: bytes,
+    });
+    assert.equal(r.status, 200, r.body);
+    assert.equal(r.headers['content-type'], 'application/octet-stream');
+    assert.deepEqual(r.bodyBytes, bytes);
+  });
+});
+
+describe('MOCK on the same machinery', () => {
+  // "the integration request template … {"statusCode": 200} … the status code selects the
+  // integration response" (how-to-mock-integration.html); selectionPattern matches the status.
+  it('the status the request template names selects the integration response', async () => {
+    const ok = await call(url('mock/200'));
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.json(), { ok: true });
+    assert.equal(ok.headers['x-mocked'], undefined);
+    const missing = await call(url('mock/404'));
+    assert.equal(missing.status, 404);
+    assert.deepEqual(missing.json(), { missing: true });
+    assert.equal(missing.headers['x-mocked'], 'yes');
+    // A MOCK answer has no backend trace (API Gateway returns none).
+    assert.equal(missing.headers['x-amzn-trace-id'], undefined);
   });
 });
 

@@ -40,7 +40,7 @@ export function awsLambdaIntegration(
 
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     checkInvokable(invoker, permissions, functionName, exchange);
-    const event = eventOf(requestBody(exchange));
+    const event = lambdaEvent(exchange, requestBody(exchange));
     const trace = exchange.request.executionLog;
     if (trace) traceLambdaRequest(trace, exchange, functionName, methodSourceArn(exchange), event);
     const started = trace ? performance.now() : 0;
@@ -62,6 +62,16 @@ export function awsLambdaIntegration(
     answer.traceRoot = exchange.request.traceRoot;
     return answer;
   };
+}
+
+/**
+ * The event for a mapped request body. The request's own payload passed through is the JSON
+ * body validation already parsed, when it did (the same text, so the same value).
+ */
+export function lambdaEvent(exchange: Exchange, body: string | Buffer): unknown {
+  if (body === exchange.request.body && exchange.requestJson !== undefined)
+    return exchange.requestJson;
+  return eventOf(body);
 }
 
 /** Lambda takes JSON events only; an empty payload is the event `{}`. */

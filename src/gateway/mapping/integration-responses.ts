@@ -23,7 +23,14 @@ export interface BackendAnswer {
   binary?: boolean;
 }
 
-type ResponseSource = (exchange: Exchange, backend: BackendAnswer) => string | undefined;
+/** The answer's payload as JSON (NOT_JSON when it is not), parsed at most once per answer. */
+type Document = () => unknown;
+
+type ResponseSource = (
+  exchange: Exchange,
+  backend: BackendAnswer,
+  document: Document,
+) => string | undefined;
 
 interface CompiledResponse {
   matches: ((input: string) => boolean) | undefined;
@@ -114,10 +121,12 @@ function responseSource(expression: string, where: string): ResponseSource {
   if (expression === 'integration.response.body') return (_x, backend) => backend.body.toString();
   if (expression.startsWith('integration.response.body.')) {
     const path = `$.${expression.slice('integration.response.body.'.length)}`;
-    return (_x, backend) => {
+    return (_x, _backend, document) => {
       let value: unknown;
       try {
-        value = evaluateJsonPath(JSON.parse(backend.body.toString()), path);
+        const parsed = document();
+        if (parsed === NOT_JSON) return undefined;
+        value = evaluateJsonPath(parsed, path);
       } catch {
         return undefined;
       }
@@ -134,6 +143,18 @@ function responseSource(expression: string, where: string): ResponseSource {
   return (x) => source(x);
 }
 
+/** Stands for a payload that is not JSON, so a failed parse is not retried per mapping. */
+const NOT_JSON = Symbol('not JSON');
+const UNREAD = Symbol('not parsed yet');
+
+function parseOrNotJson(body: Buffer | string): unknown {
+  try {
+    return JSON.parse(body.toString()) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
 function render(
   selected: CompiledResponse,
   exchange: Exchange,
@@ -141,8 +162,11 @@ function render(
 ): HttpAnswer {
   const [contentType, template] = pickTemplate(selected.templates, exchange);
   const headers: [string, string][] = [['Content-Type', contentType]];
+  // Several `integration.response.body.X` mappings read one parse of the payload.
+  let parsed: unknown = UNREAD;
+  const document = () => (parsed === UNREAD ? (parsed = parseOrNotJson(backend.body)) : parsed);
   for (const [name, source] of selected.headers) {
-    const value = source(exchange, backend);
+    const value = source(exchange, backend, document);
     if (value === undefined) continue;
     if (name.toLowerCase() === 'content-type') headers[0] = [name, value];
     else headers.push([name, value]);

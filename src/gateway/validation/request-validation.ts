@@ -103,8 +103,10 @@ export function compileRequestValidation(
     if (!checkBody) return;
     const check = modelFor(bodyModels, exchange.request.headersLower.get('content-type'));
     if (!check) return;
-    const problem = check(parseBody(exchange.request.body));
+    const json = parseBody(exchange.request.body);
+    const problem = check(json);
     if (problem !== undefined) throw new BadRequestBodyError(problem);
+    exchange.requestJson = json;
   };
 }
 
