@@ -11,7 +11,7 @@ import { Compile } from 'velocityjs';
 
 type Ast = Parameters<Compile['renderAstList']>[0] extends (infer A)[] | undefined ? A : never;
 type CompileConfig = NonNullable<ConstructorParameters<typeof Compile>[1]>;
-type Handler = NonNullable<CompileConfig['customMethodHandlers']>[number];
+export type Handler = NonNullable<CompileConfig['customMethodHandlers']>[number];
 
 interface Property {
   type: 'method' | 'property' | 'index';
@@ -29,7 +29,7 @@ interface Reference {
 }
 
 /** The keys velocityjs refuses to walk through (its prototype guard), kept as it keeps them. */
-const blocked = (base: unknown, key: string) =>
+export const blocked = (base: unknown, key: string) =>
   key === '__proto__' ||
   (key === 'prototype' && typeof base === 'function') ||
   ((key === 'constructor' || key === 'prototype') && !Object.hasOwn(base as object, key));
@@ -42,7 +42,7 @@ const PROBES: unknown[] = ['', [], {}, Object.create(null), 0, false];
  * kind of value (a handler that throws on a probe is kept). Built once per name and handler list.
  */
 const candidatesByList = new WeakMap<readonly Handler[], Map<string, Handler[]>>();
-function candidates(handlers: readonly Handler[], property: string): Handler[] {
+export function candidates(handlers: readonly Handler[], property: string): Handler[] {
   let byName = candidatesByList.get(handlers);
   if (!byName) candidatesByList.set(handlers, (byName = new Map<string, Handler[]>()));
   let found = byName.get(property);
@@ -75,7 +75,16 @@ interface Internals {
 /** velocityjs's handler list for a config: ours then its own, built once, not per render. */
 const handlerLists = new WeakMap<readonly Handler[], Handler[]>();
 
+/** The handlers velocityjs tries for a method call with `own` configured: ours, then its own. */
+export function methodHandlers(own: Handler[]): readonly Handler[] {
+  return handlerLists.get(own) ?? new ReferenceCompile([], { customMethodHandlers: own }).handlers;
+}
+
 export class ReferenceCompile extends Compile {
+  get handlers(): readonly Handler[] {
+    return (this as unknown as Internals).config.customMethodHandlers ?? [];
+  }
+
   constructor(asts: ConstructorParameters<typeof Compile>[0], config: CompileConfig) {
     super(asts, config);
     // velocityjs concatenates its handlers to ours in every constructor: keep the first list,

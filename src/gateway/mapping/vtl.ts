@@ -1,13 +1,24 @@
 // Velocity (VTL) mapping templates, parsed once per deployment and rendered per request, with
 // the variables API Gateway defines ($input, $util, $context, $stageVariables) and a budget, so
-// a template that loops or grows without bound fails in bounded time and memory.
+// a template that loops or grows without bound fails in bounded time and memory. A template is
+// compiled to closures (vtl-compiler.ts) when it can be; the rest, and the tests' oracle, run on
+// velocityjs's interpreter below, with the same budget.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
 import { parse, type Compile } from 'velocityjs';
-import { SallyportError } from '../../errors.js';
 import { JAVA_METHODS } from './java-compat.js';
+import {
+  budgetExceeded,
+  outputTooLarge,
+  RENDER_LIMITS,
+  rangeTooLong,
+  TemplateRenderError,
+} from './vtl-budget.js';
 import { evaluateJsonPath } from './json-path.js';
 import { UTIL } from './util.js';
+import { compileVtl, RenderState } from './vtl-compiler.js';
 import { ReferenceCompile } from './vtl-references.js';
+
+export { RENDER_LIMITS, TemplateRenderError };
 
 export interface TemplateVariables {
   context?: Record<string, unknown>;
@@ -27,18 +38,6 @@ export interface CompiledTemplate {
   readonly constant?: string;
 }
 
-/** A template that failed while rendering: AWS's "Unable to transform request/response". */
-export class TemplateRenderError extends SallyportError {
-  readonly code = 'ERR_TEMPLATE_RENDER';
-}
-
-/**
- * The budget of one render. AWS caps `#foreach` at 1000 iterations and payloads at 10 MB
- * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html);
- * the step count bounds everything else a template can do (nested loops, macros).
- */
-export const RENDER_LIMITS = { rangeLength: 1000, steps: 200_000, chars: 10 * 1024 * 1024 };
-
 type Ast = Parameters<Compile['renderAstList']>[0] extends (infer A)[] | undefined ? A : never;
 const CONFIG = { escape: false, customMethodHandlers: JAVA_METHODS };
 
@@ -49,9 +48,8 @@ class BoundedCompile extends ReferenceCompile {
   #steps = 0;
 
   #charge(size = 0): void {
-    if (++this.#steps > RENDER_LIMITS.steps)
-      throw new TemplateRenderError('template exceeded its evaluation budget');
-    if (size > RENDER_LIMITS.chars) throw new TemplateRenderError('template output exceeded 10 MB');
+    if (++this.#steps > RENDER_LIMITS.steps) throw budgetExceeded();
+    if (size > RENDER_LIMITS.chars) throw outputTooLarge();
   }
 
   override renderAstList(asts?: Ast[], contextId?: string): string {
@@ -94,9 +92,7 @@ class BoundedCompile extends ReferenceCompile {
         typeof bound === 'object' ? Number(super.getReferences(bound as Ast, true)) : Number(bound),
       );
       if (Math.abs((to ?? 0) - (from ?? 0)) >= RENDER_LIMITS.rangeLength)
-        throw new TemplateRenderError(
-          `range [${from}..${to}] exceeds ${RENDER_LIMITS.rangeLength} elements`,
-        );
+        throw rangeTooLong(from!, to!);
     }
     return super.getLiteral(ast);
   }
@@ -118,44 +114,83 @@ class BreakingCompile extends BoundedCompile {
   }
 }
 
-export function compileTemplate(text: string): CompiledTemplate {
+type Render = (variables: TemplateVariables) => string;
+
+/**
+ * Compiled to closures when every construct is one the compiler knows (vtl-compiler.ts),
+ * interpreted by velocityjs otherwise (#macro, #define, #break, #stop, #evaluate, …).
+ * `interpret` forces the interpreter: the tests' oracle.
+ */
+export function compileTemplate(text: string, { interpret = false } = {}): CompiledTemplate {
   // Most templates of MOCK integrations are fixed JSON: no variables to build per request.
   if (!text.includes('$') && !text.includes('#')) return { render: () => text, constant: text };
   const asts = parse(text);
-  const Renderer = text.includes('break') ? BreakingCompile : BoundedCompile;
+  const compiled = interpret ? undefined : compileVtl(asts);
   return {
-    render(variables: TemplateVariables): string {
-      // A Compile keeps per-render state (#stop, locals): one per render, the AST shared.
-      const compiled = new Renderer(asts, CONFIG);
-      try {
-        // Silent: API Gateway renders a reference to nothing as an empty string, where Java
-        // Velocity would print the reference's text.
-        return compiled.render(contextOf(variables), undefined, true);
-      } catch (error) {
-        if (error instanceof TemplateRenderError) throw error;
-        throw new TemplateRenderError((error as Error).message, { cause: error });
-      }
-    },
+    render: failingAsTemplateError(
+      compiled
+        ? (variables) => compiled(new RenderState(contextOf(variables)))
+        : interpreter(asts, text.includes('break')),
+    ),
   };
 }
 
-function contextOf(variables: TemplateVariables): Record<string, unknown> {
-  const input = variables.input;
-  const out: Record<string, unknown> = {
-    stageVariables: variables.stageVariables ?? {},
-    util: UTIL,
-    input: input && inputVariable(input),
+function interpreter(asts: Ast[], breaks: boolean): Render {
+  const Renderer = breaks ? BreakingCompile : BoundedCompile;
+  // A Compile keeps per-render state (#stop, locals): one per render, the AST shared.
+  // Silent: API Gateway renders a reference to nothing as an empty string, where Java Velocity
+  // would print the reference's text.
+  return (variables) => new Renderer(asts, CONFIG).render(contextOf(variables), undefined, true);
+}
+
+function failingAsTemplateError(render: Render): Render {
+  return (variables) => {
+    try {
+      return render(variables);
+    } catch (error) {
+      if (error instanceof TemplateRenderError) throw error;
+      throw new TemplateRenderError((error as Error).message, { cause: error });
+    }
   };
-  // `$context` is read through, so a template that never names it never builds it; a
-  // `#set($context = …)` replaces it as it would a plain value.
-  let context: unknown;
-  Object.defineProperty(out, 'context', {
-    enumerable: true,
-    configurable: true,
-    get: () => (context ??= variables.context ?? {}),
-    set: (value: unknown) => (context = value),
-  });
-  return out;
+}
+
+/**
+ * The root variables of one render. `$context` is read through, so a template that never names
+ * it never builds it, and `$util` is copied on first read, so a template's `$util.put(…)` never
+ * reaches the next request; `#set($context = …)` replaces either as it would a plain value.
+ * (Accessors on the prototype, not `defineProperty` per render: no dictionary-mode object.)
+ */
+const UNSET = Symbol('unset');
+
+class RootVariables {
+  readonly stageVariables: Record<string, string>;
+  readonly input: ReturnType<typeof inputVariable> | undefined;
+  #variables: TemplateVariables;
+  #context: unknown;
+  #util: unknown = UNSET;
+
+  constructor(variables: TemplateVariables) {
+    this.#variables = variables;
+    this.stageVariables = variables.stageVariables ?? {};
+    this.input = variables.input && inputVariable(variables.input);
+  }
+  get context(): unknown {
+    return (this.#context ??= this.#variables.context ?? {});
+  }
+  set context(value: unknown) {
+    this.#context = value;
+  }
+  get util(): unknown {
+    if (this.#util === UNSET) this.#util = { ...UTIL };
+    return this.#util;
+  }
+  set util(value: unknown) {
+    this.#util = value;
+  }
+}
+
+function contextOf(variables: TemplateVariables): Record<string, unknown> {
+  return new RootVariables(variables) as unknown as Record<string, unknown>;
 }
 
 function inputVariable(input: TemplateInput) {
