@@ -30,7 +30,8 @@ import {
   type Invocation,
   type WorkerEnvironment,
 } from './worker-environment.js';
-import type { InvokeOutcome, WorkerMessage } from './worker-protocol.js';
+import { flattenProxyEventMaps } from './flat-maps.js';
+import type { InvokeMessage, InvokeOutcome, WorkerMessage } from './worker-protocol.js';
 import { BUILT_WORKER_SCRIPT, type WorkerScript } from './worker-script.js';
 
 export interface FunctionPoolOptions {
@@ -146,13 +147,15 @@ export class FunctionPool implements Pool {
   private send(environment: WorkerEnvironment, invocation: Invocation): void {
     environment.sent.push(invocation);
     const { requestId, event, proxyEvent, traceId } = invocation;
-    this.posts.post(environment, {
+    const message: InvokeMessage = {
       requestId,
       event,
       proxyEvent,
       traceId,
       timeoutMs: this.timeoutMs,
-    });
+    };
+    if (proxyEvent) flattenProxyEventMaps(message, proxyEvent);
+    this.posts.post(environment, message);
     if (environment.sent.length === 1) this.started(invocation, environment);
   }
 

@@ -1,5 +1,6 @@
 // What crosses the thread boundary between a function pool and its workers. Types only.
 import type { ProxyEventValues } from '../lambda-proxy-event.js';
+import type { FlatMaps } from './flat-maps.js';
 import type { LambdaErrorDocument } from '../platform-errors.js';
 
 /** Fixed for the life of a pool; every worker receives it once as `workerData`. */
@@ -21,6 +22,10 @@ export interface InvokeMessage {
   event: unknown;
   /** A proxy event as its values (lambda-proxy-event.ts), made into the event by the worker. */
   proxyEvent: ProxyEventValues | undefined;
+  /** When set, the proxy event's headers and multiValueHeaders (null in `proxyEvent`), flat. */
+  headers?: FlatMaps;
+  /** When set, its queryStringParameters and multiValueQueryStringParameters, flat. */
+  query?: FlatMaps;
   /** `_X_AMZN_TRACE_ID` for this invocation; the worker makes one when undefined. */
   traceId: string | undefined;
   /** The function's Timeout; the deadline is set when the worker starts the invocation. */
