@@ -20,6 +20,7 @@ import { environmentContext } from './lambda-context.js';
 import { formatErrorForLog, RuntimeError, toErrorDocument } from './lambda-errors.js';
 import { runHandler } from './run-handler.js';
 import { patchConsole, type LogScope } from './worker-console.js';
+import { resultMessage } from './worker-protocol.js';
 import type {
   FatalMessage,
   InitializedMessage,
@@ -27,7 +28,6 @@ import type {
   InvokeOutcome,
   InvokeTask,
   PendingTask,
-  ResultMessage,
   WorkerSettings,
 } from './worker-protocol.js';
 
@@ -88,8 +88,7 @@ async function runWaiting(): Promise<void> {
     // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
     process.env._X_AMZN_TRACE_ID = next.traceId ?? functionTraceHeader();
     const outcome = await invoke({ requestId, event, timeoutMs });
-    const message: ResultMessage = { kind: 'result', requestId, outcome };
-    port.postMessage(message);
+    port.postMessage(resultMessage(requestId, outcome));
   }
   running = false;
 }
