@@ -424,12 +424,13 @@ async function main(): Promise<void> {
   const pad = (s: string, n: number) => s.padEnd(n);
   const width = Math.max(52, ...rows.map((r) => r.configuration.length + 1));
   const lines = [
-    `${pad('configuration', width)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'RSS MiB'.padStart(8)} ${'ratio'.padStart(6)}  (min–max)`,
+    `${pad('configuration', width)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)}  ${'(min–max)'.padEnd(13)} ${'RSS MiB'.padStart(7)}`,
     ...rows.map(
       (r) =>
-        `${pad(r.configuration, width)} ${String(r.rps).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.rssMiB ?? '–').padStart(8)} ${r.ratio.toFixed(3).padStart(6)}  (${r.ratioMin.toFixed(3)}–${r.ratioMax.toFixed(3)})`,
+        `${pad(r.configuration, width)} ${String(r.rps).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${r.ratio.toFixed(3).padStart(6)}  ${`(${r.ratioMin.toFixed(3)}–${r.ratioMax.toFixed(3)})`.padEnd(13)} ${String(r.rssMiB ?? '–').padStart(7)}`,
     ),
     '',
+    'RSS MiB: the server process’s peak resident memory while measured (highest over the rounds).',
     `${settings.rounds} round(s) of ${settings.seconds} s after ${settings.warmupSeconds} s warm-up, ${settings.connections} connections; took ${seconds.toFixed(0)} s`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
