@@ -6,7 +6,7 @@
 // machine's cores with the server.
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { mintDebugToken } from '../src/auth/debug-token.js';
@@ -245,6 +245,43 @@ interface Sample {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Peak resident memory of the server process while measured, MiB (undefined: not Linux). */
+  rssMiB: number | undefined;
+}
+
+/** The process's resident memory now, in MiB, from /proc (Linux); undefined elsewhere. */
+function residentMiB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `measure` while sampling the server's resident memory every 250 ms (a file read: cheap
+ * beside the load), and returns the peak with its result. Issue 17 wants RSS in the target table.
+ */
+async function withPeakRss<T>(
+  pid: number | undefined,
+  measure: () => Promise<T>,
+): Promise<[T, number | undefined]> {
+  let peak = residentMiB(pid);
+  const timer = setInterval(() => {
+    const now = residentMiB(pid);
+    if (now !== undefined && (peak === undefined || now > peak)) peak = now;
+  }, 250);
+  try {
+    const result = await measure();
+    const last = residentMiB(pid);
+    if (last !== undefined && (peak === undefined || last > peak)) peak = last;
+    return [result, peak];
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 function startServer(
@@ -269,7 +306,7 @@ function startServer(
   });
 }
 
-function load(c: Configuration, url: string, seconds: number): Promise<Sample> {
+function load(c: Configuration, url: string, seconds: number): Promise<Omit<Sample, 'rssMiB'>> {
   return new Promise((ok, fail) => {
     autocannon(
       {
@@ -348,7 +385,10 @@ async function main(): Promise<void> {
         const c = RUN[i]!;
         const url = servers[i]!.base + c.path;
         await load(c, url, settings.warmupSeconds);
-        const sample = await load(c, url, settings.seconds);
+        const [measured, rssMiB] = await withPeakRss(servers[i]!.child.pid, () =>
+          load(c, url, settings.seconds),
+        );
+        const sample: Sample = { ...measured, rssMiB };
         if (sample.errors > 0 || sample.non2xx > 0) {
           throw new Error(
             `${c.name}: ${sample.errors} errors, ${sample.non2xx} non-2xx answers under load`,
@@ -367,6 +407,7 @@ async function main(): Promise<void> {
   const rows = RUN.map((c, i) => {
     const s = samples[i]!;
     const ratios = s.map((x, round) => x.rps / samples[0]![round]!.rps);
+    const rss = s.map((x) => x.rssMiB).filter((x): x is number => x !== undefined);
     return {
       configuration: c.name,
       rps: Math.round(median(s.map((x) => x.rps))),
@@ -375,18 +416,21 @@ async function main(): Promise<void> {
       ratio: median(ratios),
       ratioMin: Math.min(...ratios),
       ratioMax: Math.max(...ratios),
+      /** The highest peak over the rounds: what the process needed under this load. */
+      rssMiB: rss.length === 0 ? undefined : Math.round(Math.max(...rss)),
     };
   });
   const seconds = (Date.now() - started) / 1000;
   const pad = (s: string, n: number) => s.padEnd(n);
   const width = Math.max(52, ...rows.map((r) => r.configuration.length + 1));
   const lines = [
-    `${pad('configuration', width)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)}  (min–max)`,
+    `${pad('configuration', width)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)}  ${'(min–max)'.padEnd(13)} ${'RSS MiB'.padStart(7)}`,
     ...rows.map(
       (r) =>
-        `${pad(r.configuration, width)} ${String(r.rps).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${r.ratio.toFixed(3).padStart(6)}  (${r.ratioMin.toFixed(3)}–${r.ratioMax.toFixed(3)})`,
+        `${pad(r.configuration, width)} ${String(r.rps).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${r.ratio.toFixed(3).padStart(6)}  ${`(${r.ratioMin.toFixed(3)}–${r.ratioMax.toFixed(3)})`.padEnd(13)} ${String(r.rssMiB ?? '–').padStart(7)}`,
     ),
     '',
+    'RSS MiB: the server process’s peak resident memory while measured (highest over the rounds).',
     `${settings.rounds} round(s) of ${settings.seconds} s after ${settings.warmupSeconds} s warm-up, ${settings.connections} connections; took ${seconds.toFixed(0)} s`,
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -36,6 +36,9 @@ it(
       );
     }
     assert.match(r.stdout, /^baseline: bare node:http +\d+ +\d+ +\d+ +1\.000/m);
+    // Each row's peak RSS, last (issue 17 wants it in the target table).
+    assert.match(r.stdout, /^configuration .* RSS MiB$/m);
+    assert.match(r.stdout, /^AWS_PROXY Node\.js \+ TOKEN authorizer \(cache hit\) .* \d+$/m);
     assert.match(r.stdout, /results: .*bench\/results\/.*-quick\.json/);
   },
 );

@@ -30,7 +30,13 @@ import {
   type Invocation,
   type WorkerEnvironment,
 } from './worker-environment.js';
-import type { InvokeOutcome, WorkerMessage } from './worker-protocol.js';
+import { flattenProxyEventMaps } from './flat-maps.js';
+import {
+  outcomeOf,
+  type InvokeMessage,
+  type InvokeOutcome,
+  type WorkerMessage,
+} from './worker-protocol.js';
 import { BUILT_WORKER_SCRIPT, type WorkerScript } from './worker-script.js';
 
 export interface FunctionPoolOptions {
@@ -146,13 +152,15 @@ export class FunctionPool implements Pool {
   private send(environment: WorkerEnvironment, invocation: Invocation): void {
     environment.sent.push(invocation);
     const { requestId, event, proxyEvent, traceId } = invocation;
-    this.posts.post(environment, {
+    const message: InvokeMessage = {
       requestId,
       event,
       proxyEvent,
       traceId,
       timeoutMs: this.timeoutMs,
-    });
+    };
+    if (proxyEvent) flattenProxyEventMaps(message, proxyEvent);
+    this.posts.post(environment, message);
     if (environment.sent.length === 1) this.started(invocation, environment);
   }
 
@@ -184,17 +192,20 @@ export class FunctionPool implements Pool {
 
   private onMessage(environment: WorkerEnvironment, message: WorkerMessage): void {
     const invocation = environment.sent[0];
-    const current = invocation !== undefined && invocation.requestId === message.requestId;
-    if (message.kind === 'result') {
-      if (!current) return;
+    if (Array.isArray(message)) {
+      // A result (worker-protocol.ts): its request id first.
+      if (invocation === undefined || invocation.requestId !== message[0]) return;
       environment.sent.shift();
-      const { outcome } = message;
+      const outcome = outcomeOf(message);
       this.lastMaxMemoryUsedMB = outcome.maxMemoryUsedMB;
       const pending = invocation.log.workerLinesReceived(outcome.logLines);
       if (pending) void pending.then(() => this.complete(invocation, outcome));
       else this.complete(invocation, outcome);
       this.finished(environment);
-    } else if (message.kind === 'fatal') {
+      return;
+    }
+    const current = invocation !== undefined && invocation.requestId === message.requestId;
+    if (message.kind === 'fatal') {
       if (current) invocation.log.fatal = message.error;
     } else if (message.kind === 'initialized') {
       environment.initialized = true;

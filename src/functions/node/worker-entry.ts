@@ -14,11 +14,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { proxyEventOf } from '../lambda-proxy-event.js';
 import { functionTraceHeader } from '../trace-header.js';
 import { MAX_RESPONSE_PAYLOAD_BYTES, responseTooLargeErrorDocument } from '../platform-errors.js';
+import { proxyEventValuesOf } from './flat-maps.js';
 import { loadHandler, type LambdaHandler } from './handler-loader.js';
 import { environmentContext } from './lambda-context.js';
 import { formatErrorForLog, RuntimeError, toErrorDocument } from './lambda-errors.js';
 import { runHandler } from './run-handler.js';
 import { patchConsole, type LogScope } from './worker-console.js';
+import { resultMessage } from './worker-protocol.js';
 import type {
   FatalMessage,
   InitializedMessage,
@@ -26,7 +28,6 @@ import type {
   InvokeOutcome,
   InvokeTask,
   PendingTask,
-  ResultMessage,
   WorkerSettings,
 } from './worker-protocol.js';
 
@@ -80,14 +81,14 @@ port.on('message', (message: InvokeMessage | InvokeMessage[]) => {
 async function runWaiting(): Promise<void> {
   running = true;
   for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
-    const { requestId, timeoutMs, proxyEvent } = next;
-    const event = proxyEvent === undefined ? next.event : proxyEventOf(proxyEvent);
+    const { requestId, timeoutMs } = next;
+    const event =
+      next.proxyEvent === undefined ? next.event : proxyEventOf(proxyEventValuesOf(next));
     // The runtime sets it per invocation, for the X-Ray SDK and for code that logs it.
     // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
     process.env._X_AMZN_TRACE_ID = next.traceId ?? functionTraceHeader();
     const outcome = await invoke({ requestId, event, timeoutMs });
-    const message: ResultMessage = { kind: 'result', requestId, outcome };
-    port.postMessage(message);
+    port.postMessage(resultMessage(requestId, outcome));
   }
   running = false;
 }

@@ -1,5 +1,6 @@
-// What crosses the thread boundary between a function pool and its workers. Types only.
+// What crosses the thread boundary between a function pool and its workers.
 import type { ProxyEventValues } from '../lambda-proxy-event.js';
+import type { FlatMaps } from './flat-maps.js';
 import type { LambdaErrorDocument } from '../platform-errors.js';
 
 /** Fixed for the life of a pool; every worker receives it once as `workerData`. */
@@ -21,6 +22,10 @@ export interface InvokeMessage {
   event: unknown;
   /** A proxy event as its values (lambda-proxy-event.ts), made into the event by the worker. */
   proxyEvent: ProxyEventValues | undefined;
+  /** When set, the proxy event's headers and multiValueHeaders (null in `proxyEvent`), flat. */
+  headers?: FlatMaps;
+  /** When set, its queryStringParameters and multiValueQueryStringParameters, flat. */
+  query?: FlatMaps;
   /** `_X_AMZN_TRACE_ID` for this invocation; the worker makes one when undefined. */
   traceId: string | undefined;
   /** The function's Timeout; the deadline is set when the worker starts the invocation. */
@@ -77,11 +82,36 @@ export interface InitializedMessage {
   requestId: string;
 }
 
-/** The invocation's answer, posted after its log lines on the same port. */
-export interface ResultMessage {
-  kind: 'result';
-  requestId: string;
-  outcome: InvokeOutcome;
+/**
+ * The invocation's answer, posted after its log lines on the same port: an array, the message
+ * the pool receives most, so a structured clone writes no key names (docs/performance.md, third
+ * pass). `outcomeOf` makes the outcome of it.
+ */
+export type ResultMessage = [
+  requestId: string,
+  payload: string,
+  logLines: number,
+  durationMs: number,
+  maxMemoryUsedMB: number,
+  error: LambdaErrorDocument | undefined,
+  initDurationMs: number | undefined,
+];
+
+export function resultMessage(requestId: string, outcome: InvokeOutcome): ResultMessage {
+  const { payload, logLines, durationMs, maxMemoryUsedMB, error, initDurationMs } = outcome;
+  return [requestId, payload, logLines, durationMs, maxMemoryUsedMB, error, initDurationMs];
+}
+
+export function outcomeOf(message: ResultMessage): InvokeOutcome {
+  const outcome: InvokeOutcome = {
+    payload: message[1],
+    logLines: message[2],
+    durationMs: message[3],
+    maxMemoryUsedMB: message[4],
+  };
+  if (message[5] !== undefined) outcome.error = message[5];
+  if (message[6] !== undefined) outcome.initDurationMs = message[6];
+  return outcome;
 }
 
 export type WorkerMessage = LogMessage | FatalMessage | InitializedMessage | ResultMessage;

@@ -10,8 +10,8 @@
 // although HTTP/2 browsers send them lowercase, while `cache-control`, `origin`,
 // `upgrade-insecure-requests` keep the client's case.
 import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../../support/random-pool.js';
 import { anyKeyMap } from '../any-key-map.js';
-import { randomBytesPooled } from './random-pool.js';
 import type { GatewayRequest, MultiValueMap } from '../request.js';
 
 /** What an EDGE stage's requests share, made once per deployment (compile.ts). */
@@ -81,7 +81,7 @@ export function viewerDevice(
 }
 
 /** `X-Amz-Cf-Id`: 40 random bytes, base64url with its padding (56 characters), as recorded. */
-const newCloudFrontId = () => `${randomBytesPooled(40).toString('base64url')}==`;
+const newCloudFrontId = () => `${pooledRandomBytes(40).toString('base64url')}==`;
 
 /**
  * The headers the event carries for a request that came through an EDGE stage's CloudFront hop:

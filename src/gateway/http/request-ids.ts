@@ -1,6 +1,6 @@
 // The ids API Gateway gives each request besides its request id (a UUID, `x-amzn-RequestId`).
+import { pooledRandomBytes } from '../../support/random-pool.js';
 import { newTraceRoot } from '../../functions/trace-header.js';
-import { randomBytesPooled } from './random-pool.js';
 
 export interface RequestIds {
   /**
@@ -14,7 +14,7 @@ export interface RequestIds {
 }
 
 export function newRequestIds(nowMs: number): RequestIds {
-  const bytes = randomBytesPooled(23);
+  const bytes = pooledRandomBytes(23);
   return {
     extendedRequestId: bytes.subarray(0, 11).toString('base64'),
     traceRoot: newTraceRoot(nowMs, bytes.subarray(11)),

@@ -1,8 +1,8 @@
-// Pooled random bytes for per-request ids (src/gateway/http/random-pool.ts).
+// Per-request ids drawn from the pooled random bytes (src/support/random-pool.ts).
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
-import { randomBytesPooled } from '../../../src/gateway/http/random-pool.js';
+import { pooledRandomBytes } from '../../../src/support/random-pool.js';
 import { newRequestIds } from '../../../src/gateway/http/request-ids.js';
 
 it('gives the length asked for, and a view kept is never overwritten by later draws', () => {
@@ -11,7 +11,7 @@ it('gives the length asked for, and a view kept is never overwritten by later dr
       fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 300 }),
       (sizes) => {
         const drawn = sizes.map((n) => {
-          const bytes = randomBytesPooled(n);
+          const bytes = pooledRandomBytes(n);
           assert.equal(bytes.length, n);
           return [bytes, Buffer.from(bytes)] as const;
         });
@@ -24,7 +24,7 @@ it('gives the length asked for, and a view kept is never overwritten by later dr
 it('never hands out the same bytes twice across a refill', () => {
   const seen = new Set<string>();
   for (let i = 0; i < 2000; i++) {
-    const hex = randomBytesPooled(16).toString('hex');
+    const hex = pooledRandomBytes(16).toString('hex');
     assert.ok(!seen.has(hex));
     seen.add(hex);
   }
