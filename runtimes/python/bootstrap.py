@@ -87,7 +87,8 @@ class RuntimeClient:
                 return answer
             except (RuntimeProtocolError, ConnectionError):
                 # The server closed a kept-alive connection: reconnect once, then give up.
-                self.sock.close()
+                if self.sock is not None:
+                    self.sock.close()
                 self.sock = None
                 if attempt == 1:
                     raise
