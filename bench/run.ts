@@ -206,7 +206,26 @@ const CONFIGURATIONS: Configuration[] = [
         },
       ]
     : []),
+  ...(hasPython()
+    ? [
+        {
+          name: 'AWS_PROXY Python + TOKEN authorizer (cache hit)',
+          start: sallyport.map((a) => (a === 'bench/projects' ? 'bench/projects-python' : a)),
+          path: '/bench/python-auth',
+          headers: { jwt_token: 'allow' },
+          refused: { path: '/bench/python-auth', status: 401 },
+        },
+      ]
+    : []),
 ];
+
+/** The Python row needs a python3 on PATH (or SALLYPORT_PYTHON); without one it is left out. */
+function hasPython(): boolean {
+  const python = process.env.SALLYPORT_PYTHON ?? 'python3';
+  if (!spawnSync(python, ['--version']).error) return true;
+  process.stderr.write('bench: no Python row (no python3 found)\n');
+  return false;
+}
 
 /** The sandbox level needs root and bubblewrap; without them its row is left out, and said so. */
 function canSandbox(): boolean {

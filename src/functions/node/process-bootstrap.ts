@@ -2,46 +2,25 @@
 // Runtime API, with the same handler loader, context and error documents as the worker threads.
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
-import { Agent, request } from 'node:http';
 import { format } from 'node:util';
 import { loadHandler, type LambdaHandler } from './handler-loader.js';
 import { environmentContext } from './lambda-context.js';
 import { formatErrorForLog, RuntimeError, toErrorDocument } from './lambda-errors.js';
 import { runHandler } from './run-handler.js';
+import { RuntimeApiClient, type Answer } from './runtime-api-client.js';
 
-const API = `http://${process.env.AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime`;
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const client = new RuntimeApiClient(process.env.AWS_LAMBDA_RUNTIME_API ?? '');
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function call(method: string, path: string, body?: string, headers: Record<string, string> = {}) {
-  return new Promise<Answer>((resolve, reject) => {
-    const req = request(`${API}${path}`, { method, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function postError(path: string, error: unknown): Promise<Answer> {
+/** The POST of an error document to `path` (`/init/error`, `/invocation/{id}/error`). */
+function errorRequest(path: string, error: unknown): string {
   const document = toErrorDocument(error);
-  return call('POST', path, JSON.stringify(document), {
-    'Content-Type': 'application/json',
-    'Lambda-Runtime-Function-Error-Type': document.errorType,
-  });
+  // A header value is one line of printable text: an error name is the user's to choose.
+  const errorType = String(document.errorType).replace(/[^\t\x20-\x7e]/g, '');
+  return client.post(
+    path,
+    JSON.stringify(document),
+    `Lambda-Runtime-Function-Error-Type: ${errorType}\r\n`,
+  );
 }
 
 // Lambda's text log format: `<ISO time>\t<request id>\t<LEVEL>\t<message>`, `undefined` during init.
@@ -67,7 +46,7 @@ async function die(label: string, error: unknown, exitCode: number): Promise<nev
   console.error(label, formatErrorForLog(error));
   const path =
     currentRequestId === undefined ? '/init/error' : `/invocation/${currentRequestId}/error`;
-  await postError(path, error).catch(() => undefined);
+  await client.send(errorRequest(path, error))[0]!.catch(() => undefined);
   process.exit(exitCode);
 }
 
@@ -103,10 +82,11 @@ async function main(): Promise<void> {
   } catch (error) {
     return die('Uncaught Exception', error, 129);
   }
+  let nextAnswer = client.send(client.next())[0]!;
   for (;;) {
     let next: Answer;
     try {
-      next = await call('GET', '/invocation/next');
+      next = await nextAnswer;
     } catch {
       process.exit(0); // the gateway stopped this environment
     }
@@ -138,14 +118,17 @@ async function main(): Promise<void> {
     } else {
       failure = settled.error;
     }
+    let result: string;
     if (payload !== undefined) {
-      await call('POST', `/invocation/${requestId}/response`, payload, {
-        'Content-Type': 'application/json',
-      });
+      result = client.post(`/invocation/${requestId}/response`, payload);
     } else {
       console.error('Invoke Error', formatErrorForLog(failure));
-      await postError(`/invocation/${requestId}/error`, failure);
+      result = errorRequest(`/invocation/${requestId}/error`, failure);
     }
+    // The result and the next `next` in one write; the result's 202 needs nothing from us.
+    const [accepted, following] = client.send(result, client.next());
+    accepted!.catch(() => undefined);
+    nextAnswer = following!;
   }
 }
 

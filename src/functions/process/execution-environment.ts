@@ -5,7 +5,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { FunctionConfig } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
@@ -32,6 +32,8 @@ import type { Launch } from './runtime-launchers.js';
 export const KILL_GRACE_MS = 500;
 /** How long to wait, after a runtime exited, for the last lines still in its pipes. */
 const DRAIN_MS = 200;
+/** /proc/PID/status is read into this (it is about 1.5 kB); one read at a time, synchronously. */
+const STATUS_BUFFER = Buffer.alloc(8192);
 
 export interface EnvironmentOptions {
   config: FunctionConfig;
@@ -69,6 +71,8 @@ export class ExecutionEnvironment {
   private lastRequestId: string | undefined;
   private initReported = false;
   private maxMemoryUsedMB = 0;
+  /** /proc/PID/status, kept open: re-read from offset 0 it is current, at a third of an open's cost. */
+  private statusFd: number | undefined;
 
   constructor(options: EnvironmentOptions) {
     this.options = options;
@@ -104,11 +108,13 @@ export class ExecutionEnvironment {
     this.ended = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.alive = false;
+        this.closeStatus();
         confinement?.dispose();
         resolve({ kind: 'exit', code, signal: signal ?? confinement?.signalOf(code) ?? null });
       });
       child.once('error', (error: NodeJS.ErrnoException) => {
         this.alive = false;
+        this.closeStatus();
         confinement?.dispose();
         resolve({ kind: 'spawnError', code: error.code });
       });
@@ -133,11 +139,11 @@ export class ExecutionEnvironment {
     const api = await this.ready;
     const cold = api.initDoneAt === undefined;
     const timeoutMs = this.options.config.Timeout * 1000;
-    let timer = setTimeout(() => expire(), timeoutMs + (cold ? INIT_TIMEOUT_MS : 0));
     let expire: () => void = () => undefined;
     const timedOut = new Promise<Ended>((resolve) => {
       expire = () => resolve({ kind: 'timeout' });
     });
+    let timer: NodeJS.Timeout | undefined;
     let runStarted = started;
     const outcome = api.invoke(
       {
@@ -150,9 +156,12 @@ export class ExecutionEnvironment {
       () => {
         runStarted = performance.now();
         clearTimeout(timer);
-        timer = setTimeout(() => expire(), timeoutMs);
+        timer = setTimeout(expire, timeoutMs);
       },
     );
+    // Not handed over at once (a runtime still starting or not yet back in `next`): the wait
+    // counts too, and a cold start has Lambda's init budget on top.
+    timer ??= setTimeout(expire, timeoutMs + (cold ? INIT_TIMEOUT_MS : 0));
     const ended = await Promise.race([outcome, this.ended, timedOut]);
     clearTimeout(timer);
     const durationMs = performance.now() - runStarted;
@@ -238,6 +247,12 @@ export class ExecutionEnvironment {
     return result;
   }
 
+  private closeStatus(): void {
+    if (this.statusFd === undefined) return;
+    closeSync(this.statusFd);
+    this.statusFd = undefined;
+  }
+
   private exitDocument(
     requestId: string,
     ended: Extract<Ended, { kind: 'exit' | 'spawnError' }>,
@@ -275,10 +290,13 @@ export class ExecutionEnvironment {
     const pid = this.child?.pid;
     if (pid === undefined || process.platform !== 'linux') return this.maxMemoryUsedMB;
     try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const match = /VmHWM:\s+(\d+) kB/.exec(status);
-      if (match)
-        this.maxMemoryUsedMB = Math.max(this.maxMemoryUsedMB, Math.ceil(Number(match[1]) / 1024));
+      this.statusFd ??= openSync(`/proc/${pid}/status`, 'r');
+      const length = readSync(this.statusFd, STATUS_BUFFER, 0, STATUS_BUFFER.length, 0);
+      const at = STATUS_BUFFER.indexOf('VmHWM:');
+      if (at !== -1 && at < length) {
+        const kB = parseInt(STATUS_BUFFER.toString('latin1', at + 6, at + 30).trim(), 10);
+        if (kB > 0) this.maxMemoryUsedMB = Math.max(this.maxMemoryUsedMB, Math.ceil(kB / 1024));
+      }
     } catch {
       // the process is gone: keep the last value
     }

@@ -6,7 +6,7 @@
 // makes "which invocation is this runtime on" a field instead of a lookup.
 import { chmodSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { MAX_RESPONSE_PAYLOAD_BYTES } from '../platform-errors.js';
 import {
   ACCEPTED,
@@ -59,6 +59,12 @@ export class RuntimeApiServer {
   private initError: RuntimeOutcome | undefined;
   /** performance.now() of the first `next`: init is over when the runtime asks for work. */
   initDoneAt: number | undefined;
+  /**
+   * Connections whose request is still being handled (a result's body on its way), with the
+   * requests pipelined behind it: each connection's requests run one after the other, as RAPID's
+   * Go server runs them, so a runtime may send its result and its next `next` in one write.
+   */
+  private readonly handling = new WeakMap<Socket, (() => void)[]>();
 
   private constructor(private readonly server: Server) {}
 
@@ -66,7 +72,7 @@ export class RuntimeApiServer {
   static async listen(socketPath?: string): Promise<RuntimeApiServer> {
     const server = createServer();
     const api = new RuntimeApiServer(server);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => api.route(req, res));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => api.handle(req, res));
     // `next` is a long poll: no request, header or keep-alive timer may cut it.
     server.requestTimeout = 0;
     server.keepAliveTimeout = 24 * 60 * 60 * 1000;
@@ -119,9 +125,38 @@ export class RuntimeApiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private route(req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const { socket } = req;
+    const queued = this.handling.get(socket);
+    if (queued) {
+      queued.push(() => this.handle(req, res));
+      return;
+    }
+    const done = this.route(req, res);
+    if (done === undefined) return;
+    this.handling.set(socket, []);
+    void done.then(() => {
+      const waiting = this.handling.get(socket)!;
+      this.handling.delete(socket);
+      // A request that is itself read asynchronously puts the rest back in line behind it.
+      for (let i = 0; i < waiting.length; i++) {
+        const later = this.handling.get(socket);
+        if (later) {
+          later.push(...waiting.slice(i));
+          return;
+        }
+        waiting[i]!();
+      }
+    });
+  }
+
+  /** Answers the request; a Promise when its body is read first (the connection waits for it). */
+  private route(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
     const path = req.url?.startsWith(PREFIX) ? req.url.slice(PREFIX.length) : undefined;
-    if (path === 'invocation/next' && req.method === 'GET') return this.next(req, res);
+    if (path === 'invocation/next' && req.method === 'GET') {
+      this.next(req, res);
+      return undefined;
+    }
     if (path === 'init/error' && req.method === 'POST') return this.postInitError(req, res);
     const match = path === undefined ? null : INVOCATION_PATH.exec(path);
     if (match && req.method === 'POST') {
@@ -130,6 +165,7 @@ export class RuntimeApiServer {
     }
     req.resume();
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
+    return undefined;
   }
 
   private next(req: IncomingMessage, res: ServerResponse): void {
@@ -175,20 +211,22 @@ export class RuntimeApiServer {
     res: ServerResponse,
     requestId: string,
     kind: 'response' | 'error',
-  ): void {
+  ): Promise<void> | undefined {
     const target: RuntimeState =
       kind === 'response' ? 'InvocationResponse' : 'InvocationErrorResponse';
     if (this.state !== 'Running' || !this.current) {
       req.resume();
-      return answer(res, invalidStateTransition(this.state, target));
+      answer(res, invalidStateTransition(this.state, target));
+      return undefined;
     }
     if (requestId !== this.current.invocation.requestId) {
       req.resume();
-      return answer(res, INVALID_REQUEST_ID);
+      answer(res, INVALID_REQUEST_ID);
+      return undefined;
     }
     const current = this.current;
     const errorType = req.headers['lambda-runtime-function-error-type'];
-    void readBody(req).then((body) => {
+    return readBody(req).then((body) => {
       if (body === null) return;
       // The runtime may have been abandoned (timed out) while the body was on its way.
       if (this.current !== current) return answer(res, invalidStateTransition(this.state, target));
@@ -207,14 +245,15 @@ export class RuntimeApiServer {
     });
   }
 
-  private postInitError(req: IncomingMessage, res: ServerResponse): void {
+  private postInitError(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
     if (this.state !== 'Started') {
       req.resume();
-      return answer(res, invalidStateTransition(this.state, 'InitError'));
+      answer(res, invalidStateTransition(this.state, 'InitError'));
+      return undefined;
     }
     this.state = 'InitError';
     const errorType = headerValue(req.headers['lambda-runtime-function-error-type']);
-    void readBody(req).then((body) => {
+    return readBody(req).then((body) => {
       if (body === null) return;
       answer(res, ACCEPTED);
       const outcome: RuntimeOutcome = {

@@ -13,7 +13,8 @@ if (socketPath === undefined || port === undefined || command === undefined) {
   process.exit(2);
 }
 
-const relay = createServer((inside) => {
+// No Nagle on the runtime's side: an answer held back for an ACK costs a delayed-ACK timer.
+const relay = createServer({ noDelay: true }, (inside) => {
   const outside = connect(socketPath);
   inside.pipe(outside).pipe(inside);
   inside.on('error', () => outside.destroy());

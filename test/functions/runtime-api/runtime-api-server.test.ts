@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { RuntimeApiClient, parseAnswer } from '../../../src/functions/node/runtime-api-client.js';
 import {
   RuntimeApiServer,
   type RuntimeInvocation,
@@ -232,5 +233,44 @@ describe('Runtime API (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api
 
   it('an unknown path: 404', async () => {
     assert.equal((await http(api, 'GET', '/2018-06-01/runtime/nothing')).status, 404);
+  });
+
+  it('a result and the next `next` in one write (pipelined): 202, then the next event, in order', async () => {
+    const client = new RuntimeApiClient(api.address);
+    void api.invoke(invocation('first'));
+    const [first] = client.send(client.next());
+    assert.equal((await first!).headers['lambda-runtime-aws-request-id'], 'first');
+    const [accepted, following] = client.send(
+      client.post('/invocation/first/response', '"one"'),
+      client.next(),
+    );
+    assert.equal((await accepted!).status, 202);
+    const second = api.invoke(invocation('second'));
+    const next = await following!;
+    assert.equal(next.status, 200);
+    assert.equal(next.headers['lambda-runtime-aws-request-id'], 'second');
+    assert.equal(next.body, '{"hello":"world"}');
+    const [posted] = client.send(client.post('/invocation/second/error', '{"errorType":"E"}'));
+    assert.equal((await posted!).status, 202);
+    assert.equal((await second).kind, 'error');
+  });
+});
+
+describe('the Node.js runtime reads the Runtime API answers by hand', () => {
+  const answer = 'HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\n';
+  it('Content-Length and chunked bodies; an answer cut short waits for the rest', () => {
+    const sized = Buffer.from(`${answer}Content-Length: 15\r\n\r\n{"status":"OK"}`);
+    assert.deepEqual(parseAnswer(sized)?.answer.body, '{"status":"OK"}');
+    assert.equal(parseAnswer(sized)?.size, sized.length);
+    assert.equal(parseAnswer(sized.subarray(0, sized.length - 1)), undefined);
+    const chunked = Buffer.from(
+      `${answer}Transfer-Encoding: chunked\r\n\r\n3\r\n{"s\r\nc\r\ntatus":"OK"}\r\n0\r\n\r\nHTTP/1.1`,
+    );
+    const parsed = parseAnswer(chunked)!;
+    assert.equal(parsed.answer.status, 202);
+    assert.equal(parsed.answer.headers['content-type'], 'application/json');
+    assert.equal(parsed.answer.body, '{"status":"OK"}');
+    assert.equal(chunked.subarray(parsed.size).toString(), 'HTTP/1.1');
+    assert.equal(parseAnswer(chunked.subarray(0, 70)), undefined);
   });
 });
