@@ -156,22 +156,22 @@ function failingAsTemplateError(render: Render): Render {
 
 /**
  * The root variables of one render. `$context` is read through, so a template that never names
- * it never builds it, and `$util` is copied on first read, so a template's `$util.put(…)` never
- * reaches the next request; `#set($context = …)` replaces either as it would a plain value.
+ * it never builds it, and `$util` and `$stageVariables` are copied on first read, so a template's
+ * `$util.put(…)` or `$stageVariables.put(…)` never reaches the next request (they are shared by
+ * every request of the stage); `#set($context = …)` replaces any of them as a plain value.
  * (Accessors on the prototype, not `defineProperty` per render: no dictionary-mode object.)
  */
 const UNSET = Symbol('unset');
 
 class RootVariables {
-  readonly stageVariables: Record<string, string>;
   readonly input: ReturnType<typeof inputVariable> | undefined;
   #variables: TemplateVariables;
   #context: unknown;
   #util: unknown = UNSET;
+  #stageVariables: unknown = UNSET;
 
   constructor(variables: TemplateVariables) {
     this.#variables = variables;
-    this.stageVariables = variables.stageVariables ?? {};
     this.input = variables.input && inputVariable(variables.input);
   }
   get context(): unknown {
@@ -186,6 +186,14 @@ class RootVariables {
   }
   set util(value: unknown) {
     this.#util = value;
+  }
+  get stageVariables(): unknown {
+    if (this.#stageVariables === UNSET)
+      this.#stageVariables = { ...this.#variables.stageVariables };
+    return this.#stageVariables;
+  }
+  set stageVariables(value: unknown) {
+    this.#stageVariables = value;
   }
 }
 

@@ -82,6 +82,17 @@ describe('the render budget', () => {
   it('a macro that calls itself forever', () => {
     fails('#macro(r)#r()#end#r()');
   });
+  it('a render that changes $stageVariables or $util leaves the next render as it was', () => {
+    // Each request renders with the stage's variables as deployed: a template's put() stays
+    // within its own request.
+    const t = compileTemplate(
+      '[$stageVariables.color]#set($x = $stageVariables.put("color", "red"))#set($y = $util.put("z", 1))',
+    );
+    const variables = { stageVariables: { color: 'blue' } };
+    assert.equal(t.render(variables), '[blue]');
+    assert.equal(t.render(variables), '[blue]');
+    assert.deepEqual(variables.stageVariables, { color: 'blue' });
+  });
   it('#stop in one render does not stop the next (one compiler state per render)', () => {
     const t = compileTemplate('a#stop()b');
     assert.equal(t.render({}), 'a');
