@@ -162,10 +162,7 @@ export interface PropagationResult {
   sentToAnsweredMs: number[];
 }
 
-export async function measurePropagation(
-  url: string,
-  rounds: number,
-): Promise<PropagationResult> {
+export async function measurePropagation(url: string, rounds: number): Promise<PropagationResult> {
   const schema = `bench_propagation_${process.pid}_${Date.now()}`;
   const store = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
   const nodes: Node[] = [];
