@@ -163,7 +163,7 @@ export async function measureFunctionMemory(
     '--workers',
     '1',
     '--log-level',
-    'error',
+    'warn',
     '--isolation',
     isolation,
     '--function-idle-timeout',
@@ -173,14 +173,14 @@ export async function measureFunctionMemory(
   ]);
   const pid = child.pid!;
   try {
-    // A call that fails (an overloaded machine can make a cold start miss its init deadline) is
-    // counted and asked again once.
-    const get = async (i: number, again = true): Promise<number> => {
+    // A call that fails (on an overloaded machine a cold start can miss its init deadline) is
+    // counted and asked again, a few times.
+    const get = async (i: number, tries = 5): Promise<number> => {
       const answer = await fetch(`${base}/dev/f${i}`);
       const body = await answer.text();
       if (answer.status === 200) return Number(body);
       failed++;
-      if (again) return get(i, false);
+      if (tries > 1) return sleep(1000).then(() => get(i, tries - 1));
       throw new Error(`f${i}: ${answer.status} ${body}\n${output().slice(-2000)}`);
     };
     let failed = 0;
