@@ -248,33 +248,38 @@ export async function measureFunctionMemory(
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 export function functionMemoryTable(rows: MemoryRow[]): string {
-  return table(
-    '(d) RSS of `serve` (MiB; with its child processes) with N Node.js functions, each invoked once, then reaped',
-    [
-      'isolation',
-      'functions',
-      'deployed',
-      'peak',
-      'after calls',
-      'per function',
-      'warm',
-      'cold pass s',
-      'idle timeout s',
-      'reaped after s',
-      'after reaping',
-    ],
-    rows.map((r) => [
-      r.isolation,
-      String(r.functions),
-      mib(total(r.deployed)),
-      mib(r.peakBytes),
-      mib(total(r.invoked)),
-      ((total(r.invoked) - total(r.deployed)) / 2 ** 20 / r.functions).toFixed(1),
-      String(r.warm),
-      r.coldPassSeconds.toFixed(1),
-      String(r.idleTimeoutSeconds),
-      r.reapedAfterSeconds.toFixed(1),
-      mib(total(r.reaped)),
-    ]),
+  const failed = rows
+    .filter((r) => r.failed > 0)
+    .map((r) => `${r.isolation}: ${r.failed} call(s) failed (502) and were asked again\n`);
+  return (
+    table(
+      '(d) RSS of `serve` (MiB; with its child processes) with N Node.js functions, each invoked once, then reaped',
+      [
+        'isolation',
+        'functions',
+        'deployed',
+        'peak',
+        'after calls',
+        'per function',
+        'warm',
+        'cold pass s',
+        'idle timeout s',
+        'reaped after s',
+        'after reaping',
+      ],
+      rows.map((r) => [
+        r.isolation,
+        String(r.functions),
+        mib(total(r.deployed)),
+        mib(r.peakBytes),
+        mib(total(r.invoked)),
+        ((total(r.invoked) - total(r.deployed)) / 2 ** 20 / r.functions).toFixed(1),
+        String(r.warm),
+        r.coldPassSeconds.toFixed(1),
+        String(r.idleTimeoutSeconds),
+        r.reapedAfterSeconds.toFixed(1),
+        mib(total(r.reaped)),
+      ]),
+    ) + failed.join('')
   );
 }
