@@ -109,7 +109,7 @@ function startServe(
   });
   return new Promise((ok, fail) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) ok({ child, base: m[1]!, output: () => out });

@@ -63,7 +63,7 @@ function startNode(store: string): Promise<Node> {
   );
   return new Promise((ok, fail) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const base = /listening on (http:\/\/\S+)/.exec(out)?.[1];
       const admin = /Admin API .*: (http:\/\/\S+)/.exec(out)?.[1];
