@@ -20,7 +20,7 @@ export async function runScale(quick: boolean): Promise<void> {
     // (d): Node.js functions per isolation level, and the idle timeout (s) `serve` gets.
     threadFunctions: quick ? 5 : 200,
     processFunctions: quick ? 2 : 20,
-    idleTimeoutSeconds: quick ? 2 : 10,
+    idleTimeoutSeconds: quick ? 2 : 60,
     // (e): deployments through node A timed until node B serves them.
     propagationRounds: quick ? 2 : 20,
   };
