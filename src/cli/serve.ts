@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS } from '../functions/isolation.js';
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../functions/pool.js';
 import type { FunctionIsolation } from '../model/types.js';
 import { defaultLogFormat, LOG_FORMATS, type LogFormat } from '../observability/log-format.js';
 import { exitWithParent } from './exit-with-parent.js';
@@ -53,6 +54,7 @@ interface ServeOptions extends ProjectSourceOptions, DevOptions {
   redisPrefix: string;
   redisUnavailable: RedisUnavailablePolicy;
   accountThrottle: string;
+  functionIdleTimeout: string;
 }
 
 export function serveCommand(): Command {
@@ -127,6 +129,11 @@ export function serveCommand(): Command {
       "the account-level throttle, as AWS's per account and region: per node, each worker counting its share",
       '10000:5000',
     )
+    .option(
+      '--function-idle-timeout <seconds>',
+      'a function execution environment (worker thread or process) unused this long is ended; the next call starts a new one (INIT, Init Duration)',
+      String(DEFAULT_IDLE_TIMEOUT_MS / 1000),
+    )
     .option('--redis-prefix <prefix>', 'prefix of the keys Sallyport writes in Redis', 'sallyport:')
     .addOption(
       new Option(
@@ -158,6 +165,8 @@ async function serve(options: ServeOptions): Promise<void> {
   ]);
   const port = parsePort('--port', options.port);
   const adminPort = parsePort('--admin-port', options.adminPort);
+  const functionIdleTimeoutMs =
+    parsePositiveInteger('--function-idle-timeout', options.functionIdleTimeout) * 1000;
   if (options.authorizerCache === 'redis' && options.redis === undefined)
     throw new Error('--authorizer-cache redis needs --redis redis://…');
   if (options.redis !== undefined && !/^rediss?:\/\//.test(options.redis))
@@ -212,6 +221,7 @@ async function serve(options: ServeOptions): Promise<void> {
     redisPrefix: options.redisPrefix,
     redisUnavailable: options.redisUnavailable,
     accountThrottle: parseThrottle('--account-throttle', options.accountThrottle),
+    functionIdleTimeoutMs,
     ...(workerLines && { followSource: workerLines.source }),
     runtimes: runtimeResolverFor(options),
   });

@@ -88,6 +88,8 @@ export interface NodeOptions {
   followSource?: LineSource;
   /** `serve --python/--node/--strict-runtimes`: the interpreter of each runtime. */
   runtimes?: RuntimeResolver | undefined;
+  /** `serve --function-idle-timeout`: a function environment unused this long is ended. */
+  functionIdleTimeoutMs?: number | undefined;
 }
 
 export type AuthorizerCacheKind = 'memory' | 'redis';
@@ -125,6 +127,9 @@ export async function startNode(options: NodeOptions): Promise<SallyportNode> {
       : {}),
     ...(options.isolation ? { defaultIsolation: options.isolation } : {}),
     ...(options.runtimes ? { runtimes: options.runtimes } : {}),
+    ...(options.functionIdleTimeoutMs !== undefined
+      ? { idleTimeoutMs: options.functionIdleTimeoutMs }
+      : {}),
     buildRoot: join(dataDir, 'build'),
   });
   let functions: FunctionConfig[] = [];

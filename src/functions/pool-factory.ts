@@ -22,7 +22,9 @@ export interface PoolFactoryOptions {
   maxThreads?: number;
   /** Invocations waiting for a worker thread; default DEFAULT_MAX_QUEUE. */
   maxQueue?: number;
-  /** Limits of each process-runtime function. */
+  /** An environment (thread or process) unused this long is ended; default 10 minutes. */
+  idleTimeoutMs?: number;
+  /** Limits of each process-runtime function (its idleTimeoutMs before the one above). */
   processes?: Partial<ProcessPoolLimits>;
   /** The worker threads' main script; default the built worker-entry.js beside function-pool. */
   workerScript?: WorkerScript;
@@ -48,7 +50,7 @@ export class PoolFactory {
     this.processLimits = {
       maxConcurrency: limits.maxConcurrency ?? Math.max(4, availableParallelism()),
       maxQueue: limits.maxQueue ?? DEFAULT_MAX_QUEUE,
-      idleTimeoutMs: limits.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      idleTimeoutMs: limits.idleTimeoutMs ?? options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     };
     if (limits.killGraceMs !== undefined) this.processLimits.killGraceMs = limits.killGraceMs;
     this.runtimes = options.runtimes ?? new RuntimeResolver();
@@ -106,6 +108,7 @@ export class PoolFactory {
       logger: this.options.logger,
       maxThreads,
       maxQueue: this.options.maxQueue ?? DEFAULT_MAX_QUEUE,
+      idleTimeoutMs: this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       // The gateway's own thread needs a core too: more busy threads than cores slows a short
       // handler down (docs/performance.md), so under load busy workers are sent invocations
       // ahead first; more workers start only for slow handlers.

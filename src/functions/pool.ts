@@ -31,5 +31,15 @@ export interface Pool {
  */
 export const DEFAULT_MAX_QUEUE = 1000;
 
-/** An environment unused this long is ended (Lambda keeps idle environments for minutes). */
+/**
+ * An environment unused this long is ended (Lambda keeps idle environments for minutes);
+ * `serve --function-idle-timeout` changes it.
+ */
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * How often a pool looks for environments idle past the timeout: an environment is ended between
+ * one and two such periods after its last use (at most 30 s late; a short timeout is kept short).
+ */
+export const idleSweepMs = (idleTimeoutMs: number): number =>
+  Math.max(10, Math.min(idleTimeoutMs, 30_000));

@@ -43,9 +43,10 @@ it(
   },
 );
 
-// `--scale --quick`: the growth tables, each with every size, in one process; again no timing.
+// `--scale --quick`: the growth tables, each with every size (the memory and two-node tables with
+// real `serve` processes; two nodes only with SALLYPORT_TEST_PG or _BENCH_PG); again no timing.
 it(
-  'npm run bench -- --scale --quick prints routing, authorizer-cache and import tables',
+  'npm run bench -- --scale --quick prints routing, authorizer-cache, import, memory and propagation tables',
   { timeout: 900_000 },
   () => {
     const r = spawnSync(
@@ -61,6 +62,15 @@ it(
     assert.match(r.stdout, /^100,000 tokens, default bound +10,000 /m);
     // (c) 1,000 operations imported and deployed.
     assert.match(r.stdout, /^1,000 +\d+ +\d+\.\d+ +\d+\.\d$/m);
+    // (d) a real serve with every function invoked, at each isolation level (how many stayed
+    // warm depends on the machine's load, so any count).
+    assert.match(r.stdout, /^thread +5 +(\d+ +){3}\d+\.\d +\d +\d+\.\d +2 +\d+\.\d +\d+$/m);
+    assert.match(r.stdout, /^process +2 +(\d+ +){3}\d+\.\d +\d +\d+\.\d +2 +\d+\.\d +\d+$/m);
+    // (e) two nodes on PostgreSQL when one is given, else a line saying how to run it.
+    assert.match(
+      r.stdout,
+      /^(node A's answer, until node B serves it +(\d+\.\d +){3}2|skipped: set SALLYPORT_BENCH_PG .*)$/m,
+    );
     assert.match(r.stdout, /results: .*bench\/results\/.*-scale-quick\.json/);
   },
 );

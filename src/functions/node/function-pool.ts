@@ -1,7 +1,7 @@
 // One function's warm execution environments: worker threads, one invocation at a time per worker
 // (as one Lambda execution environment serves one request at a time), kept warm for ten idle
-// minutes, with a bounded queue beyond them (then Lambda's 429 TooManyRequestsException, as the
-// process pool answers). The Timeout is enforced from here; a worker that hangs, exits or crashes
+// minutes by default (`serve --function-idle-timeout`), with a bounded queue beyond them (then
+// Lambda's 429 TooManyRequestsException, as the process pool answers). The Timeout is enforced from here; a worker that hangs, exits or crashes
 // is terminated and replaced while the pool keeps serving, and the caller gets Lambda's answer.
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
 //
@@ -49,6 +49,8 @@ export interface FunctionPoolOptions {
   preferredThreads?: number;
   /** Invocations not yet started (queued, or sent ahead to a busy worker); default 1000. */
   maxQueue?: number;
+  /** An idle worker unused this long is ended; default DEFAULT_IDLE_TIMEOUT_MS. */
+  idleTimeoutMs?: number;
   workerScript?: WorkerScript;
 }
 
@@ -62,7 +64,7 @@ export class FunctionPool implements Pool {
   private readonly workerScript: WorkerScript;
   private readonly workerOptions: WorkerOptions;
   private readonly environments = new Set<WorkerEnvironment>();
-  private readonly idle = new IdleEnvironments(DEFAULT_IDLE_TIMEOUT_MS);
+  private readonly idle: IdleEnvironments;
   private readonly queue: Invocation[] = [];
   /** Invocations accepted and not yet started, wherever they wait. */
   private waiting = 0;
@@ -81,6 +83,7 @@ export class FunctionPool implements Pool {
     this.maxThreads = Math.max(1, maxThreads);
     this.preferredThreads = Math.min(this.maxThreads, Math.max(1, preferredThreads ?? maxThreads));
     this.maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
+    this.idle = new IdleEnvironments(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
     this.workerScript = options.workerScript ?? BUILT_WORKER_SCRIPT;
     this.workerOptions = workerOptions(config, settings);
   }

@@ -2,9 +2,8 @@
 // the idle timeout (Lambda keeps an environment warm for minutes, not for ever).
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
 import { performance } from 'node:perf_hooks';
+import { idleSweepMs } from '../pool.js';
 import { endWorker, type WorkerEnvironment } from './worker-environment.js';
-
-const IDLE_SWEEP_MS = 60 * 1000;
 
 export class IdleEnvironments {
   /** Most recently used last. */
@@ -12,7 +11,7 @@ export class IdleEnvironments {
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly idleTimeoutMs: number) {
-    this.timer = setInterval(() => this.reap(), IDLE_SWEEP_MS).unref();
+    this.timer = setInterval(() => this.reap(), idleSweepMs(idleTimeoutMs)).unref();
   }
 
   /** The warmest idle worker, now busy: a busy worker keeps the process alive. */

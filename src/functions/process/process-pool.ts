@@ -10,7 +10,7 @@ import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
 import { proxyEventOf, type ProxyEventValues } from '../lambda-proxy-event.js';
-import type { Pool } from '../pool.js';
+import { idleSweepMs, type Pool } from '../pool.js';
 import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
 import { functionEnvironment } from '../lambda-environment.js';
 import type { CgroupLauncher } from '../sandbox/cgroup-launcher.js';
@@ -61,8 +61,7 @@ export class ProcessPool implements Pool {
     this.logger = options.logger.child({ functionName: options.config.FunctionName });
     this.env = functionEnvironment(options.config, options.settings);
     this.invokedFunctionArn = lambdaFunctionArn(options.settings, options.config.FunctionName);
-    const every = Math.max(10, Math.min(options.idleTimeoutMs, 30_000));
-    this.reaper = setInterval(() => this.reap(), every).unref();
+    this.reaper = setInterval(() => this.reap(), idleSweepMs(options.idleTimeoutMs)).unref();
   }
 
   /** Environments alive right now (idle + busy). */

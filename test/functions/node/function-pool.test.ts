@@ -261,6 +261,35 @@ describe('FunctionPool queue (https://docs.aws.amazon.com/lambda/latest/dg/lambd
   });
 });
 
+describe('FunctionPool idle timeout (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html)', () => {
+  test('an environment idle past idleTimeoutMs is ended: the next invocation starts a new one', async () => {
+    const { logger } = capturingLogger();
+    const pool = new FunctionPool({
+      config: fn('cjs', 'cjs', 'index.handler'),
+      settings,
+      logger,
+      maxThreads: 1,
+      idleTimeoutMs: 50,
+      workerScript: TSX_WORKER_SCRIPT,
+    });
+    try {
+      const invocations = async () =>
+        (payloadOf(await pool.invoke('r', {})) as { invocations: number }).invocations;
+      assert.equal(await invocations(), 1);
+      // Left idle (no invocation resets its clock while waiting), the worker is ended: eventually
+      // an invocation finds fresh module state.
+      let seen = 0;
+      for (let tries = 0; tries < 50 && seen !== 1; tries++) {
+        await new Promise((r) => setTimeout(r, 200));
+        seen = await invocations();
+      }
+      assert.equal(seen, 1, 'the idle worker was never ended');
+    } finally {
+      await pool.destroy();
+    }
+  });
+});
+
 describe('FunctionsInvoker.setFunctions compares configurations as canonical JSON', () => {
   const { logger } = capturingLogger();
   const config = fn('context', 'introspect', 'index.context');
