@@ -5,11 +5,12 @@
 // baseline measured in the same round. Ratios, not absolute req/s: the load generator shares the
 // machine's cores with the server.
 import autocannon from 'autocannon';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { mintDebugToken } from '../src/auth/debug-token.js';
+import { startServer } from './servers/start-server.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -303,26 +304,12 @@ async function withPeakRss<T>(
   }
 }
 
-function startServer(
+async function startSallyport(
   command: string[],
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, command, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok({ child, base: m[1]! });
-    });
-    child.once('exit', (code) =>
-      fail(new Error(`${command.join(' ')} exited with ${code}: ${out}`)),
-    );
-  });
+  const { child, ready } = await startServer(command, { env });
+  return { child, base: ready };
 }
 
 function load(c: Configuration, url: string, seconds: number): Promise<Omit<Sample, 'rssMiB'>> {
@@ -378,9 +365,9 @@ async function main(): Promise<void> {
   const servers = [];
   const RUN: Configuration[] = [];
   for (const c of CANDIDATES) {
-    let server: Awaited<ReturnType<typeof startServer>> | undefined;
+    let server: Awaited<ReturnType<typeof startSallyport>> | undefined;
     try {
-      server = await startServer(c.start, c.env);
+      server = await startSallyport(c.start, c.env);
       await check(server.base, c);
       servers.push(server);
       RUN.push(c);

@@ -2,13 +2,11 @@
 // after invoking each function once, and after the idle environments are reaped
 // (`--function-idle-timeout`). RSS is read from /proc: the server's VmRSS plus that of every
 // process below it (process isolation), so shared pages of children count once per child.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { startServer } from '../servers/start-server.js';
 import { table } from './measure.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
 
 /** The function each route calls; it answers how many invocations its environment has served. */
 const HANDLER = `let invocations = 0;
@@ -100,22 +98,9 @@ function read(pid: number): Reading {
   };
 }
 
-function startServe(
-  args: string[],
-): Promise<{ child: ChildProcess; base: string; output: () => string }> {
-  const child = spawn(process.execPath, ['bin/sallyport.js', 'serve', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok({ child, base: m[1]!, output: () => out });
-    });
-    child.once('exit', (code) => fail(new Error(`serve exited with ${code}: ${out}`)));
-  });
+async function startServe(args: string[]) {
+  const { child, ready, output } = await startServer(['bin/sallyport.js', 'serve', ...args]);
+  return { child, base: ready, output };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -11,14 +11,14 @@ import {
   PutMethodCommand,
   PutMethodResponseCommand,
 } from '@aws-sdk/client-api-gateway';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import pg from 'pg';
+import { join } from 'node:path';
+import { dropSchema } from '../../test/store/drop-schema.js';
+import { startServer } from '../servers/start-server.js';
 import { median, table } from './measure.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const CREDENTIALS = { accessKeyId: 'AKIASALLYPORTBENCH01', secretAccessKey: 'b'.repeat(40) };
 
 export const benchPostgres = (): string | undefined =>
@@ -31,10 +31,9 @@ interface Node {
   dataDir: string;
 }
 
-function startNode(store: string): Promise<Node> {
+async function startNode(store: string): Promise<Node> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sallyport-scale-pg-'));
-  const child = spawn(
-    process.execPath,
+  const { child, ready } = await startServer(
     [
       'bin/sallyport.js',
       'serve',
@@ -52,25 +51,18 @@ function startNode(store: string): Promise<Node> {
       dataDir,
     ],
     {
-      cwd: ROOT,
       env: {
-        ...process.env,
         SALLYPORT_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
         SALLYPORT_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      ready: (out: string) => {
+        const base = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+        const admin = /Admin API .*: (http:\/\/\S+)/.exec(out)?.[1];
+        return base && admin ? { base, admin } : undefined;
+      },
     },
   );
-  return new Promise((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const base = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      const admin = /Admin API .*: (http:\/\/\S+)/.exec(out)?.[1];
-      if (base && admin) ok({ child, base, admin, dataDir });
-    });
-    child.once('exit', (code) => fail(new Error(`serve exited with ${code}: ${out}`)));
-  });
+  return { child, ...ready, dataDir };
 }
 
 async function stopNode(node: Node): Promise<void> {
@@ -206,13 +198,7 @@ export async function measurePropagation(url: string, rounds: number): Promise<P
   } finally {
     api?.destroy();
     for (const node of nodes) await stopNode(node);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
+    await dropSchema(url, schema);
   }
 }
 
