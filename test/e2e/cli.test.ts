@@ -24,7 +24,15 @@ describe('sallyport CLI', () => {
   });
 
   it('a missing project file: one line naming it, exit 1', async () => {
-    const r = await run(['serve', '--config', '/nonexistent/dir', '--port', '0']);
+    const r = await run([
+      'serve',
+      '--config',
+      '/nonexistent/dir',
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+    ]);
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /^sallyport: .*\/nonexistent\/dir/);
@@ -34,7 +42,7 @@ describe('sallyport CLI', () => {
     const dir = tempProject(
       `functions:\n  f:\n    Runtime: java8\n    Handler: index.handler\n    Code: ${AUTHORIZER}\napis: []\n`,
     );
-    const r = await run(['serve', '--config', dir, '--port', '0']);
+    const r = await run(['serve', '--config', dir, '--port', '0', '--admin-port', '0']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /sallyport\.yaml:\d+:\d+: functions\.f\.Runtime: /);
@@ -44,7 +52,7 @@ describe('sallyport CLI', () => {
     const dir = tempProject(
       `apis:\n  - name: x\n    openapi: ${join(ROOT, 'examples/sayhello/openapi.yaml')}\n    stages:\n      dev: {}\n`,
     );
-    const r = await run(['serve', '--config', dir, '--port', '0']);
+    const r = await run(['serve', '--config', dir, '--port', '0', '--admin-port', '0']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /api-authorizer/);
