@@ -96,12 +96,7 @@ export class FunctionsInvoker implements Invoker {
   invoke(request: InvokeRequest): Promise<InvokeResult> {
     const pool = this.pools.get(request.functionName);
     if (!pool) return Promise.reject(new ResourceNotFoundError(request.functionName));
-    const invoking = pool.invoke(
-      request.requestId ?? randomUUID(),
-      request.event,
-      request.proxyEvent,
-      request.traceId,
-    );
+    const invoking = pool.invoke(request.requestId ?? randomUUID(), request, request.traceId);
     return functionConcurrency.hasSubscribers ? observed(request.functionName, invoking) : invoking;
   }
 

@@ -1,22 +1,16 @@
 // What each function's pool of warm environments offers the registry (functions-invoker.ts),
 // whichever isolation level runs it, and the limits they share.
 import type { FunctionConfig } from '../model/types.js';
-import type { InvokeResult } from './invoker.js';
-import type { ProxyEventValues } from './lambda-proxy-event.js';
+import type { EventPayload, InvokeResult } from './invoker.js';
 
 export interface Pool {
   /** The configuration it was made for: an equal one keeps the pool warm. */
   readonly config: FunctionConfig;
   /**
-   * `proxyEvent`, when set, is the event (lambda-proxy-event.ts) and `event` is unused;
-   * `traceId` is the caller's trace header (`_X_AMZN_TRACE_ID`), a fresh one when undefined.
+   * `payload` carries the event in one of its forms (invoker.ts); `traceId` is the caller's trace
+   * header (`_X_AMZN_TRACE_ID`), a fresh one when undefined.
    */
-  invoke(
-    requestId: string,
-    event: unknown,
-    proxyEvent?: ProxyEventValues,
-    traceId?: string,
-  ): Promise<InvokeResult>;
+  invoke(requestId: string, payload: EventPayload, traceId?: string): Promise<InvokeResult>;
   /** Stops taking work, lets in-flight and queued invocations finish, then ends every environment. */
   close(): Promise<void>;
   /** Ends every environment now, in-flight or not. */

@@ -16,7 +16,7 @@
 //    (the request and endpoint lines are data trace);
 //  - CloudWatch (2026): `Extended Request Id: W9zMPGrHtjMEeFw=` first.
 import { proxyEventOf } from '../functions/lambda-proxy-event.js';
-import type { InvokeResult } from '../functions/invoker.js';
+import type { EventPayload, InvokeResult } from '../functions/invoker.js';
 import { lambdaFunctionArn } from '../model/arn.js';
 import { awsMap, maskSecret } from '../observability/execution-log-format.js';
 import type { Exchange, HttpAnswer } from './compiled-api.js';
@@ -107,7 +107,8 @@ export function traceLambdaRequest(
   exchange: Exchange,
   functionName: string,
   sourceArn: string,
-  event: unknown,
+  /** The event sent; undefined for a proxy integration's own event. */
+  payload: EventPayload | undefined,
 ): void {
   if (!trace.data) return;
   const { request, stage } = exchange;
@@ -124,7 +125,10 @@ export function traceLambdaRequest(
       'X-Amzn-Trace-Id': request.traceRoot,
     })}`,
   );
-  const body = event === undefined ? proxyEventBody(exchange) : JSON.stringify(event);
+  const body =
+    payload === undefined
+      ? proxyEventBody(exchange)
+      : (payload.eventJson ?? JSON.stringify(payload.event));
   trace.line(`Endpoint request body after transformations: ${body}`);
   trace.line(`Sending request to ${uri}`);
 }

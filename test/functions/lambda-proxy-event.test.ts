@@ -140,6 +140,7 @@ function asTheWorkerGetsIt(values: ProxyEventValues): unknown {
     requestId: 'r',
     event: undefined,
     proxyEvent: values,
+    eventJson: undefined,
     traceId: undefined,
     timeoutMs: 3000,
   };

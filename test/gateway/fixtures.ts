@@ -38,8 +38,13 @@ export class ScriptedInvoker implements Invoker {
     readonly functions: readonly string[] = ['fn', 'auth'],
   ) {}
   invoke(request: InvokeRequest): Promise<InvokeResult> {
+    // The event as the function gets it, whichever form it was sent in (invoker.ts).
     const event =
-      request.proxyEvent === undefined ? request.event : proxyEventOf(request.proxyEvent);
+      request.proxyEvent !== undefined
+        ? proxyEventOf(request.proxyEvent)
+        : request.eventJson !== undefined
+          ? (JSON.parse(request.eventJson) as unknown)
+          : request.event;
     this.calls.push({ ...request, event } as RecordedCall);
     return Promise.resolve(this.answer(request));
   }

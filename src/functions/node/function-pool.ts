@@ -14,9 +14,8 @@ import type { WorkerOptions } from 'node:worker_threads';
 import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
-import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
+import { TooManyRequestsError, type EventPayload, type InvokeResult } from '../invoker.js';
 import { INIT_TIMEOUT_MS, LATEST_VERSION } from '../lambda-environment.js';
-import type { ProxyEventValues } from '../lambda-proxy-event.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_QUEUE, type Pool } from '../pool.js';
 import { completedInvocation, endedInvocation } from './invocation-results.js';
 import { DeadlineTimer } from './deadline-timer.js';
@@ -88,12 +87,7 @@ export class FunctionPool implements Pool {
     this.workerOptions = workerOptions(config, settings);
   }
 
-  invoke(
-    requestId: string,
-    event: unknown,
-    proxyEvent?: ProxyEventValues,
-    traceId?: string,
-  ): Promise<InvokeResult> {
+  invoke(requestId: string, payload: EventPayload, traceId?: string): Promise<InvokeResult> {
     if (this.destroyed || this.closing)
       return Promise.reject(new Error('the function pool is closed'));
     if (this.waiting >= this.maxQueue)
@@ -101,8 +95,7 @@ export class FunctionPool implements Pool {
     return new Promise<InvokeResult>((resolve, reject) => {
       const invocation: Invocation = {
         requestId,
-        event,
-        proxyEvent,
+        payload,
         traceId,
         log: new InvocationLog(this.logger, requestId, this.config.FunctionName),
         started: 0,
@@ -154,15 +147,16 @@ export class FunctionPool implements Pool {
 
   private send(environment: WorkerEnvironment, invocation: Invocation): void {
     environment.sent.push(invocation);
-    const { requestId, event, proxyEvent, traceId } = invocation;
+    const { requestId, payload, traceId } = invocation;
     const message: InvokeMessage = {
       requestId,
-      event,
-      proxyEvent,
+      event: payload.event,
+      proxyEvent: payload.proxyEvent,
+      eventJson: payload.eventJson,
       traceId,
       timeoutMs: this.timeoutMs,
     };
-    if (proxyEvent) flattenProxyEventMaps(message, proxyEvent);
+    if (payload.proxyEvent) flattenProxyEventMaps(message, payload.proxyEvent);
     this.posts.post(environment, message);
     if (environment.sent.length === 1) this.started(invocation, environment);
   }

@@ -82,8 +82,7 @@ async function runWaiting(): Promise<void> {
   running = true;
   for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
     const { requestId, timeoutMs } = next;
-    const event =
-      next.proxyEvent === undefined ? next.event : proxyEventOf(proxyEventValuesOf(next));
+    const event = eventOf(next);
     // The runtime sets it per invocation, for the X-Ray SDK and for code that logs it.
     // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
     process.env._X_AMZN_TRACE_ID = next.traceId ?? functionTraceHeader();
@@ -91,6 +90,13 @@ async function runWaiting(): Promise<void> {
     port.postMessage(resultMessage(requestId, outcome));
   }
   running = false;
+}
+
+/** The handler's event from the message's form of it (worker-protocol.ts). */
+function eventOf(message: InvokeMessage): unknown {
+  if (message.proxyEvent !== undefined) return proxyEventOf(proxyEventValuesOf(message));
+  if (message.eventJson !== undefined) return JSON.parse(message.eventJson) as unknown;
+  return message.event;
 }
 
 async function invoke(pending: PendingTask): Promise<InvokeOutcome> {

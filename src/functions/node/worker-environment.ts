@@ -6,16 +6,14 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { lambdaFunctionArn } from '../../model/arn.js';
 import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { InvocationLog } from '../invocation-log.js';
-import type { InvokeResult } from '../invoker.js';
+import type { EventPayload, InvokeResult } from '../invoker.js';
 import { functionEnvironment, LATEST_VERSION, logGroupName } from '../lambda-environment.js';
-import type { ProxyEventValues } from '../lambda-proxy-event.js';
 import type { InvokeMessage, WorkerSettings } from './worker-protocol.js';
 import type { WorkerScript } from './worker-script.js';
 
 export interface Invocation {
   requestId: string;
-  event: unknown;
-  proxyEvent: ProxyEventValues | undefined;
+  payload: EventPayload;
   traceId: string | undefined;
   log: InvocationLog;
   /** performance.now() when the worker started it; the Timeout counts from there. */

@@ -18,10 +18,12 @@ export interface WorkerSettings {
 /** What the pool posts to a worker. The event travels by structured clone, never as JSON text. */
 export interface InvokeMessage {
   requestId: string;
-  /** Undefined when `proxyEvent` carries it. */
+  /** Undefined when `proxyEvent` or `eventJson` carries it. */
   event: unknown;
   /** A proxy event as its values (lambda-proxy-event.ts), made into the event by the worker. */
   proxyEvent: ProxyEventValues | undefined;
+  /** The event as JSON text the gateway already parsed once: parsed again here, not cloned. */
+  eventJson: string | undefined;
   /** When set, the proxy event's headers and multiValueHeaders (null in `proxyEvent`), flat. */
   headers?: FlatMaps;
   /** When set, its queryStringParameters and multiValueQueryStringParameters, flat. */

@@ -9,9 +9,9 @@ import { lambdaFunctionArn } from '../../model/arn.js';
 import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
-import { proxyEventOf, type ProxyEventValues } from '../lambda-proxy-event.js';
+import { proxyEventOf } from '../lambda-proxy-event.js';
 import { idleSweepMs, type Pool } from '../pool.js';
-import { TooManyRequestsError, type InvokeResult } from '../invoker.js';
+import { TooManyRequestsError, type EventPayload, type InvokeResult } from '../invoker.js';
 import { functionEnvironment } from '../lambda-environment.js';
 import type { CgroupLauncher } from '../sandbox/cgroup-launcher.js';
 import type { SandboxHost } from '../sandbox/sandbox-host.js';
@@ -71,13 +71,10 @@ export class ProcessPool implements Pool {
 
   async invoke(
     requestId: string = randomUUID(),
-    event: unknown,
-    proxyEvent?: ProxyEventValues,
+    payload: EventPayload,
     traceId?: string,
   ): Promise<InvokeResult> {
-    const eventJson = JSON.stringify(
-      proxyEvent !== undefined ? proxyEventOf(proxyEvent) : event === undefined ? null : event,
-    );
+    const eventJson = eventText(payload);
     const environment = await this.acquire();
     try {
       const log = new InvocationLog(this.logger, requestId, this.config.FunctionName);
@@ -161,4 +158,11 @@ export class ProcessPool implements Pool {
       environment.kill();
     }
   }
+}
+
+/** The event as the Runtime API hands it to the runtime: JSON text (`null` for no event). */
+function eventText(payload: EventPayload): string {
+  if (payload.eventJson !== undefined) return payload.eventJson;
+  if (payload.proxyEvent !== undefined) return JSON.stringify(proxyEventOf(payload.proxyEvent));
+  return JSON.stringify(payload.event === undefined ? null : payload.event);
 }

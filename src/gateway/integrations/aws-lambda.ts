@@ -40,16 +40,17 @@ export function awsLambdaIntegration(
 
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     checkInvokable(invoker, permissions, functionName, exchange);
-    const event = lambdaEvent(exchange, requestBody(exchange));
+    const payload = lambdaPayload(exchange, requestBody(exchange));
     const trace = exchange.request.executionLog;
-    if (trace) traceLambdaRequest(trace, exchange, functionName, methodSourceArn(exchange), event);
+    if (trace)
+      traceLambdaRequest(trace, exchange, functionName, methodSourceArn(exchange), payload);
     const started = trace ? performance.now() : 0;
     const { tracing } = exchange.request;
     const traced =
       tracing && startInvokeTracing(tracing, functionName, exchange.stage.settings.region);
     const invocation = invoker.invoke({
       functionName,
-      event,
+      ...payload,
       requestId: exchange.request.requestId,
       traceId: traced?.traceHeader ?? functionTraceHeader(exchange.request.traceRoot),
     });
@@ -65,22 +66,20 @@ export function awsLambdaIntegration(
 }
 
 /**
- * The event for a mapped request body. The request's own payload passed through is the JSON
- * body validation already parsed, when it did (the same text, so the same value).
+ * The event for a mapped request body, as JSON text: the function parses it where it runs (a
+ * string crosses to a worker or a process without a copy of every value). Lambda takes JSON
+ * events only, so the text is checked here, before anything runs — unless it is the request's
+ * own payload that validation already parsed. An empty payload is the event `{}`.
  */
-export function lambdaEvent(exchange: Exchange, body: string | Buffer): unknown {
-  if (body === exchange.request.body && exchange.requestJson !== undefined)
-    return exchange.requestJson;
-  return eventOf(body);
-}
-
-/** Lambda takes JSON events only; an empty payload is the event `{}`. */
-function eventOf(body: string | Buffer): unknown {
+export function lambdaPayload(exchange: Exchange, body: string | Buffer): { eventJson: string } {
   const text = body.toString();
-  if (text.trim() === '') return {};
+  if (text.trim() === '') return { eventJson: '{}' };
+  if (body === exchange.request.body && exchange.requestJson !== undefined)
+    return { eventJson: text };
   try {
-    return JSON.parse(text) as unknown;
+    JSON.parse(text);
   } catch (error) {
     throw new LambdaRequestNotJsonError((error as Error).message);
   }
+  return { eventJson: text };
 }

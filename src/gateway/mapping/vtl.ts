@@ -164,7 +164,7 @@ function failingAsTemplateError(render: Render): Render {
 const UNSET = Symbol('unset');
 
 class RootVariables {
-  readonly input: ReturnType<typeof inputVariable> | undefined;
+  readonly input: InputVariable | undefined;
   #variables: TemplateVariables;
   #context: unknown;
   #util: unknown = UNSET;
@@ -172,7 +172,7 @@ class RootVariables {
 
   constructor(variables: TemplateVariables) {
     this.#variables = variables;
-    this.input = variables.input && inputVariable(variables.input);
+    this.input = variables.input && new InputVariable(variables.input);
   }
   get context(): unknown {
     return (this.#context ??= this.#variables.context ?? {});
@@ -201,22 +201,31 @@ function contextOf(variables: TemplateVariables): Record<string, unknown> {
   return new RootVariables(variables) as unknown as Record<string, unknown>;
 }
 
-function inputVariable(input: TemplateInput) {
-  let parsed: { value: unknown } | undefined;
-  const document = () => {
-    if (parsed) return parsed.value;
+/** `$input` of one render: the payload parsed at most once, whichever method reads it first. */
+class InputVariable {
+  readonly body: string;
+  readonly #input: TemplateInput;
+  #parsed: { value: unknown } | undefined;
+
+  constructor(input: TemplateInput) {
+    this.#input = input;
+    this.body = input.body;
+  }
+  json(path: string): string | undefined {
+    const value = evaluateJsonPath(this.#document(), String(path));
+    return value === undefined ? undefined : JSON.stringify(value);
+  }
+  path(path: string): unknown {
+    return evaluateJsonPath(this.#document(), String(path));
+  }
+  params(name?: string): unknown {
+    return this.#input.params(name);
+  }
+  #document(): unknown {
+    if (this.#parsed) return this.#parsed.value;
     // An empty payload reads as `{}`, as `$input.json('$')` shows it on AWS.
-    const value: unknown = input.body === '' ? {} : JSON.parse(input.body);
-    parsed = { value };
+    const value: unknown = this.body === '' ? {} : JSON.parse(this.body);
+    this.#parsed = { value };
     return value;
-  };
-  return {
-    body: input.body,
-    json: (path: string) => {
-      const value = evaluateJsonPath(document(), String(path));
-      return value === undefined ? undefined : JSON.stringify(value);
-    },
-    path: (path: string) => evaluateJsonPath(document(), String(path)),
-    params: input.params,
-  };
+  }
 }

@@ -200,7 +200,7 @@ async function invokeAuthorizer(
       exchange,
       authorizer.functionName,
       authorizerSourceArn(stage.settings, stage.apiId, authorizer.id),
-      event,
+      { event },
     );
   let result;
   try {

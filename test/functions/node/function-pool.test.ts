@@ -250,8 +250,10 @@ describe('FunctionPool queue (https://docs.aws.amazon.com/lambda/latest/dg/lambd
       workerScript: TSX_WORKER_SCRIPT,
     });
     // One runs, two wait (sent ahead or queued: not started either way), the fourth is refused.
-    const accepted = ['a', 'b', 'c'].map((id) => pool.invoke(id, {}).catch((e: unknown) => e));
-    await assert.rejects(pool.invoke('d', {}), (error: unknown) => {
+    const accepted = ['a', 'b', 'c'].map((id) =>
+      pool.invoke(id, { event: {} }).catch((e: unknown) => e),
+    );
+    await assert.rejects(pool.invoke('d', { event: {} }), (error: unknown) => {
       assert.ok(error instanceof TooManyRequestsError);
       assert.equal(error.code, 'TooManyRequestsException');
       return true;
@@ -274,7 +276,7 @@ describe('FunctionPool idle timeout (https://docs.aws.amazon.com/lambda/latest/d
     });
     try {
       const invocations = async () =>
-        (payloadOf(await pool.invoke('r', {})) as { invocations: number }).invocations;
+        (payloadOf(await pool.invoke('r', { event: {} })) as { invocations: number }).invocations;
       assert.equal(await invocations(), 1);
       // Left idle (no invocation resets its clock while waiting), the worker is ended: eventually
       // an invocation finds fresh module state.

@@ -36,8 +36,8 @@ const payload = (r: { payload: string }) => JSON.parse(r.payload) as Record<stri
 describe('ProcessPool (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html)', () => {
   it('reuses a warm process: the second invocation runs in the same process', async () => {
     const p = pool(pyFn('warm', 'app', 'app.hello'));
-    const first = payload(await p.invoke('r-1', {}));
-    const second = payload(await p.invoke('r-2', {}));
+    const first = payload(await p.invoke('r-1', { event: {} }));
+    const second = payload(await p.invoke('r-2', { event: {} }));
     assert.equal(first.pid, second.pid);
     assert.deepEqual([first.invocations, second.invocations], [1, 2]);
     assert.equal(p.size, 1);
@@ -46,9 +46,9 @@ describe('ProcessPool (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runti
   it('a timeout answers Sandbox.Timedout and kills the process group; the next call gets a new process', async () => {
     // https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
     const p = pool(pyFn('sleepy', 'app', 'app.dispatch', { Timeout: 1 }));
-    const warm = payload(await p.invoke('w', { action: 'echo-slow', seconds: 0 }));
+    const warm = payload(await p.invoke('w', { event: { action: 'echo-slow', seconds: 0 } }));
     // The handler sleeps 60 s: only the 1 s Timeout can end it with Sandbox.Timedout.
-    const result = await p.invoke('timed-out', { action: 'sleep' });
+    const result = await p.invoke('timed-out', { event: { action: 'sleep' } });
     assert.equal(result.functionError, 'Unhandled');
     assert.deepEqual(payload(result), {
       errorType: 'Sandbox.Timedout',
@@ -61,21 +61,21 @@ describe('ProcessPool (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runti
     while (processAlive(warm.pid as number) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     assert.equal(processAlive(warm.pid as number), false, 'the timed-out process is gone');
-    const next = payload(await p.invoke('after', { action: 'echo-slow', seconds: 0 }));
+    const next = payload(await p.invoke('after', { event: { action: 'echo-slow', seconds: 0 } }));
     assert.notEqual(next.pid, warm.pid);
   });
 
   it('a crash (os._exit) answers Runtime.ExitError and the process is replaced', async () => {
     const p = pool(pyFn('crashy', 'app', 'app.dispatch'));
-    const warm = payload(await p.invoke('w', { action: 'echo-slow', seconds: 0 }));
-    const crashed = await p.invoke('crash', { action: 'exit' });
+    const warm = payload(await p.invoke('w', { event: { action: 'echo-slow', seconds: 0 } }));
+    const crashed = await p.invoke('crash', { event: { action: 'exit' } });
     assert.deepEqual(payload(crashed), {
       errorType: 'Runtime.ExitError',
       errorMessage: 'RequestId: crash Error: Runtime exited with error: exit status 3',
     });
     assert.match(crashed.logTail!, /exiting\n/);
     assert.match(crashed.logTail!, /Status: error\tError Type: Runtime\.ExitError\n$/);
-    const next = payload(await p.invoke('after', { action: 'echo-slow', seconds: 0 }));
+    const next = payload(await p.invoke('after', { event: { action: 'echo-slow', seconds: 0 } }));
     assert.notEqual(next.pid, warm.pid);
   });
 
@@ -83,7 +83,7 @@ describe('ProcessPool (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runti
     const p = pool(pyFn('parallel', 'app', 'app.dispatch'), { maxConcurrency: 3 });
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        p.invoke(`c-${i}`, { action: 'echo-slow', id: i, seconds: 0.2 }),
+        p.invoke(`c-${i}`, { event: { action: 'echo-slow', id: i, seconds: 0.2 } }),
       ),
     );
     const answers = results.map(payload);
@@ -98,9 +98,9 @@ describe('ProcessPool (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runti
 
   it('beyond concurrency and queue: TooManyRequestsException', async () => {
     const p = pool(pyFn('throttled', 'app', 'app.dispatch'), { maxConcurrency: 1, maxQueue: 1 });
-    const running = p.invoke('a', { action: 'echo-slow', seconds: 0.5 });
-    const queued = p.invoke('b', { action: 'echo-slow', seconds: 0 });
-    await assert.rejects(p.invoke('c', { action: 'ok' }), (error: unknown) => {
+    const running = p.invoke('a', { event: { action: 'echo-slow', seconds: 0.5 } });
+    const queued = p.invoke('b', { event: { action: 'echo-slow', seconds: 0 } });
+    await assert.rejects(p.invoke('c', { event: { action: 'ok' } }), (error: unknown) => {
       assert.ok(error instanceof TooManyRequestsError);
       assert.equal(error.code, 'TooManyRequestsException');
       return true;
@@ -111,7 +111,7 @@ describe('ProcessPool (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runti
 
   it('idle processes are reaped', async () => {
     const p = pool(pyFn('idle', 'app', 'app.hello'), { idleTimeoutMs: 100 });
-    const { pid } = payload(await p.invoke('once', {}));
+    const { pid } = payload(await p.invoke('once', { event: {} }));
     const deadline = Date.now() + 30_000;
     while ((p.size > 0 || processAlive(pid as number)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 25));
