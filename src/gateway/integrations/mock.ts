@@ -14,11 +14,21 @@ export function mockIntegration(integration: Integration, where = 'MOCK'): Integ
   const requestBody = compileRequestBody(integration);
   const responses = compileIntegrationResponses(integration, where);
   const hasTemplates = Object.keys(integration.requestTemplates ?? {}).length > 0;
+  // Most MOCK templates are constant: the same text each time, parsed once.
+  let lastBody: string | undefined;
+  let lastStatus = 200;
   // eslint-disable-next-line @typescript-eslint/require-await -- a throw must become a rejection
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     const body = requestBody(exchange);
     // Without a template the payload passed through is ignored: a MOCK answers 200.
-    const statusCode = hasTemplates && typeof body === 'string' ? statusOf(body) : 200;
+    let statusCode = 200;
+    if (hasTemplates && typeof body === 'string') {
+      if (body !== lastBody) {
+        lastStatus = statusOf(body);
+        lastBody = body;
+      }
+      statusCode = lastStatus;
+    }
     return responses.answer(exchange, String(statusCode), NO_PAYLOAD);
   };
 }

@@ -10,7 +10,7 @@ import type { Exchange, HttpAnswer } from '../compiled-api.js';
 import { ApiConfigurationError, DeploymentError } from '../errors.js';
 import { compileParameterSource, type ParameterSource } from './parameters.js';
 import { evaluateJsonPath } from './json-path.js';
-import { lazyVariables } from './template-variables.js';
+import { templateVariables } from './template-variables.js';
 import { compileTemplate, TemplateRenderError, type CompiledTemplate } from './vtl.js';
 
 /** What the backend answered, as the response mapping reads it. */
@@ -173,10 +173,13 @@ function render(
   }
   let body: Buffer | string = backend.body;
   if (template) {
-    // A template reads a binary payload as base64 text.
-    const payload = () => backend.body.toString(backend.binary ? 'base64' : 'utf8');
     try {
-      body = template.constant ?? template.render(lazyVariables(exchange, payload)());
+      // A template reads a binary payload as base64 text.
+      body =
+        template.constant ??
+        template.render(
+          templateVariables(exchange, backend.body.toString(backend.binary ? 'base64' : 'utf8')),
+        );
     } catch (error) {
       if (!(error instanceof TemplateRenderError)) throw error;
       throw new ApiConfigurationError(`Unable to transform response: ${error.message}`);

@@ -7,7 +7,7 @@ import type { Integration } from '../../model/types.js';
 import type { Exchange } from '../compiled-api.js';
 import { ApiConfigurationError, UnsupportedMediaTypeError } from '../errors.js';
 import { isBinary } from '../events/proxy-event.js';
-import { lazyVariables } from './template-variables.js';
+import { templateVariables } from './template-variables.js';
 import { compileTemplate, TemplateRenderError, type CompiledTemplate } from './vtl.js';
 
 /** What the backend is sent: a rendered template (text) or the payload passed through. */
@@ -34,10 +34,13 @@ export function compileRequestBody(integration: Integration): RequestBodyMapping
       if (!passUnmatched) throw new UnsupportedMediaTypeError();
       return passthrough(request.body, binary, contentHandling);
     }
-    // A binary payload reaches a template base64-encoded (CONVERT_TO_TEXT's rule).
-    const payload = () => (binary ? request.body.toString('base64') : request.body.toString());
     try {
-      const rendered = template.constant ?? template.render(lazyVariables(exchange, payload)());
+      // A binary payload reaches a template base64-encoded (CONVERT_TO_TEXT's rule).
+      const rendered =
+        template.constant ??
+        template.render(
+          templateVariables(exchange, request.body.toString(binary ? 'base64' : 'utf8')),
+        );
       return contentHandling === 'CONVERT_TO_BINARY' ? Buffer.from(rendered, 'base64') : rendered;
     } catch (error) {
       if (!(error instanceof TemplateRenderError)) throw error;
@@ -46,10 +49,16 @@ export function compileRequestBody(integration: Integration): RequestBodyMapping
   };
 }
 
+let lastHeader: string | undefined;
+let lastType = 'application/json';
+
 /** The Content-Type's media type, lower-cased; API Gateway's default is application/json. */
 export function mediaType(header: string | undefined): string {
+  // Clients send the same few values over and over: the last one is kept.
+  if (header === lastHeader) return lastType;
   const type = header?.split(';')[0]?.trim().toLowerCase();
-  return type ? type : 'application/json';
+  lastHeader = header;
+  return (lastType = type ? type : 'application/json');
 }
 
 function passthrough(

@@ -67,9 +67,3 @@ class MethodRequestInput implements TemplateInput {
 export function templateVariables(exchange: Exchange, payload: string): TemplateVariables {
   return new ExchangeVariables(exchange, payload);
 }
-
-/** Builds the variables once, and only if a template asks for them. */
-export function lazyVariables(exchange: Exchange, payload: () => string): () => TemplateVariables {
-  let built: TemplateVariables | undefined;
-  return () => (built ??= templateVariables(exchange, payload()));
-}
