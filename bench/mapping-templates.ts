@@ -99,7 +99,7 @@ const proxyValues = () =>
     exchange.pathParameters,
     exchange.authorizer,
     undefined,
-    true,
+    'event',
   );
 
 /** The bench project's Pet model (bench/projects/openapi.yaml), under a request that has a pet. */

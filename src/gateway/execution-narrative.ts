@@ -137,7 +137,7 @@ function proxyEventBody(exchange: Exchange): string {
   const { request, stage, method, pathParameters, authorizer, caller, apiKey } = exchange;
   return JSON.stringify(
     proxyEventOf(
-      proxyEventValues(request, stage, method, pathParameters, authorizer, caller, true, apiKey),
+      proxyEventValues(request, stage, method, pathParameters, authorizer, caller, 'event', apiKey),
     ),
   );
 }

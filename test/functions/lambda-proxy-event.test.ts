@@ -154,7 +154,7 @@ describe('one Lambda proxy event for every hand-off', () => {
       fc.property(shapes, (shape) => {
         const args = exchangeOf(shape);
         const plain = proxyEvent(...args);
-        const worker = asTheWorkerGetsIt(proxyEventValues(...args, true));
+        const worker = asTheWorkerGetsIt(proxyEventValues(...args, 'event'));
         assert.equal(JSON.stringify(worker), JSON.stringify(plain));
         assert.deepStrictEqual(worker, JSON.parse(JSON.stringify(plain)));
       }),
@@ -270,7 +270,7 @@ describe('one Lambda proxy event for every hand-off', () => {
           for (const functionName of ['thread', 'process']) {
             const result = await invoker.invoke({
               functionName,
-              proxyEvent: proxyEventValues(...args, true),
+              proxyEvent: proxyEventValues(...args, 'event'),
             });
             assert.equal(result.payload, expected, functionName);
           }

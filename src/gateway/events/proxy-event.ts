@@ -44,9 +44,15 @@ export function clfTime(epochMs: number): string {
 }
 
 /**
+ * Which values a caller needs: the whole proxy event; a REQUEST authorizer's (no body); or the
+ * request context alone, as a mapping template's `$context` reads it (no body, no maps: on an
+ * EDGE stage the CloudFront hop's headers are then never made).
+ */
+export type EventPart = 'event' | 'request' | 'context';
+
+/**
  * The event's values for this request, in the one definition's order
- * (functions/lambda-proxy-event.ts). `withBody` false leaves the body out (authorizer events and
- * the mapping context have none).
+ * (functions/lambda-proxy-event.ts); those `part` leaves out are null.
  */
 export function proxyEventValues(
   request: GatewayRequest,
@@ -56,23 +62,25 @@ export function proxyEventValues(
   authorizer: AuthorizerOutcome | undefined,
   /** AWS_IAM: the signer, filled into `identity` as AWS fills it for IAM callers. */
   caller: IamCaller | undefined,
-  withBody: boolean,
+  part: EventPart,
   /** The API key of a method with apiKeyRequired (identity.apiKey, identity.apiKeyId). */
   apiKey?: UsedApiKey,
 ): ProxyEventValues {
   const dot = request.domainName.indexOf('.');
-  const headers = eventHeaders(request, stage);
-  const binary = withBody && request.body.length > 0 && isBinary(request, stage.binaryMediaTypes);
+  const maps = part !== 'context';
+  const headers = maps ? eventHeaders(request, stage) : undefined;
+  const withBody = part === 'event' && request.body.length > 0;
+  const binary = withBody && isBinary(request, stage.binaryMediaTypes);
   return [
     method.resourcePath,
     request.path,
     request.httpMethod,
-    orNull(headers.single),
-    orNull(headers.multi),
-    orNull(request.query.single),
-    orNull(request.query.multi),
+    headers ? orNull(headers.single) : null,
+    headers ? orNull(headers.multi) : null,
+    maps ? orNull(request.query.single) : null,
+    maps ? orNull(request.query.multi) : null,
     pathParameters,
-    orNull(stage.variables),
+    maps ? orNull(stage.variables) : null,
     method.resourceId,
     request.extendedRequestId,
     clfTime(request.requestTimeEpoch),
@@ -94,7 +102,7 @@ export function proxyEventValues(
     stage.deploymentId,
     stage.apiId,
     authorizerField(authorizer),
-    withBody && request.body.length > 0 ? request.body.toString(binary ? 'base64' : 'utf8') : null,
+    withBody ? request.body.toString(binary ? 'base64' : 'utf8') : null,
     binary,
     apiKey ? apiKey.value : null,
     apiKey ? apiKey.id : null,
@@ -142,7 +150,7 @@ export function requestContext(
   apiKey?: UsedApiKey,
 ): APIGatewayEventRequestContext {
   return requestContextOf(
-    proxyEventValues(request, stage, method, null, authorizer, caller, false, apiKey),
+    proxyEventValues(request, stage, method, null, authorizer, caller, 'context', apiKey),
   );
 }
 
@@ -155,7 +163,7 @@ export function proxyEvent(
   caller?: IamCaller,
 ): APIGatewayProxyEvent {
   return proxyEventOf(
-    proxyEventValues(request, stage, method, pathParameters, authorizer, caller, true),
+    proxyEventValues(request, stage, method, pathParameters, authorizer, caller, 'event'),
   );
 }
 
@@ -168,7 +176,7 @@ export function requestAuthorizerEvent(
 ): APIGatewayRequestAuthorizerEvent {
   return requestAuthorizerEventOf(
     methodArn,
-    proxyEventValues(request, stage, method, pathParameters, undefined, undefined, false),
+    proxyEventValues(request, stage, method, pathParameters, undefined, undefined, 'request'),
   );
 }
 

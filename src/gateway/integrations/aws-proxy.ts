@@ -47,7 +47,7 @@ export function awsProxyIntegration(
       pathParameters,
       authorizer,
       caller,
-      true,
+      'event',
       apiKey,
     );
     const trace = request.executionLog;
