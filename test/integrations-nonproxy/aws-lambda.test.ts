@@ -291,3 +291,24 @@ describe('a template that grows without bound', () => {
     assert.equal((await post('passthrough', '{"ok":1}')).body, '{"ok":1}');
   });
 });
+
+// API Gateway answers a request template it cannot apply with 500 Internal server error
+// ("Execution failed due to configuration error: Unable to transform request" in the execution
+// log): https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
+describe('a template that loops or fails to render', () => {
+  it('a loop of 81 million steps stops at the budget: 500, and the gateway keeps serving', async () => {
+    const r = await post('looping', '{}');
+    assert.equal(r.status, 500);
+    assert.equal(r.body, '{"message":"Internal server error"}');
+    assert.equal((await post('passthrough', '{"ok":2}')).body, '{"ok":2}');
+  });
+
+  it('$util.parseJson of a body that is not JSON: 500; the same template renders a JSON body', async () => {
+    const r = await post('unrenderable', 'not json');
+    assert.equal(r.status, 500);
+    assert.equal(r.body, '{"message":"Internal server error"}');
+    const ok = await post('unrenderable', '{"a": 7}');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.json(), { parsed: 7 });
+  });
+});
