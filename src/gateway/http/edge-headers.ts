@@ -67,10 +67,19 @@ const SET_BY_CLOUDFRONT = new Set([
   'x-forwarded-proto',
 ]);
 
+type Device = 'Desktop' | 'Mobile' | 'SmartTV' | 'Tablet';
+let lastAgent: string | undefined;
+let lastDevice: Device = 'Desktop';
+
 /** The device flags CloudFront derives from User-Agent; an unknown or absent agent is a desktop. */
-export function viewerDevice(
-  userAgent: string | undefined,
-): 'Desktop' | 'Mobile' | 'SmartTV' | 'Tablet' {
+export function viewerDevice(userAgent: string | undefined): Device {
+  // A client sends the same agent on every request: the last one's answer is kept.
+  if (userAgent === lastAgent) return lastDevice;
+  lastAgent = userAgent;
+  return (lastDevice = deviceOf(userAgent));
+}
+
+function deviceOf(userAgent: string | undefined): Device {
   if (userAgent === undefined) return 'Desktop';
   if (/smart-?tv|googletv|appletv|hbbtv|netcast|roku|crkey|bravia/i.test(userAgent))
     return 'SmartTV';
@@ -92,7 +101,8 @@ export function edgeHeaders(
   hop: EdgeHop,
   listenerPort: number,
 ): MultiValueMap {
-  const entries: [string, string[]][] = [];
+  // [name as sent, its lower case (the sort key), values]
+  const entries: [string, string, string[]][] = [];
   const byName = new Map<string, string[]>();
   for (const name in request.headers.multi) {
     const lower = name.toLowerCase();
@@ -103,7 +113,7 @@ export function edgeHeaders(
     else {
       const copy = [...values];
       byName.set(lower, copy);
-      entries.push([CLOUDFRONT_CASE.get(lower) ?? name, copy]);
+      entries.push([CLOUDFRONT_CASE.get(lower) ?? name, lower, copy]);
     }
   }
   const device = viewerDevice(request.headersLower.get('user-agent'));
@@ -121,19 +131,17 @@ export function edgeHeaders(
     ['X-Forwarded-Port', String(listenerPort)],
     ['X-Forwarded-Proto', 'http'],
   ];
-  for (const [name, value] of added) entries.push([name, [value]]);
+  for (const [name, value] of added) entries.push([name, name.toLowerCase(), [value]]);
   entries.sort(byNameIgnoringCase);
   const single = anyKeyMap<string>();
   const multi = anyKeyMap<string[]>();
-  for (const [name, values] of entries) {
+  for (const [name, , values] of entries) {
     single[name] = values[values.length - 1]!;
     multi[name] = values;
   }
   return { single, multi };
 }
 
-function byNameIgnoringCase(a: [string, string[]], b: [string, string[]]): number {
-  const x = a[0].toLowerCase();
-  const y = b[0].toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
+function byNameIgnoringCase(a: [string, string, string[]], b: [string, string, string[]]): number {
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }
