@@ -11,15 +11,41 @@ const INDEFINITE = /\.\.|\*|\?\(|\[[^\]]*[,:][^\]]*\]/;
 const DOTTED = /^\$(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const NOT_WALKED = Symbol('not walked');
 
+/** What a path's text says, read once: its names when dotted, and whether it gives a list. */
+interface ReadPath {
+  /** The names of a dotted path (`[]` for `$`), or undefined when jsonpath-plus evaluates it. */
+  names: string[] | undefined;
+  indefinite: boolean;
+}
+
+/**
+ * Paths read so far. A template's paths are constants, so a few entries serve every request; a
+ * path built from request data could make many, so the map is emptied when it fills.
+ */
+const READ = new Map<string, ReadPath>();
+const READ_MAX = 1000;
+
+function readPath(path: string): ReadPath {
+  let read = READ.get(path);
+  if (read) return read;
+  read = {
+    names: DOTTED.test(path) ? (path === '$' ? [] : path.slice(2).split('.')) : undefined,
+    indefinite: INDEFINITE.test(path),
+  };
+  if (READ.size >= READ_MAX) READ.clear();
+  READ.set(path, read);
+  return read;
+}
+
 /** The value at `path` in `document`, or undefined when nothing is there. */
 export function evaluateJsonPath(document: unknown, path: string): unknown {
-  const walked = DOTTED.test(path) ? walk(document, path) : NOT_WALKED;
+  const { names, indefinite } = readPath(path);
+  const walked = names ? walk(document, names) : NOT_WALKED;
   if (walked !== NOT_WALKED) return walked;
   const found =
     JSONPath<unknown[] | undefined>({ path, json: document as object, wrap: true, eval: false }) ??
     [];
-  if (INDEFINITE.test(path)) return found;
-  return found[0];
+  return indefinite ? found : found[0];
 }
 
 /**
@@ -27,11 +53,10 @@ export function evaluateJsonPath(document: unknown, path: string): unknown {
  * template spent most of `$input.json('$.a')` there). Anything but a plain object on the way
  * (an array, a string) goes to jsonpath-plus, so its reading stays the only one.
  */
-function walk(document: unknown, path: string): unknown {
+function walk(document: unknown, names: string[]): unknown {
   let value = document;
   if (typeof value !== 'object' || value === null) return NOT_WALKED;
-  if (path === '$') return value;
-  for (const key of path.slice(2).split('.')) {
+  for (const key of names) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return NOT_WALKED;
     if (!Object.hasOwn(value, key)) return undefined;
     value = (value as Record<string, unknown>)[key];
