@@ -38,7 +38,10 @@ const lambda = (overrides: Partial<Integration> = {}): Integration => ({
 async function send(
   integration: Integration,
   body: string,
-  { contentType = 'application/json' as string | null, model = PET } = {},
+  {
+    contentType = 'application/json',
+    model = PET,
+  }: { contentType?: string | null; model?: Model } = {},
 ) {
   const invoker = new ScriptedInvoker(() => ({ requestId: 'r', payload: '"ok"' }));
   const api = snapshot({
