@@ -77,10 +77,17 @@ async function meteredGateway(counters: UsageCounters, quota: QuotaSettings) {
 
 const SPENT = '429 {"message":"Limit Exceeded"}';
 
+// The periods under test lie ahead of the real clock: Redis expires a quota key at its window's
+// real end (PEXPIREAT), so a period already past would forget every count.
+const TODAY = new Date();
+const year = TODAY.getUTCFullYear();
+const month = TODAY.getUTCMonth();
+const day = TODAY.getUTCDate();
+
 function boundaryTests(open: () => Promise<UsageCounters>) {
   it('DAY: spent at 23:59:59.999 UTC, whole again at midnight', async () => {
     const statuses = await meteredGateway(await open(), { limit: 2, period: 'DAY', offset: 0 });
-    const midnight = Date.UTC(2026, 11, 3);
+    const midnight = Date.UTC(year, month, day + 3);
     assert.deepEqual(await statuses(midnight - 60_000, 2), ['200', '200']);
     assert.deepEqual(await statuses(midnight - 1, 1), [SPENT]);
     assert.deepEqual(await statuses(midnight, 3), ['200', '200', SPENT]);
@@ -88,11 +95,13 @@ function boundaryTests(open: () => Promise<UsageCounters>) {
 
   it('MONTH with offset 14: the period turns on the 15th, not the 1st', async () => {
     const statuses = await meteredGateway(await open(), { limit: 1, period: 'MONTH', offset: 14 });
-    assert.deepEqual(await statuses(Date.UTC(2026, 11, 31, 12), 2), ['200', SPENT]);
-    // January 1st is still the period that began on December 15th.
-    assert.deepEqual(await statuses(Date.UTC(2027, 0, 1), 1), [SPENT]);
-    assert.deepEqual(await statuses(Date.UTC(2027, 0, 15) - 1, 1), [SPENT]);
-    assert.deepEqual(await statuses(Date.UTC(2027, 0, 15), 2), ['200', SPENT]);
+    // Noon on next month's last day, then the 1st, the end of the 14th and the 15th of the month after.
+    const inMonth = (d: number, hour = 0) => Date.UTC(year, month + 2, d, hour);
+    assert.deepEqual(await statuses(inMonth(0, 12), 2), ['200', SPENT]);
+    // The 1st is still the period that began on the previous month's 15th.
+    assert.deepEqual(await statuses(inMonth(1), 1), [SPENT]);
+    assert.deepEqual(await statuses(inMonth(15) - 1, 1), [SPENT]);
+    assert.deepEqual(await statuses(inMonth(15), 2), ['200', SPENT]);
   });
 }
 

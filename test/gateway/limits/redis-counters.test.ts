@@ -15,7 +15,9 @@ import { RedisProxy } from '../../e2e/redis-proxy.js';
 
 const REDIS = process.env.SALLYPORT_TEST_REDIS;
 const SKIP = REDIS ? false : 'skipped: set SALLYPORT_TEST_REDIS to run';
-const T0 = Date.UTC(2026, 11, 2, 12);
+// Noon, two days from now: Redis expires quota keys at their window's real end (PEXPIREAT), so a
+// fixed date would make every count vanish once that day has passed.
+const T0 = Math.floor(Date.now() / 86_400_000 + 2) * 86_400_000 + 12 * 3_600_000;
 const WINDOW = quotaWindow({ period: 'DAY', offset: 0 }, T0);
 const prefix = () => `sallyport-test-${process.pid}-${Math.random().toString(36).slice(2)}:`;
 
