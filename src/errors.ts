@@ -88,6 +88,7 @@ export type ModelErrorCode =
 export type FunctionErrorCode =
   | 'ResourceNotFoundException'
   | 'TooManyRequestsException'
+  | 'InvalidRequestContentException'
   | 'ERR_FUNCTION_RUNTIME'
   | 'ERR_RUNTIME_UNAVAILABLE'
   | 'ERR_HANDLER_BUILD'

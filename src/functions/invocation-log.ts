@@ -25,6 +25,8 @@ export class InvocationLog {
   private workerLines = 0;
   private expectedWorkerLines = Infinity;
   private onAllWorkerLines: (() => void) | undefined;
+  /** START, held until the environment takes the event (see `startOnceTaken`). */
+  private pendingStart: string | undefined;
   /** The error a dying worker posted for this invocation, if any. */
   fatal: LambdaErrorDocument | undefined;
 
@@ -39,6 +41,11 @@ export class InvocationLog {
    * at info the log shows the request line and what functions themselves print.
    */
   write(line: string, platform = false): void {
+    if (this.pendingStart !== undefined) {
+      const start = this.pendingStart;
+      this.pendingStart = undefined;
+      this.write(start, true);
+    }
     if (platform) this.logger.debug({ requestId: this.requestId }, line);
     else this.logger.info({ requestId: this.requestId }, line);
     this.recent.push(line);
@@ -51,6 +58,20 @@ export class InvocationLog {
 
   start(version: string): void {
     this.write(startLine(this.requestId, version), true);
+  }
+
+  /**
+   * START for an event the environment may still refuse (JSON text it parses itself): written
+   * before the next line of this invocation, dropped by `refused()` — Lambda writes no log for an
+   * event it refuses.
+   */
+  startOnceTaken(version: string): void {
+    this.pendingStart = startLine(this.requestId, version);
+  }
+
+  /** The environment refused the event: the invocation never started. */
+  refused(): void {
+    this.pendingStart = undefined;
   }
 
   /** The invocation ran past its Timeout: the platform's line, and REPORT's status. */

@@ -32,10 +32,11 @@ interface ProxyEvent {
 }
 
 /**
- * An event as JSON text the caller has already parsed once (a non-proxy integration's mapped
- * body): the text crosses to the function as it is, and is parsed there. A string costs a
- * thread almost nothing to copy and a process nothing to serialise, where the parsed value costs
- * both a full copy.
+ * An event as JSON text (a non-proxy integration's mapped body), not checked by the caller: the
+ * text crosses to the function as it is and is parsed there, where the handler needs the value
+ * anyway. A string costs a thread almost nothing to copy and a process nothing to serialise,
+ * where a parsed value costs both a full copy. Text that is not JSON is refused with
+ * EventNotJsonError before the function starts, as Lambda's Invoke refuses it.
  */
 interface JsonEvent {
   eventJson: string;
@@ -78,6 +79,19 @@ export class ResourceNotFoundError extends SallyportError {
   constructor(functionName: string) {
     super(`Function not found: ${functionName}`);
     this.name = 'ResourceNotFoundException';
+  }
+}
+
+/**
+ * Thrown when an `eventJson` event is not JSON: Lambda's InvalidRequestContentException, before
+ * the function starts (no START line). `reason` is the parser's message.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors
+ */
+export class EventNotJsonError extends SallyportError {
+  readonly code = 'InvalidRequestContentException';
+  constructor(readonly reason: string) {
+    super(`Could not parse request body into json: ${reason}`);
+    this.name = 'InvalidRequestContentException';
   }
 }
 

@@ -1,6 +1,11 @@
 // Small real parts for the data plane's unit tests: snapshots, requests, a scripted invoker.
 import { getGlobalDispatcher } from 'undici';
-import type { InvokeRequest, InvokeResult, Invoker } from '../../src/functions/invoker.js';
+import {
+  EventNotJsonError,
+  type InvokeRequest,
+  type InvokeResult,
+  type Invoker,
+} from '../../src/functions/invoker.js';
 import { proxyEventOf } from '../../src/functions/lambda-proxy-event.js';
 import { AuthorizerCache } from '../../src/gateway/authorizers/cache.js';
 import { MemoryCounters } from '../../src/gateway/limits/memory-counters.js';
@@ -38,13 +43,19 @@ export class ScriptedInvoker implements Invoker {
     readonly functions: readonly string[] = ['fn', 'auth'],
   ) {}
   invoke(request: InvokeRequest): Promise<InvokeResult> {
-    // The event as the function gets it, whichever form it was sent in (invoker.ts).
-    const event =
-      request.proxyEvent !== undefined
-        ? proxyEventOf(request.proxyEvent)
-        : request.eventJson !== undefined
-          ? (JSON.parse(request.eventJson) as unknown)
-          : request.event;
+    // The event as the function gets it, whichever form it was sent in (invoker.ts); JSON text
+    // that does not parse is refused as the pools refuse it, and the function never runs.
+    let event: unknown;
+    try {
+      event =
+        request.proxyEvent !== undefined
+          ? proxyEventOf(request.proxyEvent)
+          : request.eventJson !== undefined
+            ? (JSON.parse(request.eventJson) as unknown)
+            : request.event;
+    } catch (error) {
+      return Promise.reject(new EventNotJsonError((error as Error).message));
+    }
     this.calls.push({ ...request, event } as RecordedCall);
     return Promise.resolve(this.answer(request));
   }

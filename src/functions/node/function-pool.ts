@@ -14,7 +14,12 @@ import type { WorkerOptions } from 'node:worker_threads';
 import type { FunctionConfig, Settings } from '../../model/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
-import { TooManyRequestsError, type EventPayload, type InvokeResult } from '../invoker.js';
+import {
+  EventNotJsonError,
+  TooManyRequestsError,
+  type EventPayload,
+  type InvokeResult,
+} from '../invoker.js';
 import { INIT_TIMEOUT_MS, LATEST_VERSION } from '../lambda-environment.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_QUEUE, type Pool } from '../pool.js';
 import { completedInvocation, endedInvocation } from './invocation-results.js';
@@ -164,7 +169,9 @@ export class FunctionPool implements Pool {
   /** The worker begins the invocation now (as far as this thread can tell). */
   private started(invocation: Invocation, environment: WorkerEnvironment): void {
     this.waiting--;
-    invocation.log.start(LATEST_VERSION);
+    // JSON text is parsed by the worker, which may refuse it: then there is no START line.
+    if (invocation.payload.eventJson === undefined) invocation.log.start(LATEST_VERSION);
+    else invocation.log.startOnceTaken(LATEST_VERSION);
     invocation.started = performance.now();
     // A fresh worker loads the handler first, within Lambda's own init budget; its message that
     // init is over starts the Timeout (onMessage).
@@ -202,7 +209,13 @@ export class FunctionPool implements Pool {
       return;
     }
     const current = invocation !== undefined && invocation.requestId === message.requestId;
-    if (message.kind === 'fatal') {
+    if (message.kind === 'refused') {
+      if (!current) return;
+      environment.sent.shift();
+      invocation.log.refused();
+      invocation.reject(new EventNotJsonError(message.reason));
+      this.finished(environment);
+    } else if (message.kind === 'fatal') {
       if (current) invocation.log.fatal = message.error;
     } else if (message.kind === 'initialized') {
       environment.initialized = true;

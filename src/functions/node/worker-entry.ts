@@ -11,10 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { proxyEventOf } from '../lambda-proxy-event.js';
 import { functionTraceHeader } from '../trace-header.js';
 import { MAX_RESPONSE_PAYLOAD_BYTES, responseTooLargeErrorDocument } from '../platform-errors.js';
-import { proxyEventValuesOf } from './flat-maps.js';
+import { handlerEvent } from './handler-event.js';
 import { loadHandler, type LambdaHandler } from './handler-loader.js';
 import { environmentContext } from './lambda-context.js';
 import { formatErrorForLog, RuntimeError, toErrorDocument } from './lambda-errors.js';
@@ -28,6 +27,7 @@ import type {
   InvokeOutcome,
   InvokeTask,
   PendingTask,
+  RefusedMessage,
   WorkerSettings,
 } from './worker-protocol.js';
 
@@ -82,7 +82,18 @@ async function runWaiting(): Promise<void> {
   running = true;
   for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
     const { requestId, timeoutMs } = next;
-    const event = eventOf(next);
+    let event: unknown;
+    try {
+      event = handlerEvent(next);
+    } catch (error) {
+      const refused: RefusedMessage = {
+        kind: 'refused',
+        requestId,
+        reason: (error as Error).message,
+      };
+      port.postMessage(refused);
+      continue;
+    }
     // The runtime sets it per invocation, for the X-Ray SDK and for code that logs it.
     // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
     process.env._X_AMZN_TRACE_ID = next.traceId ?? functionTraceHeader();
@@ -90,13 +101,6 @@ async function runWaiting(): Promise<void> {
     port.postMessage(resultMessage(requestId, outcome));
   }
   running = false;
-}
-
-/** The handler's event from the message's form of it (worker-protocol.ts). */
-function eventOf(message: InvokeMessage): unknown {
-  if (message.proxyEvent !== undefined) return proxyEventOf(proxyEventValuesOf(message));
-  if (message.eventJson !== undefined) return JSON.parse(message.eventJson) as unknown;
-  return message.event;
 }
 
 async function invoke(pending: PendingTask): Promise<InvokeOutcome> {

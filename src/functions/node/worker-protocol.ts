@@ -22,7 +22,7 @@ export interface InvokeMessage {
   event: unknown;
   /** A proxy event as its values (lambda-proxy-event.ts), made into the event by the worker. */
   proxyEvent: ProxyEventValues | undefined;
-  /** The event as JSON text the gateway already parsed once: parsed again here, not cloned. */
+  /** The event as JSON text, parsed here (not cloned); text that does not parse is refused. */
   eventJson: string | undefined;
   /** When set, the proxy event's headers and multiValueHeaders (null in `proxyEvent`), flat. */
   headers?: FlatMaps;
@@ -78,6 +78,17 @@ export interface FatalMessage {
   error: LambdaErrorDocument;
 }
 
+/**
+ * Posted instead of a result when the event's JSON text does not parse: the handler never runs,
+ * and the pool answers Lambda's InvalidRequestContentException (invoker.ts, EventNotJsonError).
+ */
+export interface RefusedMessage {
+  kind: 'refused';
+  requestId: string;
+  /** The parser's message. */
+  reason: string;
+}
+
 /** Posted once, when the handler has loaded: the invocation's Timeout starts now, not before. */
 export interface InitializedMessage {
   kind: 'initialized';
@@ -116,4 +127,5 @@ export function outcomeOf(message: ResultMessage): InvokeOutcome {
   return outcome;
 }
 
-export type WorkerMessage = LogMessage | FatalMessage | InitializedMessage | ResultMessage;
+export type WorkerMessage =
+  LogMessage | FatalMessage | InitializedMessage | RefusedMessage | ResultMessage;

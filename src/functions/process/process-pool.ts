@@ -11,7 +11,12 @@ import type { Logger } from '../../observability/logger.js';
 import { InvocationLog } from '../invocation-log.js';
 import { proxyEventOf } from '../lambda-proxy-event.js';
 import { idleSweepMs, type Pool } from '../pool.js';
-import { TooManyRequestsError, type EventPayload, type InvokeResult } from '../invoker.js';
+import {
+  EventNotJsonError,
+  TooManyRequestsError,
+  type EventPayload,
+  type InvokeResult,
+} from '../invoker.js';
 import { functionEnvironment } from '../lambda-environment.js';
 import type { CgroupLauncher } from '../sandbox/cgroup-launcher.js';
 import type { SandboxHost } from '../sandbox/sandbox-host.js';
@@ -75,6 +80,8 @@ export class ProcessPool implements Pool {
     traceId?: string,
   ): Promise<InvokeResult> {
     const eventJson = eventText(payload);
+    // A runtime process takes the text as it is: it is checked here, before anything starts.
+    if (payload.eventJson !== undefined) checkJson(payload.eventJson);
     const environment = await this.acquire();
     try {
       const log = new InvocationLog(this.logger, requestId, this.config.FunctionName);
@@ -157,6 +164,15 @@ export class ProcessPool implements Pool {
       this.idle.splice(i, 1);
       environment.kill();
     }
+  }
+}
+
+/** Lambda refuses an event that is not JSON before the function starts (EventNotJsonError). */
+function checkJson(text: string): void {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new EventNotJsonError((error as Error).message);
   }
 }
 

@@ -5,7 +5,7 @@
 // errorMessage, and the default one otherwise (so an unmapped error is a 200, as on AWS).
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-custom-integrations.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/handle-errors-in-lambda-integration.html
-import type { Invoker } from '../../functions/invoker.js';
+import { EventNotJsonError, type Invoker } from '../../functions/invoker.js';
 import type { Integration } from '../../model/types.js';
 import type { Exchange, HttpAnswer, IntegrationHandler } from '../compiled-api.js';
 import { LambdaInvocationError, LambdaRequestNotJsonError } from '../errors.js';
@@ -27,7 +27,11 @@ export interface LambdaTarget {
   permissions: InvokePermissions;
 }
 
-const newInvocationError = (reason: string) => new LambdaInvocationError(reason);
+/** Lambda refused the event (not JSON: AWS's 400), or could not run the function (500). */
+const newInvocationError = (error: Error) =>
+  error instanceof EventNotJsonError
+    ? new LambdaRequestNotJsonError(error.reason)
+    : new LambdaInvocationError(`Lambda invocation failed: ${error.message}`);
 
 export function awsLambdaIntegration(
   integration: Integration,
@@ -40,7 +44,7 @@ export function awsLambdaIntegration(
 
   return async (exchange: Exchange): Promise<HttpAnswer> => {
     checkInvokable(invoker, permissions, functionName, exchange);
-    const payload = lambdaPayload(exchange, requestBody(exchange));
+    const payload = lambdaPayload(requestBody(exchange));
     const trace = exchange.request.executionLog;
     if (trace)
       traceLambdaRequest(trace, exchange, functionName, methodSourceArn(exchange), payload);
@@ -67,19 +71,20 @@ export function awsLambdaIntegration(
 
 /**
  * The event for a mapped request body, as JSON text: the function parses it where it runs (a
- * string crosses to a worker or a process without a copy of every value). Lambda takes JSON
- * events only, so the text is checked here, before anything runs — unless it is the request's
- * own payload that validation already parsed. An empty payload is the event `{}`.
+ * string crosses to a worker or a process without a copy of every value), and Lambda refuses
+ * text that is not JSON before anything runs (EventNotJsonError → AWS's 400). An empty payload
+ * is the event `{}`.
  */
-export function lambdaPayload(exchange: Exchange, body: string | Buffer): { eventJson: string } {
+export function lambdaPayload(body: string | Buffer): { eventJson: string } {
   const text = body.toString();
-  if (text.trim() === '') return { eventJson: '{}' };
-  if (body === exchange.request.body && exchange.requestJson !== undefined)
-    return { eventJson: text };
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    throw new LambdaRequestNotJsonError((error as Error).message);
+  return { eventJson: blank(text) ? '{}' : text };
+}
+
+/** Whether `text` is only JSON's whitespace (space, tab, CR, LF), without copying it. */
+function blank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
   }
-  return { eventJson: text };
+  return true;
 }

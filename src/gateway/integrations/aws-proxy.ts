@@ -26,7 +26,8 @@ const RESPONSE_KEYS = new Set([
 /** Standard base64 (RFC 4648 §4), padded, as Java's basic decoder accepts it. */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const newBadGateway = (reason: string) => new BadGatewayError(reason);
+const newBadGateway = (error: Error) =>
+  new BadGatewayError(`Lambda invocation failed: ${error.message}`);
 
 export function awsProxyIntegration(
   invoker: Invoker,

@@ -15,12 +15,12 @@ export function withTimeout<T>(
 
 /**
  * A Lambda invocation's result within the integration timeout, when one is armed: a timeout is
- * INTEGRATION_TIMEOUT, any other failure to invoke is what `failed` makes of its message.
+ * INTEGRATION_TIMEOUT, any other failure to invoke is what `failed` makes of it.
  */
 export async function invocationResult<T>(
   invocation: Promise<T>,
   timeoutInMillis: number | undefined,
-  failed: (message: string) => Error,
+  failed: (error: Error) => Error,
 ): Promise<T> {
   try {
     return await (timeoutInMillis === undefined
@@ -28,6 +28,6 @@ export async function invocationResult<T>(
       : withTimeout(invocation, timeoutInMillis, () => new IntegrationTimeoutError()));
   } catch (error) {
     if (error instanceof IntegrationTimeoutError) throw error;
-    throw failed(`Lambda invocation failed: ${(error as Error).message}`);
+    throw failed(error as Error);
   }
 }

@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ResourceNotFoundError, TooManyRequestsError } from '../../../src/functions/invoker.js';
+import {
+  EventNotJsonError,
+  ResourceNotFoundError,
+  TooManyRequestsError,
+} from '../../../src/functions/invoker.js';
 import { FunctionPool } from '../../../src/functions/node/function-pool.js';
 import { FunctionsInvoker } from '../../../src/functions/functions-invoker.js';
 import type { FunctionConfig } from '../../../src/model/types.js';
@@ -27,6 +31,7 @@ const functions: FunctionConfig[] = [
   fn('console', 'introspect', 'index.console'),
   fn('chatty', 'introspect', 'index.chatty'),
   fn('undefined-result', 'introspect', 'index.returnsUndefined'),
+  fn('json-events', 'cjs', 'index.handler'),
 ];
 
 describe('Node.js functions in worker threads (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html)', () => {
@@ -185,6 +190,54 @@ describe('Node.js functions in worker threads (https://docs.aws.amazon.com/lambd
   test('an unknown function is ResourceNotFoundException', async () => {
     assert.equal(invoker.has('nope'), false);
     await assert.rejects(invoke('nope'), ResourceNotFoundError);
+  });
+
+  // A non-proxy integration's event travels as JSON text and is parsed in the worker; Lambda's
+  // Invoke refuses a payload that is not JSON (InvalidRequestContentException) without running
+  // the function. https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors
+  describe('events as JSON text', () => {
+    const invokeJson = (eventJson: string, requestId: string) =>
+      invoker.invoke({ functionName: 'json-events', eventJson, requestId });
+
+    test('are parsed where the function runs: the handler gets the value', async () => {
+      const result = await invokeJson('{"a":[1,{"b":null}]}', 'req-json-1');
+      assert.deepEqual(payloadOf(result), { echo: { a: [1, { b: null }] }, invocations: 1 });
+    });
+
+    test('text that is not JSON is InvalidRequestContentException; the function never starts and no line is logged', async () => {
+      const refused = await invokeJson('{"a":', 'req-json-bad').then(
+        () => assert.fail('an event that is not JSON was run'),
+        (error: unknown) => error,
+      );
+      assert.ok(refused instanceof EventNotJsonError);
+      assert.equal(refused.code, 'InvalidRequestContentException');
+      assert.match(refused.message, /^Could not parse request body into json: .*JSON/);
+      assert.deepEqual(
+        records.filter((r) => r.requestId === 'req-json-bad'),
+        [],
+      );
+      // The same environment goes on: module state shows the refused event never ran.
+      const next = await invokeJson('2', 'req-json-2');
+      assert.deepEqual(payloadOf(next), { echo: 2, invocations: 2 });
+      assert.match(next.logTail ?? '', /^START RequestId: req-json-2 Version: \$LATEST\n/);
+    });
+
+    test('refusals among invocations sent ahead to one worker: each answered in order', async () => {
+      const sent = ['3', 'nope', '4', '', '5'].map((text, i) => invokeJson(text, `req-ahead-${i}`));
+      const settled = await Promise.allSettled(sent);
+      assert.deepEqual(
+        settled.map((s) =>
+          s.status === 'fulfilled' ? payloadOf(s.value) : (s.reason as Error).name,
+        ),
+        [
+          { echo: 3, invocations: 3 },
+          'InvalidRequestContentException',
+          { echo: 4, invocations: 4 },
+          'InvalidRequestContentException',
+          { echo: 5, invocations: 5 },
+        ],
+      );
+    });
   });
 });
 

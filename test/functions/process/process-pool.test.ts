@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { TooManyRequestsError } from '../../../src/functions/invoker.js';
+import { EventNotJsonError, TooManyRequestsError } from '../../../src/functions/invoker.js';
 import { ProcessPool } from '../../../src/functions/process/process-pool.js';
 import { launchFor } from '../../../src/functions/process/runtime-launchers.js';
 import type { FunctionConfig } from '../../../src/model/types.js';
@@ -41,6 +41,16 @@ describe('ProcessPool (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runti
     assert.equal(first.pid, second.pid);
     assert.deepEqual([first.invocations, second.invocations], [1, 2]);
     assert.equal(p.size, 1);
+  });
+
+  it('an event as JSON text reaches the runtime as is; text that is not JSON is refused before any process starts', async () => {
+    // Lambda's Invoke: InvalidRequestContentException, the function never runs.
+    // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors
+    const p = pool(pyFn('json-text', 'app', 'app.hello'));
+    await assert.rejects(p.invoke('r-bad', { eventJson: '{"a":' }), EventNotJsonError);
+    assert.equal(p.size, 0);
+    const ran = payload(await p.invoke('r-good', { eventJson: '{"a": 1}' }));
+    assert.deepEqual([ran.event, ran.invocations], [{ a: 1 }, 1]);
   });
 
   it('a timeout answers Sandbox.Timedout and kills the process group; the next call gets a new process', async () => {
