@@ -86,6 +86,8 @@ async function runWaiting(): Promise<void> {
     try {
       event = handlerEvent(next);
     } catch (error) {
+      // Only JSON text can fail to become the event; anything else is this runtime's own bug.
+      if (next.eventJson === undefined) throw error;
       const refused: RefusedMessage = {
         kind: 'refused',
         requestId,
