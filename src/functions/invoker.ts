@@ -95,6 +95,15 @@ export class EventNotJsonError extends SallyportError {
   }
 }
 
+/** An `eventJson` event's value; EventNotJsonError when the text is not JSON. */
+export function parseEventJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new EventNotJsonError((error as Error).message);
+  }
+}
+
 /** Thrown when the function's concurrency and queue are exhausted (Lambda's 429). */
 export class TooManyRequestsError extends SallyportError {
   readonly code = 'TooManyRequestsException';

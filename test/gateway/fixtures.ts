@@ -1,7 +1,7 @@
 // Small real parts for the data plane's unit tests: snapshots, requests, a scripted invoker.
 import { getGlobalDispatcher } from 'undici';
 import {
-  EventNotJsonError,
+  parseEventJson,
   type InvokeRequest,
   type InvokeResult,
   type Invoker,
@@ -42,22 +42,17 @@ export class ScriptedInvoker implements Invoker {
     }),
     readonly functions: readonly string[] = ['fn', 'auth'],
   ) {}
-  invoke(request: InvokeRequest): Promise<InvokeResult> {
+  async invoke(request: InvokeRequest): Promise<InvokeResult> {
     // The event as the function gets it, whichever form it was sent in (invoker.ts); JSON text
     // that does not parse is refused as the pools refuse it, and the function never runs.
-    let event: unknown;
-    try {
-      event =
-        request.proxyEvent !== undefined
-          ? proxyEventOf(request.proxyEvent)
-          : request.eventJson !== undefined
-            ? (JSON.parse(request.eventJson) as unknown)
-            : request.event;
-    } catch (error) {
-      return Promise.reject(new EventNotJsonError((error as Error).message));
-    }
+    const event =
+      request.proxyEvent !== undefined
+        ? proxyEventOf(request.proxyEvent)
+        : request.eventJson !== undefined
+          ? parseEventJson(request.eventJson)
+          : request.event;
     this.calls.push({ ...request, event } as RecordedCall);
-    return Promise.resolve(this.answer(request));
+    return await this.answer(request);
   }
   has(name: string): boolean {
     return this.functions.includes(name);

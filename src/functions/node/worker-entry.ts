@@ -13,6 +13,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { functionTraceHeader } from '../trace-header.js';
 import { MAX_RESPONSE_PAYLOAD_BYTES, responseTooLargeErrorDocument } from '../platform-errors.js';
+import { EventNotJsonError } from '../invoker.js';
 import { handlerEvent } from './handler-event.js';
 import { loadHandler, type LambdaHandler } from './handler-loader.js';
 import { environmentContext } from './lambda-context.js';
@@ -86,13 +87,9 @@ async function runWaiting(): Promise<void> {
     try {
       event = handlerEvent(next);
     } catch (error) {
-      // Only JSON text can fail to become the event; anything else is this runtime's own bug.
-      if (next.eventJson === undefined) throw error;
-      const refused: RefusedMessage = {
-        kind: 'refused',
-        requestId,
-        reason: (error as Error).message,
-      };
+      // Only JSON text is refused; any other failure is this runtime's own bug, and fatal.
+      if (!(error instanceof EventNotJsonError)) throw error;
+      const refused: RefusedMessage = { kind: 'refused', requestId, reason: error.reason };
       port.postMessage(refused);
       continue;
     }

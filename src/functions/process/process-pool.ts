@@ -12,7 +12,7 @@ import { InvocationLog } from '../invocation-log.js';
 import { proxyEventOf } from '../lambda-proxy-event.js';
 import { idleSweepMs, type Pool } from '../pool.js';
 import {
-  EventNotJsonError,
+  parseEventJson,
   TooManyRequestsError,
   type EventPayload,
   type InvokeResult,
@@ -81,7 +81,7 @@ export class ProcessPool implements Pool {
   ): Promise<InvokeResult> {
     const eventJson = eventText(payload);
     // A runtime process takes the text as it is: it is checked here, before anything starts.
-    if (payload.eventJson !== undefined) checkJson(payload.eventJson);
+    if (payload.eventJson !== undefined) parseEventJson(payload.eventJson);
     const environment = await this.acquire();
     try {
       const log = new InvocationLog(this.logger, requestId, this.config.FunctionName);
@@ -164,15 +164,6 @@ export class ProcessPool implements Pool {
       this.idle.splice(i, 1);
       environment.kill();
     }
-  }
-}
-
-/** Lambda refuses an event that is not JSON before the function starts (EventNotJsonError). */
-function checkJson(text: string): void {
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    throw new EventNotJsonError((error as Error).message);
   }
 }
 
