@@ -58,9 +58,8 @@ export class RedisAuthorizerCache implements AuthorizerResultCache {
   }
 
   set(key: string, value: AuthorizerResult, ttlSeconds: number, payload: string): void {
-    if (!(ttlSeconds > 0)) return;
     this.#local.set(key, value, ttlSeconds, payload);
-    if (!this.#redis.up) return;
+    if (!(ttlSeconds > 0) || !this.#redis.up) return;
     this.#redis.client
       .set(this.#redisKey(key), payload, { expiration: { type: 'PX', value: ttlSeconds * 1000 } })
       .then(

@@ -115,12 +115,13 @@ export class AuthorizerCache implements AuthorizerResultCache {
    * text, which sizes the entry. An entry bigger than maxBytes on its own is not kept.
    */
   set(key: string, value: AuthorizerResult, ttlSeconds: number, payload = ''): void {
+    // Re-inserting moves the key to the newest position; an answer not to be kept (TTL 0) still
+    // replaces an older one, which must not be served after it.
+    const previous = this.entries.get(key);
+    if (previous !== undefined) this.remove(key, previous);
     if (!(ttlSeconds > 0)) return;
     const expiresAt = this.now() + ttlSeconds * 1000;
     const bytes = 2 * (key.length + payload.length) + ENTRY_OVERHEAD_BYTES;
-    // Re-inserting moves the key to the newest position.
-    const previous = this.entries.get(key);
-    if (previous !== undefined) this.remove(key, previous);
     if (bytes > this.maxBytes) return;
     while (
       this.entries.size > 0 &&

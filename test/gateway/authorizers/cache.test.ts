@@ -179,6 +179,15 @@ describe('authorizer cache: the documented maximum (serve --authorizer-cache-ent
     assert.equal(cache.bytes, 0);
   });
 
+  it('an answer set with TTL 0 replaces an older entry of its key: the older one is not served', () => {
+    // The property below found it (seed -2124118634): set k (TTL 1), set k (TTL 0), get k.
+    const cache = new AuthorizerCache({ now: fakeClock().now });
+    cache.set('k', result('old'), 1, '');
+    cache.set('k', result('new'), 0, '');
+    assert.equal(cache.get('k'), undefined);
+    assert.equal(cache.size, 0);
+  });
+
   it('property: within both bounds, a get answers the last set of its key until its TTL, else nothing', () => {
     const op = fc.oneof(
       fc.record({
