@@ -1,8 +1,8 @@
 // Velocity (VTL) mapping templates, parsed once per deployment and rendered per request, with
 // the variables API Gateway defines ($input, $util, $context, $stageVariables) and a budget, so
 // a template that loops or grows without bound fails in bounded time and memory. A template is
-// compiled to closures (vtl-compiler.ts) when it can be; the rest, and the tests' oracle, run on
-// velocityjs's interpreter below, with the same budget.
+// compiled to JavaScript source (vtl-compiler.ts) when it can be; the rest, and the tests'
+// oracle, run on velocityjs's interpreter below, with the same budget.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
 import { parse, type Compile } from 'velocityjs';
 import { JAVA_METHODS } from './java-compat.js';
@@ -117,7 +117,7 @@ class BreakingCompile extends BoundedCompile {
 type Render = (variables: TemplateVariables) => string;
 
 /**
- * Compiled to closures when every construct is one the compiler knows (vtl-compiler.ts),
+ * Compiled to source when every construct is one the compiler knows (vtl-compiler.ts),
  * interpreted by velocityjs otherwise (#macro, #define, #break, #stop, #evaluate, …).
  * `interpret` forces the interpreter: the tests' oracle.
  */

@@ -1,4 +1,4 @@
-// mapping/vtl-compiler.ts: a template compiled to closures renders what the interpreter
+// mapping/vtl-compiler.ts: a template compiled to JavaScript source renders what the interpreter
 // (velocityjs with vtl.ts's Java differences and budget) renders, byte for byte — or fails with the
 // same message — over random templates of the constructs the compiler takes and random payloads.
 // The interpreter is the oracle: its Java differences are pinned in vtl.test.ts.
