@@ -4,6 +4,7 @@
 // The interpreter is the oracle: its Java differences are pinned in vtl.test.ts.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parse } from 'velocityjs';
@@ -326,4 +327,55 @@ describe('what the compiler leaves to the interpreter', () => {
       assert.equal(compileVtl(parse(t)), undefined);
       assert.deepEqual(outcome(t, '', false), outcome(t, '', true));
     });
+});
+
+describe("a template's text never becomes code", () => {
+  // Strings and names reach the generated source only as JSON string literals: text that would
+  // close a string, a comment or a template literal renders as text, as the interpreter renders it.
+  for (const t of [
+    `#set($s = "\\"); globalThis.pwned = 1; (\\"")$s`,
+    "#set($s = '\\'); globalThis.pwned = 1; //')$s x",
+    '#set($s = "*/ globalThis.pwned = 1; /*")$s',
+    "#set($s = '` + (globalThis.pwned = 1) + `${globalThis.pwned = 1}')$s",
+    '#set($s = "` + (globalThis.pwned = 1) + `")$s',
+    '#set($s = "line\u2028sep\u2029x")$s \u2028 $s.length()',
+    '#set($m = {"a\\"b": 1, "__proto__": 2, "constructor": 3})$m $m.keySet()',
+    `$input.json('$["a\\"); globalThis.pwned = (1"]') $input.params("\\"); globalThis.pwned = 1; //")`,
+    '#foreach($__proto__ in [1, 2])$__proto__#end $context.constructor $context.__proto__',
+    '#set($x.constructor.prototype.pwned = 1)#set($x["__proto__"].pwned = 1)$x',
+  ])
+    it(t, () => {
+      same(t, '{"a":1}');
+      assert.equal((globalThis as { pwned?: unknown }).pwned, undefined);
+    });
+});
+
+describe('a process that forbids code generation from strings', () => {
+  it('renders templates on the interpreter, the same bytes', () => {
+    // Built JavaScript (dist/), as a deployment runs it: the flag refuses `new Function`.
+    const script = `
+      const { compileTemplate } = await import(${JSON.stringify(
+        new URL('../../../dist/gateway/mapping/vtl.js', import.meta.url).href,
+      )});
+      const template = ${JSON.stringify(TYPICAL)};
+      const body = '{"pet":{"name":"Rex"}}';
+      const input = { body, params: (name) => (name === undefined ? {} : 'n-' + name) };
+      const context = { stage: 'dev', authorizer: { principalId: 'p' }, identity: {} };
+      process.stdout.write(compileTemplate(template).render({ context, input }));`;
+    const child = spawnSync(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    const expected = compileTemplate(TYPICAL, { interpret: true }).render({
+      context: { stage: 'dev', authorizer: { principalId: 'p' }, identity: {} },
+      input: {
+        body: '{"pet":{"name":"Rex"}}',
+        params: (name?: string) => (name === undefined ? {} : `n-${name}`),
+      },
+    });
+    assert.equal(child.stdout, expected);
+    assert.match(child.stdout, /"pet": \{"name":"Rex"\}/);
+  });
 });
