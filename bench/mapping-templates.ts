@@ -200,6 +200,14 @@ const validatedEvent = () => {
   return lambdaPayload(passthroughBody(x));
 };
 
+/** A validated body under the typical template: `$input` reads the value validation parsed. */
+const typicalBody = compileRequestBody(integration({ 'application/json': TYPICAL }));
+const validatedTypical = () => {
+  const x: Exchange = { ...exchange };
+  checkBody(x);
+  return lambdaPayload(typicalBody(x));
+};
+
 /** The same request with a body the model refuses (three findings). */
 const invalidExchange: Exchange = {
   ...exchange,
@@ -310,6 +318,7 @@ const cases: [string, string, () => unknown][] = [
   ['validate-params', 'validated parameters only (valid)', () => checkParameters(exchange)],
   ['validate-body', 'validated body only (valid)', passes(checkBody)],
   ['validate-event', 'validated body passed through as the Lambda event', validatedEvent],
+  ['validate-typical', 'validated body, then the typical template', validatedTypical],
   ['validate-refused', 'invalid body → validationErrorString', refused],
   [
     'proxy-answer',

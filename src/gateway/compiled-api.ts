@@ -36,8 +36,8 @@ export interface Exchange {
   /** apiKeyRequired: the key the request was admitted with (steps/api-key.ts). */
   apiKey?: UsedApiKey | undefined;
   /**
-   * The request body as JSON when body validation parsed it (an empty body reads as `{}`), so a
-   * passthrough Lambda event does not parse it again. Read-only: the invoker copies the event.
+   * The request body as JSON when body validation parsed it (an empty body reads as `{}`, as
+   * `$input` reads it), so a request template's `$input.json`/`$input.path` do not parse it again.
    */
   requestJson?: unknown;
 }

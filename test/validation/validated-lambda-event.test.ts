@@ -1,7 +1,7 @@
-// A validated body that a Lambda custom (AWS) integration passes through is parsed once: the
-// event is the value validation read. These pin that the event is still exactly what AWS hands
-// the function — the request's JSON (`{}` for an empty body), a template's output when a
-// template applies, the converted payload under contentHandling — and that refusals are unchanged.
+// A validated body is parsed once: a request template's `$input` reads the value validation read.
+// These pin that the event is still exactly what AWS hands the function — the request's JSON
+// (`{}` for an empty body), a template's output when a template applies, the converted payload
+// under contentHandling — and that refusals are unchanged.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { BadRequestBodyError } from '../../src/gateway/errors.js';
 import { lambdaInvocationUri } from '../../src/model/arn.js';
 import { DEFAULT_SETTINGS, type Integration, type Model } from '../../src/model/types.js';
 import { ScriptedInvoker, exchangeFor, method, snapshot, stageOf } from '../gateway/fixtures.js';
+import { parsesOf } from '../support/count-parses.js';
 
 const PET: Model = {
   id: 'pet001',
@@ -82,12 +83,14 @@ describe('a validated body passed through to a Lambda custom integration', () =>
     assert.deepEqual(await send(lambda(), '', { contentType: null, model: empty }), {});
   });
 
-  it('a request template still shapes the event (the validated body is not reused)', async () => {
-    const event = await send(
-      lambda({ requestTemplates: { 'application/json': '{"wrapped": $input.json(\'$.name\')}' } }),
-      '{"name":"Rex"}',
+  it('a request template shapes the event, reading the validated body: one parse', async () => {
+    const body = '{"name": "Rex", "tags": [1]}';
+    const template = '{"wrapped": $input.json(\'$.name\'), "tags": $input.path(\'$.tags\').size()}';
+    const { result, parses } = await parsesOf(body, () =>
+      send(lambda({ requestTemplates: { 'application/json': template } }), body),
     );
-    assert.deepEqual(event, { wrapped: 'Rex' });
+    assert.deepEqual(result, { wrapped: 'Rex', tags: 1 });
+    assert.equal(parses, 1);
   });
 
   it('CONVERT_TO_BINARY decodes the payload first: the event is what the decoding gives', async () => {

@@ -146,6 +146,9 @@ function responseSource(expression: string, where: string): ResponseSource {
 /** Stands for a payload that is not JSON, so a failed parse is not retried per mapping. */
 const NOT_JSON = Symbol('not JSON');
 const UNREAD = Symbol('not parsed yet');
+/** The mappings' parse as a template's `$input` takes it: undefined when there is no value. */
+const parsedJson = (parsed: unknown) =>
+  parsed === NOT_JSON || parsed === UNREAD ? undefined : parsed;
 
 function parseOrNotJson(body: Buffer | string): unknown {
   try {
@@ -174,12 +177,15 @@ function render(
   let body: Buffer | string = backend.body;
   if (template) {
     try {
-      // A template reads a binary payload as base64 text.
+      // A template reads a binary payload as base64 text, a text one from the header mappings'
+      // parse when they made one.
       body =
         template.constant ??
-        template.render(
-          templateVariables(exchange, backend.body.toString(backend.binary ? 'base64' : 'utf8')),
-        );
+        (backend.binary
+          ? template.render(templateVariables(exchange, backend.body.toString('base64')))
+          : template.render(
+              templateVariables(exchange, backend.body.toString('utf8'), parsedJson(parsed)),
+            ));
     } catch (error) {
       if (!(error instanceof TemplateRenderError)) throw error;
       throw new ApiConfigurationError(`Unable to transform response: ${error.message}`);

@@ -35,12 +35,15 @@ export function compileRequestBody(integration: Integration): RequestBodyMapping
       return passthrough(request.body, binary, contentHandling);
     }
     try {
-      // A binary payload reaches a template base64-encoded (CONVERT_TO_TEXT's rule).
+      // A binary payload reaches a template base64-encoded (CONVERT_TO_TEXT's rule); a text one
+      // that body validation parsed is read from that parse.
       const rendered =
         template.constant ??
-        template.render(
-          templateVariables(exchange, request.body.toString(binary ? 'base64' : 'utf8')),
-        );
+        (binary
+          ? template.render(templateVariables(exchange, request.body.toString('base64')))
+          : template.render(
+              templateVariables(exchange, request.body.toString('utf8'), exchange.requestJson),
+            ));
       return contentHandling === 'CONVERT_TO_BINARY' ? Buffer.from(rendered, 'base64') : rendered;
     } catch (error) {
       if (!(error instanceof TemplateRenderError)) throw error;

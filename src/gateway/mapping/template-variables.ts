@@ -17,10 +17,10 @@ class ExchangeVariables implements TemplateVariables {
   readonly #exchange: Exchange;
   #context: Record<string, unknown> | undefined;
 
-  constructor(exchange: Exchange, payload: string) {
+  constructor(exchange: Exchange, payload: string, json: unknown) {
     this.#exchange = exchange;
     this.stageVariables = exchange.stage.variables;
-    this.input = new MethodRequestInput(exchange, payload);
+    this.input = new MethodRequestInput(exchange, payload, json);
   }
 
   /** Built when a template first reads `$context` (many read only `$input`), then kept. */
@@ -42,6 +42,7 @@ class MethodRequestInput implements TemplateInput {
   constructor(
     exchange: Exchange,
     readonly body: string,
+    readonly json: unknown,
   ) {
     this.#exchange = exchange;
   }
@@ -64,6 +65,14 @@ class MethodRequestInput implements TemplateInput {
   }
 }
 
-export function templateVariables(exchange: Exchange, payload: string): TemplateVariables {
-  return new ExchangeVariables(exchange, payload);
+/**
+ * `json`: the payload already parsed (a validated request body, a response's body read by its
+ * header mappings), so `$input.json`/`$input.path` do not parse it again; undefined when not.
+ */
+export function templateVariables(
+  exchange: Exchange,
+  payload: string,
+  json?: unknown,
+): TemplateVariables {
+  return new ExchangeVariables(exchange, payload, json);
 }

@@ -30,6 +30,8 @@ export interface TemplateVariables {
 export interface TemplateInput {
   body: string;
   params: (name?: string) => unknown;
+  /** The body's JSON when the caller has parsed it already (undefined: `$input` parses it). */
+  json?: unknown;
 }
 
 export interface CompiledTemplate {
@@ -210,6 +212,7 @@ class InputVariable {
   constructor(input: TemplateInput) {
     this.#input = input;
     this.body = input.body;
+    if (input.json !== undefined) this.#parsed = { value: input.json };
   }
   json(path: string): string | undefined {
     const value = evaluateJsonPath(this.#document(), String(path));

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileIntegrationResponses } from '../../../src/gateway/mapping/integration-responses.js';
 import { exchangeFor, method, snapshot, stageOf } from '../fixtures.js';
+import { parsesOf } from '../../support/count-parses.js';
 
 const exchange = exchangeFor(stageOf(snapshot({ '/r': [method()] })), { url: '/r' });
 
@@ -66,5 +67,42 @@ describe('responseParameters from the answer body', () => {
   it('each answer reads its own payload (nothing is kept between answers)', () => {
     assert.equal(headersOf('{"pet":{"name":"A"}}')['X-Name'], 'A');
     assert.equal(headersOf('{"pet":{"name":"B"}}')['X-Name'], 'B');
+  });
+});
+
+describe('a response template beside body mappings', () => {
+  const templated = compileIntegrationResponses(
+    {
+      type: 'AWS',
+      timeoutInMillis: 29_000,
+      integrationResponses: {
+        '200': {
+          statusCode: '200',
+          responseParameters: {
+            'method.response.header.X-Name': 'integration.response.body.pet.name',
+          },
+          responseTemplates: {
+            'application/json': `{"name": $input.json('$.pet.name'), "all": $input.json('$')}`,
+          },
+        },
+      },
+    },
+    'GET /r',
+  );
+
+  it('reads the payload the mappings parsed: one parse for both', async () => {
+    const body = '{"pet": {"name": "Rex"}}';
+    const { result, parses } = await parsesOf(body, () =>
+      templated.answer(exchange, undefined, { body }),
+    );
+    assert.equal(parses, 1);
+    assert.deepEqual(Object.fromEntries(result.headers)['X-Name'], 'Rex');
+    assert.equal(result.body, '{"name": "Rex", "all": {"pet":{"name":"Rex"}}}');
+  });
+
+  it('an empty payload: the mappings find nothing, the template reads it as {}', () => {
+    const answer = templated.answer(exchange, undefined, { body: '' });
+    assert.equal(Object.fromEntries(answer.headers)['X-Name'], undefined);
+    assert.equal(answer.body, '{"name": , "all": {}}');
   });
 });
