@@ -12,26 +12,30 @@ import { parsesOf } from '../../support/count-parses.js';
 
 const exchange = exchangeFor(stageOf(snapshot({ '/r': [method()] })), { url: '/r' });
 
-const responses = compileIntegrationResponses(
-  {
-    type: 'AWS',
-    timeoutInMillis: 29_000,
-    integrationResponses: {
-      '200': {
-        statusCode: '200',
-        responseParameters: {
-          'method.response.header.X-Name': 'integration.response.body.pet.name',
-          'method.response.header.X-Tags': 'integration.response.body.pet.tags',
-          'method.response.header.X-Null': 'integration.response.body.pet.none',
-          'method.response.header.X-Missing': 'integration.response.body.nothing.here',
-          'method.response.header.X-Whole': 'integration.response.body',
-          'method.response.header.X-Literal': "'fixed'",
-        },
+/** One default integration response (200) with these mappings and templates. */
+const responsesWith = (
+  responseParameters: Record<string, string>,
+  responseTemplates?: Record<string, string>,
+) =>
+  compileIntegrationResponses(
+    {
+      type: 'AWS',
+      timeoutInMillis: 29_000,
+      integrationResponses: {
+        '200': { statusCode: '200', responseParameters, responseTemplates },
       },
     },
-  },
-  'GET /r',
-);
+    'GET /r',
+  );
+
+const responses = responsesWith({
+  'method.response.header.X-Name': 'integration.response.body.pet.name',
+  'method.response.header.X-Tags': 'integration.response.body.pet.tags',
+  'method.response.header.X-Null': 'integration.response.body.pet.none',
+  'method.response.header.X-Missing': 'integration.response.body.nothing.here',
+  'method.response.header.X-Whole': 'integration.response.body',
+  'method.response.header.X-Literal': "'fixed'",
+});
 
 const headersOf = (body: string) =>
   Object.fromEntries(responses.answer(exchange, undefined, { body }).headers);
@@ -71,23 +75,9 @@ describe('responseParameters from the answer body', () => {
 });
 
 describe('a response template beside body mappings', () => {
-  const templated = compileIntegrationResponses(
-    {
-      type: 'AWS',
-      timeoutInMillis: 29_000,
-      integrationResponses: {
-        '200': {
-          statusCode: '200',
-          responseParameters: {
-            'method.response.header.X-Name': 'integration.response.body.pet.name',
-          },
-          responseTemplates: {
-            'application/json': `{"name": $input.json('$.pet.name'), "all": $input.json('$')}`,
-          },
-        },
-      },
-    },
-    'GET /r',
+  const templated = responsesWith(
+    { 'method.response.header.X-Name': 'integration.response.body.pet.name' },
+    { 'application/json': `{"name": $input.json('$.pet.name'), "all": $input.json('$')}` },
   );
 
   it('reads the payload the mappings parsed: one parse for both', async () => {
