@@ -379,3 +379,13 @@ describe('a process that forbids code generation from strings', () => {
     assert.match(child.stdout, /"pet": \{"name":"Rex"\}/);
   });
 });
+
+describe('numbers as the interpreter reads them', () => {
+  for (const t of [
+    '#set($z = -0)#set($x = 1 / $z)$x #set($y = 1.0 / -0)$y',
+    '#set($x = 9007199254740993)$x #set($w = 0.1 + 0.2)$w #set($v = 2.50)$v',
+  ])
+    it(t, () => {
+      same(t, '', false);
+    });
+});
