@@ -1,6 +1,7 @@
 // Issue 10, item 6: bad input that broke things, each over real HTTP against the real CLI.
 // - Request maps take any key (`__proto__`, `constructor`, `toString`): API Gateway passes them
 //   through. https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
+// - A mapping template's own text never becomes code (templates are compiled to JavaScript).
 // - identityValidationExpression never stalls the data plane (linear-time matching).
 //   https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html
 // - What a function answers cannot break the HTTP response; Lambda's 6 MB response quota
@@ -156,6 +157,18 @@ describe('request maps take any key, as API Gateway passes them through', () => 
     const r = await call(url('/mock?constructor=c'), { headers: [['__proto__', 'h']] });
     assert.equal(r.status, 200, r.body);
     assert.deepEqual(r.json(), { h: 'h', c: 'c', t: '' });
+  });
+
+  it("a template's own text stays text: strings that would be code if pasted into JavaScript render as they are", async () => {
+    // Templates are compiled to JavaScript (vtl-compiler.ts); their strings enter it as literals.
+    const q = encodeURIComponent('`${process.exit(7)}`');
+    const r = await call(url(`/template-text?q=${q}`));
+    assert.equal(r.status, 200, r.body);
+    assert.equal(
+      r.body,
+      '"); process.exit(7); ("|*/ process.exit(7) /*|[a\'b]|`${process.exit(7)}`',
+    );
+    assert.equal((await call(url('/mock'))).status, 200);
   });
 
   it('property: the event holds exactly the query keys and header values sent, whatever their names', async () => {
