@@ -10,9 +10,10 @@
 // interpreted; so does a process that forbids code generation from strings.
 //
 // Nothing of a template's text becomes code: its strings and property names enter the source only
-// as JSON string literals (JSON.stringify of a string is a JavaScript string literal), every other
-// value as an element of the constants array `K`, and the identifiers are the compiler's own
-// (f0, f1, …). docs/DESIGN-notes.md says why generated source replaced the closures.
+// as JSON string literals (JSON.stringify of a string is a JavaScript string literal), numbers as
+// the digits of a safe integer or else through the constants array `K`, like every other value,
+// and the identifiers are the compiler's own (f0, f1, …). docs/DESIGN-notes.md says why generated
+// source replaced the closures.
 import { parse } from 'velocityjs';
 import { candidates } from './vtl-references.js';
 import { HANDLERS, RenderState, RUNTIME } from './vtl-runtime.js';
