@@ -181,11 +181,13 @@ function render(
       // parse when they made one.
       body =
         template.constant ??
-        (backend.binary
-          ? template.render(templateVariables(exchange, backend.body.toString('base64')))
-          : template.render(
-              templateVariables(exchange, backend.body.toString('utf8'), parsedJson(parsed)),
-            ));
+        template.render(
+          templateVariables(
+            exchange,
+            backend.body.toString(backend.binary ? 'base64' : 'utf8'),
+            backend.binary ? undefined : parsedJson(parsed),
+          ),
+        );
     } catch (error) {
       if (!(error instanceof TemplateRenderError)) throw error;
       throw new ApiConfigurationError(`Unable to transform response: ${error.message}`);

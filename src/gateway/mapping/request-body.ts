@@ -39,11 +39,13 @@ export function compileRequestBody(integration: Integration): RequestBodyMapping
       // that body validation parsed is read from that parse.
       const rendered =
         template.constant ??
-        (binary
-          ? template.render(templateVariables(exchange, request.body.toString('base64')))
-          : template.render(
-              templateVariables(exchange, request.body.toString('utf8'), exchange.requestJson),
-            ));
+        template.render(
+          templateVariables(
+            exchange,
+            request.body.toString(binary ? 'base64' : 'utf8'),
+            binary ? undefined : exchange.requestJson,
+          ),
+        );
       return contentHandling === 'CONVERT_TO_BINARY' ? Buffer.from(rendered, 'base64') : rendered;
     } catch (error) {
       if (!(error instanceof TemplateRenderError)) throw error;

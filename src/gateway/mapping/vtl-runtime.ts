@@ -8,7 +8,7 @@ import { budgetExceeded, outputTooLarge, RENDER_LIMITS, rangeTooLong } from './v
 import { blocked, methodHandlers, type Handler } from './vtl-references.js';
 
 /** The locals of one `#foreach`, in velocityjs's list of scopes (`conditions`, innermost first). */
-export interface Scope {
+interface Scope {
   vars: Record<string, unknown>;
 }
 
